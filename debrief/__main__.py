@@ -1,0 +1,5 @@
+"""Allow ``python -m debrief``."""
+
+from debrief.cli import main
+
+main()

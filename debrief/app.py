@@ -1,0 +1,114 @@
+"""The Textual app: thin. It holds the store and settings and routes between screens.
+
+Each screen lives in ``debrief/screens/`` and owns its keys; every key binding also appears in the
+command palette (``get_system_commands``), so there is one definition per command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from datetime import date
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from debrief.core.settings import Settings, load_settings, save_settings
+from debrief.core.store import Store
+from debrief.locations import settings_file
+
+
+class DebriefApp(App[None]):
+    """debrief: from "we chose someone else" to a lesson learned."""
+
+    TITLE = "debrief"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="app.help", tooltip="Every key on this screen"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit (everything is saved)", priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        call_id: str | None = None,
+        settings_path: Path | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.call_id = call_id
+        self.settings_path = settings_path or settings_file()
+        self.settings: Settings = load_settings(self.settings_path)
+        self.today_override = today
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+
+    @property
+    def today(self) -> date:
+        """Today's date (fixed in tests and snapshots so screens do not change by the day)."""
+        return self.today_override or date.today()
+
+    def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        from debrief.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.call_id is not None:
+            self.open_call(self.call_id)
+
+    def open_call(self, debrief_id: str) -> None:
+        """The live-call screen of one debrief."""
+        from debrief.screens.call import CallScreen
+
+        self.push_screen(CallScreen(debrief_id))
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the chosen theme for next time."""
+        if getattr(self, "settings", None) is not None and theme != self.settings.theme:
+            self.settings.theme = theme
+            self.save_settings()
+
+    def save_settings(self) -> None:
+        """Persist settings; a failure is a notification, never a crash."""
+        from debrief.core.store import StoreError
+
+        try:
+            save_settings(self.settings, self.settings_path)
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+
+    def action_help(self) -> None:
+        """Show every key of the current screen."""
+        from debrief.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every binding of the current screen is also a palette command: one definition each."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen or binding.system:
+                continue
+            if not active.enabled:
+                continue
+            seen.add(binding.action)
+            help_text = binding.tooltip or binding.description
+            yield SystemCommand(
+                binding.description,
+                f"{help_text} [{self.get_key_display(binding)}]",
+                partial(self.run_action, binding.action, active.node),
+            )
+
+
+def create_app(store: Store, *, call_id: str | None = None, settings_path: Path | None = None,
+               today: date | None = None) -> DebriefApp:
+    """The app factory shared by the command line and the tests."""
+    return DebriefApp(store, call_id=call_id, settings_path=settings_path, today=today)

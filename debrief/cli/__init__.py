@@ -1,0 +1,89 @@
+"""The ``debrief`` command line: a contract that scripts and tests depend on (see README).
+
+Every command takes ``--db``; bad input is one line on stderr and exit 2; "not found" and lint
+findings are exit 1. ``debrief`` alone opens the app.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from debrief import __version__
+from debrief.cli.common import BadInput, db_option
+from debrief.core.store import NotFound, StoreError
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@db_option
+@click.version_option(__version__, prog_name="debrief")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None) -> None:
+    """Turn a lost deal into a lesson: log the loss, run a debrief call, learn across losses.
+
+    With no command, opens the app on the home screen.
+    """
+    if ctx.invoked_subcommand is None:
+        from debrief.cli.app_commands import run_app
+
+        run_app(db)
+
+
+def _register() -> None:
+    from debrief.cli import app_commands, data_commands
+
+    for module in (data_commands, app_commands):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+    # Commands of later features register themselves when their module exists.
+    for name in ("bank_commands", "schedule_commands", "script_commands", "review_commands",
+                 "wrapup_commands"):
+        try:
+            module = __import__(f"debrief.cli.{name}", fromlist=["COMMANDS"])
+        except ModuleNotFoundError as error:
+            if error.name != f"debrief.cli.{name}":
+                raise
+            continue
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"debrief: {message}", err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the command line, turning every error into one line and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="debrief", standalone_mode=False)
+    except click.UsageError as error:
+        hint = f" (see 'debrief {error.ctx.info_name} --help')" if error.ctx and error.ctx.parent else ""
+        _fail(error.format_message().splitlines()[0] + hint, 2)
+    except BadInput as error:
+        _fail(error.format_message(), 2)
+    except click.ClickException as error:
+        _fail(error.format_message(), error.exit_code)
+    except click.exceptions.Abort:
+        _fail("aborted", 1)
+    except click.exceptions.Exit as error:
+        sys.exit(error.exit_code)
+    except NotFound as error:
+        _fail(str(error), 1)
+    except StoreError as error:
+        _fail(str(error), 2)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+    except Exception as error:  # noqa: BLE001 - the last line of defence against a traceback
+        if os.environ.get("DEBRIEF_DEBUG"):
+            raise
+        _fail(f"unexpected error: {type(error).__name__}: {error} (set DEBRIEF_DEBUG=1 for details)", 2)

@@ -1,0 +1,186 @@
+"""Commands on the data itself: new, list, show, export, import, demo, locate."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from debrief.cli.common import BadInput, db_option, echo, format_option, open_store, print_json
+from debrief.core.dates import parse_date
+from debrief.core.model import LOSS_REASONS, RED_FLAGS, Contact, Debrief
+from debrief.core.text import one_line
+
+
+def _date_option(value: str | None, field: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise BadInput(f"{field}: {error}") from None
+
+
+def _validation_message(error: ValidationError) -> str:
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "input"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{field}: {message}"
+
+
+def _tags(values: tuple[str, ...], known: dict[str, str], field: str) -> list[str]:
+    tags: list[str] = []
+    for value in values:
+        for tag in (part.strip().lower() for part in value.split(",")):
+            if not tag:
+                continue
+            if tag not in known:
+                raise BadInput(f"{field}: unknown {tag!r} (known: {', '.join(known)})")
+            if tag not in tags:
+                tags.append(tag)
+    return tags
+
+
+@click.command("new")
+@click.option("--company", required=True, help="The buyer's company.")
+@click.option("--contact", required=True, help="The buyer you worked with (full name).")
+@click.option("--role", default="", help="Their role.")
+@click.option("--email", default="", help="Their email, for the invitation.")
+@click.option("--value", type=float, default=None, help="Deal value.")
+@click.option("--lost-on", "lost_on", default="today", help="When you heard (YYYY-MM-DD, today, yesterday).")
+@click.option("--lost-to", "lost_to", default="", help="Who won (a competitor, or 'no decision').")
+@click.option("--stage", default="", help="Stage the deal was lost at.")
+@click.option("--impression", default="", help="Your first impressions, while they are fresh.")
+@click.option("--red-flag", "red_flags", multiple=True, help=f"Red flag in hindsight ({', '.join(RED_FLAGS)}).")
+@click.option("--guess", "guesses", multiple=True, help="Your guess at a loss reason (repeatable, or comma-separated).")
+@db_option
+def new_command(company: str, contact: str, role: str, email: str, value: float | None, lost_on: str,
+                lost_to: str, stage: str, impression: str, red_flags: tuple[str, ...],
+                guesses: tuple[str, ...], db: Path | None) -> None:
+    """Log a loss; prints the new id."""
+    if value is not None and (value != value or value < 0 or value == float("inf")):
+        raise BadInput("--value: must be a positive number")
+    lost = _date_option(lost_on, "--lost-on")
+    if lost and lost > date.today():
+        raise BadInput(f"--lost-on: {lost.isoformat()} is in the future")
+    try:
+        debrief = Debrief(
+            company=company.strip(), contact=Contact(name=contact.strip(), role=role.strip(), email=email.strip()),
+            value=value, lost_on=lost, lost_to=lost_to.strip(), stage=stage.strip(),
+            impressions=impression, red_flags=_tags(red_flags, RED_FLAGS, "--red-flag"),
+            guessed_reasons=_tags(guesses, LOSS_REASONS, "--guess"),
+        )
+    except ValidationError as error:
+        raise BadInput(_validation_message(error)) from None
+    stored = open_store(db).add(debrief)
+    echo(stored.id)
+
+
+@click.command("list")
+@format_option("table", "json")
+@db_option
+def list_command(output_format: str, db: Path | None) -> None:
+    """All debriefs, newest loss first."""
+    rows = open_store(db).summaries()
+    if output_format == "json":
+        print_json(rows)
+        return
+    if not rows:
+        echo("No debriefs yet. Log a loss with 'debrief new --company C --contact NAME', or try 'debrief demo'.")
+        return
+    columns = [("ID", "id", 6), ("COMPANY", "company", 24), ("CONTACT", "contact", 20),
+               ("LOST ON", "lost_on", 10), ("LOST TO", "lost_to", 16), ("STATUS", "status", 9),
+               ("CALL", "call_at", 16)]
+    echo("  ".join(title.ljust(width) for title, _, width in columns).rstrip())
+    for row in rows:
+        cells = [one_line(str(row.get(key) or "").replace("T", " ") if key == "call_at" else str(row.get(key) or ""), width)
+                 for _, key, width in columns]
+        echo("  ".join(cell.ljust(width) for cell, (_, _, width) in zip(cells, columns, strict=True)).rstrip())
+
+
+@click.command("show")
+@click.argument("debrief_id")
+@format_option("md", "json")
+@db_option
+def show_command(debrief_id: str, output_format: str, db: Path | None) -> None:
+    """One debrief, everything in it."""
+    debrief = open_store(db).get(debrief_id.strip().lower())
+    if output_format == "json":
+        print_json(debrief.to_json())
+    else:
+        from debrief.core.report import debrief_markdown
+
+        echo(debrief_markdown(debrief).rstrip())
+
+
+@click.command("export")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (0600) instead of stdout.")
+@db_option
+def export_command(out: Path | None, db: Path | None) -> None:
+    """All data as JSON."""
+    import orjson
+
+    from debrief.core.exchange import export_document
+    from debrief.core.store import atomic_write
+
+    data = orjson.dumps(export_document(open_store(db)), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+    if out is None:
+        sys.stdout.buffer.write(data)
+        return
+    out = out.expanduser()
+    if not out.parent.is_dir():
+        raise BadInput(f"--out: folder {out.parent} does not exist")
+    atomic_write(out, data, out.parent)
+    click.echo(f"exported to {out}", err=True)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@db_option
+def import_command(file: Path, db: Path | None) -> None:
+    """Merge an export into the database (by id, without duplicates)."""
+    from debrief.core.exchange import merge, read_export
+
+    try:
+        incoming = read_export(file.expanduser())
+    except ValueError as error:
+        raise BadInput(str(error)) from None
+    added, updated, unchanged = merge(open_store(db), incoming)
+    echo(f"imported: {added} added, {updated} updated, {unchanged} unchanged")
+
+
+@click.command("demo")
+@click.option("--count", type=click.IntRange(1, 100_000), default=12, show_default=True,
+              help="How many demo debriefs.")
+@click.option("--seed", type=int, default=None, help="Seed for repeatable data.")
+@db_option
+def demo_command(count: int, seed: int | None, db: Path | None) -> None:
+    """Fill the database with realistic demo debriefs to explore or benchmark."""
+    import random
+
+    from debrief.core.demo import demo_debriefs
+
+    store = open_store(db)
+    added = store.put_many(demo_debriefs(count, seed=seed if seed is not None else random.randrange(1 << 30)),
+                           durable=count < 50)
+    echo(f"added {added} demo debriefs to {store.root}")
+
+
+@click.command("locate")
+@db_option
+def locate_command(db: Path | None) -> None:
+    """Print where debrief keeps the database, your banks and settings."""
+    from debrief.locations import resolve_db, settings_file, shipped_banks_dir, user_banks_dir
+
+    echo(f"database:      {resolve_db(db)}")
+    echo(f"your banks:    {user_banks_dir()}")
+    echo(f"shipped banks: {shipped_banks_dir()}")
+    echo(f"settings:      {settings_file()}")
+
+
+COMMANDS = [new_command, list_command, show_command, export_command, import_command, demo_command,
+            locate_command]

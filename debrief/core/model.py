@@ -1,0 +1,364 @@
+"""The domain model: one debrief, from the logged loss to the lesson learned.
+
+Typed and validated with pydantic; stored as JSON with a ``schema_version`` so that later versions
+can migrate old data (see ``migrations``). The model knows nothing of storage or the UI.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from debrief.core.text import check_text
+
+SCHEMA_VERSION = 1
+"""Version of the stored shape of a debrief; bump it and add a migration when the shape changes."""
+
+ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+"""Ids avoid look-alike characters (0/o, 1/l/i) so a rep can read one aloud and type it."""
+ID_LENGTH = 6
+
+
+def new_id() -> str:
+    """A short random id, easy to type: six characters of ``ID_ALPHABET``."""
+    return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+
+
+def is_valid_id(value: str) -> bool:
+    """Whether ``value`` has the shape of a debrief id."""
+    return len(value) == ID_LENGTH and all(ch in ID_ALPHABET for ch in value)
+
+
+def _clean(value: str) -> str:
+    return check_text(value, "text")
+
+
+Text = Annotated[str, AfterValidator(_clean)]
+"""Free text: no NUL bytes or terminal escapes, bounded length."""
+
+
+class Status(StrEnum):
+    """Progress through one debrief; the rep may jump around, the status records how far."""
+
+    LOGGED = "logged"
+    SCHEDULED = "scheduled"
+    PREPARED = "prepared"
+    IN_CALL = "in_call"
+    HELD = "held"
+    WRAPPED = "wrapped"
+
+    @property
+    def rank(self) -> int:
+        """Position in the flow, so progress only moves forward unless asked otherwise."""
+        return list(Status).index(self)
+
+
+class AnswerState(StrEnum):
+    """Where one question stands during and after the call."""
+
+    NOT_ASKED = "not_asked"
+    ANSWERED = "answered"
+    UNCLEAR = "unclear"
+    CLARIFIED = "clarified"
+
+
+LOSS_REASONS: dict[str, str] = {
+    "price": "Price",
+    "value": "Value not clear",
+    "product-fit": "Product fit",
+    "features": "Missing features",
+    "integration": "Integration",
+    "competitor": "Competitor strength",
+    "relationship": "Relationship",
+    "trust": "Trust and risk",
+    "timing": "Timing",
+    "budget": "Budget",
+    "decision-process": "Decision process",
+    "decision-maker": "Decision-maker not reached",
+    "champion": "Champion",
+    "status-quo": "Status quo / no decision",
+    "implementation": "Implementation effort",
+    "support": "Support and service",
+    "references": "References and proof",
+    "criteria": "Evaluation criteria",
+    "urgency": "No urgency",
+    "scope": "Scope",
+}
+"""Loss-reason tags: the shared vocabulary of banks, the rep's guess and the buyer's answers."""
+
+RED_FLAGS: dict[str, str] = {
+    "decision-maker": "Our contact was not the final decision-maker",
+    "price": "Price came up early and often",
+    "timing": "Timing or budget cycle was unclear",
+    "champion-left": "Our champion left or went quiet",
+    "incumbent": "An incumbent or preferred vendor was in place",
+    "late-entry": "We entered the deal late (an RFP written for someone else)",
+    "no-pain": "The pain was never quantified",
+    "single-thread": "We talked to only one person",
+    "competitor-demo": "A competitor ran a stronger demo or pilot",
+    "silence": "Replies slowed down before the decision",
+}
+"""Warning signs a rep may see in hindsight; logged with the loss to learn which ones predict."""
+
+
+class Contact(BaseModel):
+    """The buyer the rep worked with and will call."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text = Field(min_length=1, max_length=200)
+    role: Text = Field(default="", max_length=200)
+    email: Text = Field(default="", max_length=320)
+
+    @property
+    def first_name(self) -> str:
+        """What the rep calls them in the opening line."""
+        return self.name.split()[0] if self.name.split() else self.name
+
+
+class Schedule(BaseModel):
+    """The booked debrief call."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: datetime
+    minutes: int = Field(default=20, ge=5, le=120)
+    invitation: Text = ""
+    booked_at: datetime = Field(default_factory=lambda: datetime.now().replace(microsecond=0))
+
+
+class ScriptQuestion(BaseModel):
+    """A question as chosen for this call: a snapshot, so later bank edits change nothing here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=120)
+    phase: str = ""
+    phase_title: str = ""
+    text: Text = Field(min_length=1)
+    intent: Text = ""
+    minutes: float = Field(default=2, ge=0, le=60)
+    tags: list[str] = Field(default_factory=list)
+    probes: list[Text] = Field(default_factory=list)
+    custom: bool = False
+
+
+class Script(BaseModel):
+    """The chosen call script: which bank, which questions in which order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bank_id: str
+    bank_version: int | str = 1
+    minutes: int = Field(default=20, ge=5, le=120)
+    opening: Text = ""
+    closing: Text = ""
+    questions: list[ScriptQuestion] = Field(default_factory=list)
+    chosen_at: datetime = Field(default_factory=lambda: datetime.now().replace(microsecond=0))
+
+    @property
+    def question_ids(self) -> list[str]:
+        """Ids in the order they will be asked."""
+        return [question.id for question in self.questions]
+
+
+class Answer(BaseModel):
+    """What the buyer said to one question, captured live."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question_id: str
+    notes: Text = ""
+    state: AnswerState = AnswerState.NOT_ASKED
+    clarified: Text = ""
+    probes_used: list[Text] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    seconds: float = Field(default=0, ge=0)
+    first_noted_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+class Marker(BaseModel):
+    """A timestamped moment in the call worth coming back to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: datetime
+    elapsed: float = Field(default=0, ge=0)
+    question_id: str | None = None
+    label: Text = ""
+
+
+class AdHocQuestion(BaseModel):
+    """A question the rep typed during the call, with what the tone check said."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Text
+    asked_at: datetime
+    findings: list[str] = Field(default_factory=list)
+
+
+class CallRecord(BaseModel):
+    """How the call went: timing, talk share, where the rep was."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    elapsed: float = Field(default=0, ge=0)
+    current_question: str | None = None
+    rep_talk: float = Field(default=0, ge=0)
+    buyer_talk: float = Field(default=0, ge=0)
+    longest_monologue: float = Field(default=0, ge=0)
+    markers: list[Marker] = Field(default_factory=list)
+    adhoc: list[AdHocQuestion] = Field(default_factory=list)
+    unclear_left: int = 0
+
+    @property
+    def rep_share(self) -> float | None:
+        """The rep's share of talking time, or None before anyone talked."""
+        total = self.rep_talk + self.buyer_talk
+        return self.rep_talk / total if total else None
+
+
+class Takeaways(BaseModel):
+    """The lesson, in the rep's own words, in three parts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    what_happened: Text = ""
+    differently: Text = ""
+    next_time: Text = ""
+
+
+class ActionItem(BaseModel):
+    """Something to do because of this loss."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Text = Field(min_length=1)
+    owner: Text = ""
+    due: date | None = None
+    done: bool = False
+
+
+class StayInTouch(BaseModel):
+    """No often means not now: how the door stays open."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: Text = ""
+    next_check_in: date | None = None
+    may_mention: bool | None = None
+    referral: Text = ""
+    revisit_trigger: Text = ""
+
+
+class FollowUp(BaseModel):
+    """One contact attempt after the call."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    on: date
+    channel: Text = ""
+    outcome: Text = ""
+
+
+class Debrief(BaseModel):
+    """One lost deal and everything learned from it."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    schema_version: int = SCHEMA_VERSION
+    id: str = Field(default_factory=new_id)
+    created_at: datetime = Field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    updated_at: datetime = Field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    status: Status = Status.LOGGED
+
+    company: Text = Field(min_length=1, max_length=200)
+    contact: Contact
+    value: float | None = Field(default=None, ge=0)
+    stage: Text = Field(default="", max_length=100)
+    lost_on: date = Field(default_factory=date.today)
+    lost_to: Text = Field(default="", max_length=200)
+
+    impressions: Text = ""
+    red_flags: list[str] = Field(default_factory=list)
+    guessed_reasons: list[str] = Field(default_factory=list)
+
+    schedule: Schedule | None = None
+    script: Script | None = None
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    call: CallRecord = Field(default_factory=CallRecord)
+
+    takeaways: Takeaways = Field(default_factory=Takeaways)
+    action_items: list[ActionItem] = Field(default_factory=list)
+    stay_in_touch: StayInTouch = Field(default_factory=StayInTouch)
+    follow_ups: list[FollowUp] = Field(default_factory=list)
+    move_on: date | None = None
+
+    def advance(self, status: Status) -> None:
+        """Record progress: the status only moves forward through the flow."""
+        if status.rank > self.status.rank:
+            self.status = status
+
+    def answer(self, question_id: str) -> Answer:
+        """The answer to ``question_id``, created empty on first use."""
+        if question_id not in self.answers:
+            self.answers[question_id] = Answer(question_id=question_id)
+        return self.answers[question_id]
+
+    def buyer_reasons(self) -> list[str]:
+        """Loss reasons the buyer's answers were tagged with, most frequent first."""
+        counts: dict[str, int] = {}
+        for answer in self.answers.values():
+            for tag in answer.tags:
+                counts[tag] = counts.get(tag, 0) + 1
+        return sorted(counts, key=lambda tag: (-counts[tag], tag))
+
+    def template_context(self, rep_name: str = "") -> dict[str, Any]:
+        """What bank and invitation templates may see: the deal and the rep, nothing else."""
+        return {
+            "company": self.company,
+            "contact": {
+                "name": self.contact.name,
+                "first_name": self.contact.first_name,
+                "role": self.contact.role,
+            },
+            "lost_to": self.lost_to,
+            "stage": self.stage,
+            "value": self.value,
+            "rep": {"name": rep_name},
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored and exported shape: plain JSON types."""
+        return self.model_dump(mode="json")
+
+
+def summary_of(debrief: Debrief) -> dict[str, Any]:
+    """The few fields the home list, the due panel and stats filters need, kept in the index."""
+    return {
+        "id": debrief.id,
+        "company": debrief.company,
+        "contact": debrief.contact.name,
+        "role": debrief.contact.role,
+        "value": debrief.value,
+        "stage": debrief.stage,
+        "lost_on": debrief.lost_on.isoformat(),
+        "lost_to": debrief.lost_to,
+        "status": debrief.status.value,
+        "call_at": debrief.schedule.at.isoformat(timespec="minutes") if debrief.schedule else None,
+        "next_check_in": (
+            debrief.stay_in_touch.next_check_in.isoformat()
+            if debrief.stay_in_touch.next_check_in
+            else None
+        ),
+        "move_on": debrief.move_on.isoformat() if debrief.move_on else None,
+        "created_at": debrief.created_at.isoformat(timespec="seconds"),
+    }

@@ -1,0 +1,467 @@
+"""The debrief database: TinyDB files in one folder, built so that no saved note is ever lost.
+
+Layout of a database folder (every file is a TinyDB JSON file unless said otherwise)::
+
+    debrief-db.json         marker and schema version: "this folder is a debrief database"
+    lock                    empty; an exclusive flock on it guards every read-modify-write
+    debriefs/<id>.json      one debrief per file, so an autosave rewrites ~16 KB, not the world
+    index/<shard>.json      the summaries the home list needs, in 16 shards by id
+    pending                 plain text: ids whose index entry is being changed (crash repair)
+    tmp/                    temp files of atomic writes, cleaned when the lock is taken
+
+Why: TinyDB's stock JSONStorage rewrites one whole file in place on every write (seconds at
+10,000 debriefs, and a kill mid-write leaves it unreadable). Here every write goes to a temp file,
+is fsynced, renamed over the old one and the folder fsynced: a crash leaves the old or the new
+file, never a mix. One small file per debrief keeps a save at about a millisecond whatever the
+number of debriefs, and the lock held across read-modify-write lets the app and a command run
+side by side without losing an update.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from debrief.core.migrations import upgrade
+from debrief.core.model import ID_ALPHABET, SCHEMA_VERSION, Debrief, is_valid_id, new_id, summary_of
+
+MARKER = "debrief-db.json"
+FORMAT = "debrief-db"
+SHARDS = 16
+LOCK_TIMEOUT = 10.0
+DEBRIEF_TABLE = "debrief"
+INDEX_TABLE = "index"
+META_TABLE = "meta"
+
+
+class StoreError(Exception):
+    """A problem with the database, worded as one line for the rep."""
+
+
+class CorruptFile(StoreError):
+    """A file that is not readable JSON: reported, never overwritten."""
+
+
+class NotFound(StoreError):
+    """No debrief with that id."""
+
+
+class DatabaseBusy(StoreError):
+    """Another process held the lock for too long."""
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes, tmp_dir: Path, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new bytes, never a mix.
+
+    The temp file is created 0600 (prospects' words are private), fsynced, renamed over the
+    target, and the folder is fsynced so the rename itself survives a power cut.
+    """
+    tmp = tmp_dir / f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        if durable:
+            _fsync_dir(path.parent)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if error.errno == errno.ENOSPC:
+            raise StoreError(f"disk full: {path.name} was not saved (the last save is intact)") from None
+        raise StoreError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that writes atomically and durably and reads with orjson.
+
+    Reading a file that is not valid JSON raises CorruptFile: TinyDB must never "repair" it by
+    writing an empty database over the rep's notes.
+    """
+
+    def __init__(self, path: str, tmp_dir: str, durable: bool = True) -> None:
+        self.path = Path(path)
+        self.tmp_dir = Path(tmp_dir)
+        self.durable = durable
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise StoreError(f"cannot read {self.path}: {error.strerror or error}") from None
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise CorruptFile(f"{self.path} is damaged (not valid JSON); it was left untouched") from None
+        if not isinstance(data, dict):
+            raise CorruptFile(f"{self.path} is not a debrief database file; it was left untouched")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        atomic_write(self.path, orjson.dumps(data), self.tmp_dir, self.durable)
+
+
+def _shard_of(debrief_id: str) -> str:
+    return f"{zlib.crc32(debrief_id.encode()) % SHARDS:02x}"
+
+
+def _doc_id(debrief_id: str) -> int:
+    """TinyDB keys documents by integers: the id read as a number in base 31 (one-to-one)."""
+    number = 0
+    for char in debrief_id:
+        number = number * len(ID_ALPHABET) + ID_ALPHABET.index(char)
+    return number + 1
+
+
+class Store:
+    """A debrief database folder. Every write is atomic, durable and under the folder's lock."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._lock_fd: int | None = None
+        self._lock_depth = 0
+        self._thread_lock = threading.RLock()
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, root: Path | str) -> Store:
+        """Open the database at ``root``, creating it (0700) if the path does not exist.
+
+        An existing path that is not a debrief database (a file, or a folder with other things in
+        it) is refused and left untouched.
+        """
+        root = Path(root).expanduser()
+        if root.exists() and not root.is_dir():
+            raise StoreError(f"{root} is a file, not a debrief database folder; it was left untouched")
+        marker = root / MARKER
+        if root.is_dir() and not marker.exists():
+            try:
+                has_content = any(root.iterdir())
+            except OSError as error:
+                raise StoreError(f"cannot open {root}: {error.strerror or error}") from None
+            if has_content:
+                raise StoreError(f"{root} is not a debrief database; it was left untouched")
+        store = cls(root)
+        if not marker.exists():
+            store._create()
+        store._check_marker()
+        return store
+
+    def _create(self) -> None:
+        try:
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(self.root, 0o700)
+            for sub in ("debriefs", "index", "tmp"):
+                (self.root / sub).mkdir(mode=0o700, exist_ok=True)
+            lock = self.root / "lock"
+            os.close(os.open(lock, os.O_WRONLY | os.O_CREAT, 0o600))
+        except OSError as error:
+            raise StoreError(f"cannot create a database at {self.root}: {error.strerror or error}") from None
+        with self.locked():
+            if not (self.root / MARKER).exists():
+                meta = self._tinydb(self.root / MARKER).table(META_TABLE)
+                meta.insert(
+                    {
+                        "format": FORMAT,
+                        "schema_version": SCHEMA_VERSION,
+                        "created_at": datetime.now().isoformat(timespec="seconds"),
+                    }
+                )
+
+    def _check_marker(self) -> None:
+        rows = self._tinydb(self.root / MARKER).table(META_TABLE).all()
+        if not rows or rows[0].get("format") != FORMAT:
+            raise StoreError(f"{self.root} is not a debrief database; it was left untouched")
+        version = rows[0].get("schema_version", 0)
+        if not isinstance(version, int) or version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.root} was written by a newer debrief (schema {version}); please upgrade"
+            )
+
+    def _tinydb(self, path: Path, durable: bool = True) -> TinyDB:
+        return TinyDB(str(path), storage=AtomicJSONStorage, tmp_dir=str(self.root / "tmp"), durable=durable)
+
+    # -- locking -------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def locked(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+        """Hold the folder's exclusive lock (re-entrant within this process)."""
+        with self._thread_lock:
+            if self._lock_depth == 0:
+                self._acquire(timeout)
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+                if self._lock_depth == 0:
+                    self._release()
+
+    def _acquire(self, timeout: float) -> None:
+        try:
+            fd = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise StoreError(f"cannot lock {self.root}: {error.strerror or error}") from None
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(fd)
+                    raise DatabaseBusy(
+                        f"{self.root} is busy: another debrief process held it for {timeout:.0f} s"
+                    ) from None
+                time.sleep(0.002)
+        self._lock_fd = fd
+        self._repair_pending()
+        self._clean_tmp()
+
+    def _release(self) -> None:
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def _clean_tmp(self) -> None:
+        """Temp files left by a killed writer: nobody else writes while we hold the lock."""
+        tmp = self.root / "tmp"
+        with contextlib.suppress(OSError):
+            for leftover in tmp.iterdir():
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+
+    # -- paths -----------------------------------------------------------------------------------
+
+    def _debrief_path(self, debrief_id: str) -> Path:
+        if not is_valid_id(debrief_id):
+            raise NotFound(f"no debrief with id {debrief_id!r}")
+        return self.root / "debriefs" / f"{debrief_id}.json"
+
+    def _index_path(self, shard: str) -> Path:
+        return self.root / "index" / f"{shard}.json"
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def exists(self, debrief_id: str) -> bool:
+        """Whether a debrief with this id is stored."""
+        return is_valid_id(debrief_id) and self._debrief_path(debrief_id).exists()
+
+    def _read_doc(self, debrief_id: str) -> dict[str, Any]:
+        path = self._debrief_path(debrief_id)
+        table = self._tinydb(path).table(DEBRIEF_TABLE)
+        doc = table.get(doc_id=_doc_id(debrief_id))
+        if doc is None:
+            if path.exists():
+                raise CorruptFile(f"{path} holds no debrief; it was left untouched")
+            raise NotFound(f"no debrief with id {debrief_id!r}")
+        return dict(doc)
+
+    def _validate(self, doc: dict[str, Any], where: str) -> Debrief:
+        try:
+            return Debrief.model_validate(upgrade(doc))
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(part) for part in first["loc"])
+            raise CorruptFile(f"{where}: {field}: {first['msg']}; the file was left untouched") from None
+        except ValueError as error:
+            raise CorruptFile(f"{where}: {error}") from None
+
+    def get(self, debrief_id: str) -> Debrief:
+        """One debrief, validated (and migrated if it was stored by an older version)."""
+        return self._validate(self._read_doc(debrief_id), str(self._debrief_path(debrief_id)))
+
+    def get_many(self, debrief_ids: Iterable[str]) -> list[Debrief]:
+        """Several debriefs in the order asked."""
+        return [self.get(debrief_id) for debrief_id in debrief_ids]
+
+    def ids(self) -> list[str]:
+        """Every stored id, read from the files themselves (not the index)."""
+        folder = self.root / "debriefs"
+        return sorted(path.stem for path in folder.glob("*.json") if is_valid_id(path.stem))
+
+    def summaries(self) -> list[dict[str, Any]]:
+        """The index: one small dict per debrief, newest loss first. Fast at 10,000."""
+        if (self.root / "pending").exists():
+            with self.locked():
+                pass  # taking the lock repairs the index a killed writer left half-done
+        rows: list[dict[str, Any]] = []
+        for shard in range(SHARDS):
+            path = self._index_path(f"{shard:02x}")
+            data = AtomicJSONStorage(str(path), str(self.root / "tmp")).read()
+            if data:
+                rows.extend(data.get(INDEX_TABLE, {}).values())
+        rows.sort(key=lambda row: (row.get("lost_on") or "", row.get("created_at") or ""), reverse=True)
+        return rows
+
+    def all(self) -> Iterator[Debrief]:
+        """Every debrief, fully loaded (for export, stats and search)."""
+        for debrief_id in self.ids():
+            yield self.get(debrief_id)
+
+    def __len__(self) -> int:
+        return len(self.ids())
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def add(self, debrief: Debrief) -> Debrief:
+        """Store a new debrief; a fresh id is drawn if the given one is taken."""
+        with self.locked():
+            while self.exists(debrief.id):
+                debrief = debrief.model_copy(update={"id": new_id()})
+            self._write(debrief, summary_changed=True)
+        return debrief
+
+    def update(self, debrief_id: str, change: Callable[[Debrief], None]) -> Debrief:
+        """Read the newest stored debrief, apply ``change`` to it, write it back, under the lock.
+
+        Callers describe a change rather than hand over a whole debrief, so two processes that edit
+        different parts of the same debrief both keep their edits.
+        """
+        with self.locked():
+            current = self.get(debrief_id)
+            before = summary_of(current)
+            change(current)
+            current.updated_at = datetime.now().replace(microsecond=0)
+            validated = Debrief.model_validate(current.to_json())
+            self._write(validated, summary_changed=summary_of(validated) != before)
+        return validated
+
+    def put(self, debrief: Debrief) -> None:
+        """Store ``debrief`` as given, replacing any stored one with its id (import, demo)."""
+        with self.locked():
+            self._write(debrief, summary_changed=True)
+
+    def put_many(self, debriefs: Iterable[Debrief], durable: bool = True) -> int:
+        """Store many debriefs at once; the index is rewritten once per shard, not per debrief.
+
+        With ``durable=False`` files are not fsynced one by one; one sync at the end makes them
+        durable together (bulk import and demo data, where minutes of fsyncs buy nothing).
+        """
+        count = 0
+        with self.locked():
+            by_shard: dict[str, dict[str, dict[str, Any]]] = {}
+            ids: list[str] = []
+            for debrief in debriefs:
+                path = self._debrief_path(debrief.id)
+                self._tinydb(path, durable).table(DEBRIEF_TABLE).upsert(
+                    Document(debrief.to_json(), doc_id=_doc_id(debrief.id))
+                )
+                by_shard.setdefault(_shard_of(debrief.id), {})[str(_doc_id(debrief.id))] = summary_of(debrief)
+                ids.append(debrief.id)
+                count += 1
+            if not durable:
+                os.sync()
+            self._mark_pending(ids)
+            for shard, rows in by_shard.items():
+                storage = AtomicJSONStorage(str(self._index_path(shard)), str(self.root / "tmp"))
+                data = storage.read() or {}
+                data.setdefault(INDEX_TABLE, {}).update(rows)
+                storage.write(data)
+            self._clear_pending()
+        return count
+
+    def delete(self, debrief_id: str) -> None:
+        """Remove a debrief and its index entry."""
+        with self.locked():
+            path = self._debrief_path(debrief_id)
+            if not path.exists():
+                raise NotFound(f"no debrief with id {debrief_id!r}")
+            self._mark_pending([debrief_id])
+            path.unlink()
+            _fsync_dir(path.parent)
+            self._set_summary(debrief_id, None)
+            self._clear_pending()
+
+    def _write(self, debrief: Debrief, summary_changed: bool) -> None:
+        path = self._debrief_path(debrief.id)
+        if summary_changed:
+            self._mark_pending([debrief.id])
+        self._tinydb(path).table(DEBRIEF_TABLE).upsert(Document(debrief.to_json(), doc_id=_doc_id(debrief.id)))
+        if summary_changed:
+            self._set_summary(debrief.id, summary_of(debrief))
+            self._clear_pending()
+
+    def _set_summary(self, debrief_id: str, summary: dict[str, Any] | None) -> None:
+        storage = AtomicJSONStorage(str(self._index_path(_shard_of(debrief_id))), str(self.root / "tmp"))
+        data = storage.read() or {}
+        rows = data.setdefault(INDEX_TABLE, {})
+        if summary is None:
+            rows.pop(str(_doc_id(debrief_id)), None)
+        else:
+            rows[str(_doc_id(debrief_id))] = summary
+        storage.write(data)
+
+    # -- crash repair of the index ---------------------------------------------------------------
+
+    def _mark_pending(self, ids: list[str]) -> None:
+        atomic_write(self.root / "pending", "\n".join(ids).encode(), self.root / "tmp")
+
+    def _clear_pending(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            (self.root / "pending").unlink()
+
+    def _repair_pending(self) -> None:
+        """Finish the index update a killed writer left: the debrief files are the truth."""
+        pending = self.root / "pending"
+        try:
+            ids = [line for line in pending.read_text().split() if is_valid_id(line)]
+        except FileNotFoundError:
+            return
+        except OSError:
+            return
+        for debrief_id in ids:
+            try:
+                summary = summary_of(self.get(debrief_id))
+            except NotFound:
+                summary = None
+            except StoreError:
+                continue
+            self._set_summary(debrief_id, summary)
+        self._clear_pending()
+
+    def rebuild_index(self) -> int:
+        """Recompute every summary from the debrief files (after a manual restore, say)."""
+        with self.locked():
+            self._mark_pending([])
+            shards: dict[str, dict[str, Any]] = {f"{shard:02x}": {} for shard in range(SHARDS)}
+            for debrief in self.all():
+                shards[_shard_of(debrief.id)][str(_doc_id(debrief.id))] = summary_of(debrief)
+            for shard, rows in shards.items():
+                AtomicJSONStorage(str(self._index_path(shard)), str(self.root / "tmp")).write({INDEX_TABLE: rows})
+            self._clear_pending()
+            return sum(len(rows) for rows in shards.values())

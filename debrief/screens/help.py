@@ -1,0 +1,44 @@
+"""The help screen: every key of the screen it was opened from, with what it does."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Static
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the keys of ``target`` (and the app's), read from the bindings themselves."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close", id="help.close"),
+        Binding("f1", "dismiss", "Close", show=False, id="help.close_f1"),
+        Binding("q", "dismiss", "Close", show=False, id="help.close_q"),
+    ]
+
+    def __init__(self, target: Screen[object]) -> None:
+        super().__init__()
+        self.target = target
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(f"Keys — {self.target.title or self.target.__class__.__name__.removesuffix('Screen')}",
+                         id="help-title")
+            yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
+            yield Static("Every key is also in the command palette (ctrl+p). Rebind keys by id in "
+                         "settings.json ('debrief locate' shows where).", id="help-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Key", "Does", "Id")
+        seen: set[str] = set()
+        for active in self.target.active_bindings.values():
+            binding = active.binding
+            if not binding.description or (binding.id or binding.action) in seen:
+                continue
+            seen.add(binding.id or binding.action)
+            table.add_row(self.app.get_key_display(binding), binding.tooltip or binding.description,
+                          binding.id or "")
+        table.focus()
