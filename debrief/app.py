@@ -61,11 +61,61 @@ class DebriefApp(App[None]):
         if self.call_id is not None:
             self.open_call(self.call_id)
 
+    # -- navigation: one method per screen, so every screen opens the others the same way ----
+
+    def open_log_loss(self, debrief_id: str | None = None) -> None:
+        """The form to log a new loss (or edit the deal and first impressions of one)."""
+        from debrief.screens.log_loss import LogLossScreen
+
+        self.push_screen(LogLossScreen(debrief_id))
+
+    def open_schedule(self, debrief_id: str) -> None:
+        """Book the debrief call: cool-off check, invitation, calendar event."""
+        from debrief.screens.schedule import ScheduleScreen
+
+        self.push_screen(ScheduleScreen(debrief_id))
+
+    def open_prepare(self, debrief_id: str) -> None:
+        """Choose and order the questions of the call script."""
+        from debrief.screens.prepare import PrepareScreen
+
+        self.push_screen(PrepareScreen(debrief_id))
+
     def open_call(self, debrief_id: str) -> None:
         """The live-call screen of one debrief."""
         from debrief.screens.call import CallScreen
 
         self.push_screen(CallScreen(debrief_id))
+
+    def open_wrapup(self, debrief_id: str) -> None:
+        """Takeaways, action items, stay-in-touch plan, move-on date."""
+        from debrief.screens.wrapup import WrapUpScreen
+
+        self.push_screen(WrapUpScreen(debrief_id))
+
+    def open_read(self, debrief_id: str) -> None:
+        """One debrief, everything in it, to read."""
+        from debrief.screens.read import ReadScreen
+
+        self.push_screen(ReadScreen(debrief_id))
+
+    def open_compare(self, debrief_ids: list[str]) -> None:
+        """Two to four debriefs side by side, aligned question by question."""
+        from debrief.screens.compare import CompareScreen
+
+        self.push_screen(CompareScreen(debrief_ids))
+
+    def open_patterns(self) -> None:
+        """Loss reasons, competitors, stages and guess accuracy across all debriefs."""
+        from debrief.screens.patterns import PatternsScreen
+
+        self.push_screen(PatternsScreen())
+
+    def open_search(self, query: str = "") -> None:
+        """Search all notes and takeaways as you type."""
+        from debrief.screens.search import SearchScreen
+
+        self.push_screen(SearchScreen(query))
 
     def watch_theme(self, theme: str) -> None:
         """Remember the chosen theme for next time."""

@@ -39,8 +39,8 @@ def _register() -> None:
         for command in module.COMMANDS:
             cli.add_command(command)
     # Commands of later features register themselves when their module exists.
-    for name in ("bank_commands", "schedule_commands", "script_commands", "review_commands",
-                 "wrapup_commands"):
+    for name in ("bank_commands", "tone_commands", "schedule_commands", "script_commands",
+                 "review_commands", "wrapup_commands"):
         try:
             module = __import__(f"debrief.cli.{name}", fromlist=["COMMANDS"])
         except ModuleNotFoundError as error:
