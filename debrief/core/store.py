@@ -248,8 +248,12 @@ class Store:
                     ) from None
                 time.sleep(0.002)
         self._lock_fd = fd
-        self._repair_pending()
-        self._clean_tmp()
+        try:
+            self._repair_pending()
+            self._clean_tmp()
+        except BaseException:
+            self._release()
+            raise
 
     def _release(self) -> None:
         if self._lock_fd is not None:
@@ -372,28 +376,22 @@ class Store:
         With ``durable=False`` files are not fsynced one by one; one sync at the end makes them
         durable together (bulk import and demo data, where minutes of fsyncs buy nothing).
         """
-        count = 0
+        items = list(debriefs)
         with self.locked():
-            by_shard: dict[str, dict[str, dict[str, Any]]] = {}
-            ids: list[str] = []
-            for debrief in debriefs:
+            shards = {_shard_of(debrief.id) for debrief in items}
+            # Read every shard first: a damaged one refuses the whole batch before any write.
+            data = {shard: self._read_shard_file(shard) for shard in shards}
+            self._mark_pending([debrief.id for debrief in items])
+            for debrief in items:
                 path = self._debrief_path(debrief.id)
-                self._tinydb(path, durable).table(DEBRIEF_TABLE).upsert(
-                    Document(debrief.to_json(), doc_id=_doc_id(debrief.id))
-                )
-                by_shard.setdefault(_shard_of(debrief.id), {})[str(_doc_id(debrief.id))] = summary_of(debrief)
-                ids.append(debrief.id)
-                count += 1
+                self._write_file(path, debrief, durable)
+                data[_shard_of(debrief.id)].setdefault(INDEX_TABLE, {})[str(_doc_id(debrief.id))] = summary_of(debrief)
             if not durable:
                 os.sync()
-            self._mark_pending(ids)
-            for shard, rows in by_shard.items():
-                storage = AtomicJSONStorage(str(self._index_path(shard)), str(self.root / "tmp"))
-                data = storage.read() or {}
-                data.setdefault(INDEX_TABLE, {}).update(rows)
-                storage.write(data)
+            for shard, content in data.items():
+                AtomicJSONStorage(str(self._index_path(shard)), str(self.root / "tmp")).write(content)
             self._clear_pending()
-        return count
+        return len(items)
 
     def delete(self, debrief_id: str) -> None:
         """Remove a debrief and its index entry."""
@@ -409,16 +407,40 @@ class Store:
 
     def _write(self, debrief: Debrief, summary_changed: bool) -> None:
         path = self._debrief_path(debrief.id)
-        if summary_changed:
-            self._mark_pending([debrief.id])
-        self._tinydb(path).table(DEBRIEF_TABLE).upsert(Document(debrief.to_json(), doc_id=_doc_id(debrief.id)))
-        if summary_changed:
-            self._set_summary(debrief.id, summary_of(debrief))
-            self._clear_pending()
+        if not summary_changed:
+            self._write_file(path, debrief)
+            return
+        # Read the index shard first: if it is damaged, refuse before writing anything.
+        shard = self._read_shard(debrief.id)
+        self._mark_pending([debrief.id])
+        self._write_file(path, debrief)
+        self._set_summary(debrief.id, summary_of(debrief), shard)
+        self._clear_pending()
 
-    def _set_summary(self, debrief_id: str, summary: dict[str, Any] | None) -> None:
+    def _write_file(self, path: Path, debrief: Debrief, durable: bool = True) -> None:
+        """One TinyDB write per save: update in place if the file exists, else insert.
+
+        (TinyDB's upsert writes twice for a new document; a kill between the two writes would
+        leave a file with an empty table.)
+        """
+        table = self._tinydb(path, durable).table(DEBRIEF_TABLE)
+        if path.exists():
+            table.update(debrief.to_json(), doc_ids=[_doc_id(debrief.id)])
+        else:
+            table.insert(Document(debrief.to_json(), doc_id=_doc_id(debrief.id)))
+
+    def _read_shard(self, debrief_id: str) -> dict[str, Any]:
+        return self._read_shard_file(_shard_of(debrief_id))
+
+    def _read_shard_file(self, shard: str) -> dict[str, Any]:
+        return AtomicJSONStorage(str(self._index_path(shard)), str(self.root / "tmp")).read() or {}
+
+    def _set_summary(
+        self, debrief_id: str, summary: dict[str, Any] | None, data: dict[str, Any] | None = None
+    ) -> None:
         storage = AtomicJSONStorage(str(self._index_path(_shard_of(debrief_id))), str(self.root / "tmp"))
-        data = storage.read() or {}
+        if data is None:
+            data = storage.read() or {}
         rows = data.setdefault(INDEX_TABLE, {})
         if summary is None:
             rows.pop(str(_doc_id(debrief_id)), None)
