@@ -7,8 +7,8 @@ command palette (``get_system_commands``), so there is one definition per comman
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from textual.app import App, SystemCommand

@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
-    except Exception as error:  # noqa: BLE001 - the last line of defence against a traceback
+    except Exception as error:
         if os.environ.get("DEBRIEF_DEBUG"):
             raise
         _fail(f"unexpected error: {type(error).__name__}: {error} (set DEBRIEF_DEBUG=1 for details)", 2)
