@@ -1,0 +1,115 @@
+"""Storage benchmark: one autosave at 0 / 1,000 / 10,000 debriefs, ours beside TinyDB's stock
+JSONStorage, and whole-command times of ``new``, ``list`` and ``show``.
+
+    python -m bench.storage [--sizes 0,1000,10000] [--repeat 30]
+
+Prints medians and p95 in milliseconds, and the ratio the budget speaks of: ``debrief new`` at
+10,000 debriefs against an empty database (budget: at most 1.5x); save median at 10,000 (budget:
+under 10 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+
+from tinydb import TinyDB
+from tinydb.storages import JSONStorage
+
+from bench.common import SIZES, copy_db, demo_db, measure, median_ms, p95_ms, run_command, table
+from debrief.core.model import Contact, Debrief
+from debrief.core.store import Store
+
+
+def our_save_times(size: int, repeat: int) -> list[float]:
+    """store.update of one answer's notes, as the live call's autosave does."""
+    root = copy_db(demo_db(size)) if size else Path(tempfile.mkdtemp()) / "db"
+    store = Store.open(root)
+    target = store.add(Debrief(company="Bench Co", contact=Contact(name="Sam Bench")))
+    counter = iter(range(10**9))
+
+    def save() -> None:
+        store.update(target.id, lambda d: setattr(d.answer("q1"), "notes", f"typed {next(counter)}"))
+
+    try:
+        return measure(save, repeat)
+    finally:
+        shutil.rmtree(root.parent, ignore_errors=True)
+
+
+def stock_save_times(size: int, repeat: int) -> list[float]:
+    """The same update through one TinyDB file with the stock JSONStorage."""
+    folder = Path(tempfile.mkdtemp())
+    db = TinyDB(folder / "stock.json", storage=JSONStorage)
+    if size:
+        from debrief.core.demo import demo_debriefs
+
+        db.insert_multiple(debrief.to_json() for debrief in demo_debriefs(size, seed=1))
+    doc_id = db.insert(Debrief(company="Bench Co", contact=Contact(name="Sam Bench")).to_json())
+    counter = iter(range(10**9))
+
+    def save() -> None:
+        document = db.get(doc_id=doc_id)
+        assert document is not None
+        answers = dict(document["answers"])
+        answers["q1"] = {"question_id": "q1", "notes": f"typed {next(counter)}"}
+        db.update({"answers": answers}, doc_ids=[doc_id])
+
+    try:
+        return measure(save, repeat if size < 10_000 else max(3, repeat // 10))
+    finally:
+        db.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def command_times(size: int, repeat: int) -> dict[str, list[float]]:
+    root = copy_db(demo_db(size)) if size else Path(tempfile.mkdtemp()) / "db"
+    db = str(root)
+    times: dict[str, list[float]] = {"new": [], "list": [], "show": []}
+    run_command("list", "--db", db)  # warm the page cache and create an empty database
+    some_id = ""
+    for number in range(repeat):
+        times["new"].append(run_command("new", "--company", f"Bench {number}", "--contact", "Sam Bench", "--db", db))
+    some_id = Store.open(root).summaries()[0]["id"]
+    for _ in range(repeat):
+        times["list"].append(run_command("list", "--format", "json", "--db", db))
+        times["show"].append(run_command("show", some_id, "--format", "json", "--db", db))
+    shutil.rmtree(root.parent, ignore_errors=True)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--command-repeat", type=int, default=9)
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+
+    rows = []
+    for size in sizes:
+        ours, stock = our_save_times(size, args.repeat), stock_save_times(size, args.repeat)
+        rows.append([f"{size:,}", f"{median_ms(ours):.2f}", f"{p95_ms(ours):.2f}",
+                     f"{median_ms(stock):.1f}", f"{p95_ms(stock):.1f}", f"{median_ms(stock) / median_ms(ours):.1f}x"])
+    print("One autosave (update of one answer), milliseconds")
+    print(table(["debriefs", "ours median", "ours p95", "stock median", "stock p95", "stock/ours"], rows))
+    print()
+
+    rows = []
+    medians: dict[int, dict[str, float]] = {}
+    for size in sizes:
+        times = command_times(size, args.command_repeat)
+        medians[size] = {name: median_ms(values) for name, values in times.items()}
+        rows.append([f"{size:,}"] + [f"{medians[size][name]:.0f}" for name in ("new", "list", "show")])
+    print("Whole commands (a fresh process each), median milliseconds")
+    print(table(["debriefs", "new", "list --format json", "show --format json"], rows))
+    if 0 in medians and len(medians) > 1:
+        largest = max(medians)
+        print()
+        print(f"debrief new at {largest:,} / empty: {medians[largest]['new'] / medians[0]['new']:.2f}x (budget <= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()
