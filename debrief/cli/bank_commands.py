@@ -1,0 +1,302 @@
+"""``debrief banks``: list, show and lint the question banks (shipped and the user's own)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from debrief.cli.common import BadInput, Missing, db_option, echo, format_option, print_json
+from debrief.core.text import one_line, strip_control
+
+if TYPE_CHECKING:
+    from debrief.core.banks import Bank, BankError
+
+SAMPLE_REP = "Sam Rivera"
+"""The rep's name in a preview when the settings do not say it."""
+
+
+def _report(errors: list[BankError]) -> None:
+    for error in errors:
+        click.echo(f"debrief: {one_line(str(error))}", err=True)
+
+
+def _source(bank: Bank) -> str:
+    return "user (overrides shipped)" if bank.overrides else bank.source
+
+
+def _minutes(value: float) -> str:
+    return f"{value:g}"
+
+
+def _width() -> int:
+    return max(60, min(100, shutil.get_terminal_size((88, 24)).columns))
+
+
+@click.group("banks", invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def banks_group(ctx: click.Context) -> None:
+    """Question banks: the interview guides a call script is built from.
+
+    Shipped banks sit beside your own, which live in the user data folder ('debrief locate'
+    shows where); one of yours with a shipped bank's id replaces it.
+    """
+    if ctx.invoked_subcommand is None:
+        echo(ctx.get_help())
+
+
+@banks_group.command("list")
+@format_option("table", "json")
+@db_option
+def list_command(output_format: str, db: Path | None) -> None:
+    """Every bank: id, title, questions, minutes and where it comes from."""
+    from debrief.core.banks import load_banks
+
+    banks = load_banks()
+    rows = [_row(bank) for bank in banks]
+    if output_format == "json":
+        print_json(rows)
+    elif rows:
+        columns = [("ID", "id", 22), ("TITLE", "title", 40), ("QUESTIONS", "questions", 9),
+                   ("MINUTES", "minutes", 7), ("SOURCE", "source", 24)]
+        echo("  ".join(title.ljust(width) for title, _, width in columns).rstrip())
+        for row in rows:
+            cells = [one_line(_minutes(row[key]) if key == "minutes" else str(row[key]), width)
+                     for _, key, width in columns]
+            echo("  ".join(cell.ljust(width) for cell, (_, _, width) in zip(cells, columns, strict=True)).rstrip())
+    else:
+        echo("No question banks found. 'debrief locate' shows where they are looked for.")
+    if banks.errors:
+        # The good banks are listed; each broken one is one line on stderr, and the exit says so.
+        _report(banks.errors)
+        sys.exit(2)
+
+
+def _row(bank: Bank) -> dict[str, Any]:
+    return {
+        "id": bank.id, "title": bank.title, "version": bank.version,
+        "description": bank.description, "use_when": list(bank.use_when),
+        "questions": bank.question_count, "minutes": bank.total_minutes,
+        "source": _source(bank), "overrides": bank.overrides, "path": bank.path,
+    }
+
+
+@banks_group.command("show")
+@click.argument("bank")
+@click.option("--debrief", "debrief_id", default=None,
+              help="Render for this debrief's deal instead of a sample deal.")
+@format_option("text", "json")
+@db_option
+def show_command(bank: str, debrief_id: str | None, output_format: str, db: Path | None) -> None:
+    """One bank, rendered as readable text: BANK is an id or a bank file's path.
+
+    Opening, every phase and question (with intent, minutes, tags and probes) and closing, with
+    the templates filled in for a sample deal (or --debrief ID).
+    """
+    from debrief.core.banks import render_bank, sample_debrief
+    from debrief.core.render import RenderError
+    from debrief.core.settings import load_settings
+    from debrief.locations import settings_file
+
+    found = _find_bank(bank.strip())
+    rep_name = load_settings(settings_file()).rep_name
+    if debrief_id is not None:
+        from debrief.cli.common import open_store
+
+        deal = open_store(db).get(debrief_id.strip().lower())
+        sample = False
+    else:
+        deal, sample = sample_debrief(), True
+        rep_name = rep_name or SAMPLE_REP
+    try:
+        rendered = render_bank(found, deal.template_context(rep_name))
+    except RenderError as error:
+        raise BadInput(str(error)) from None
+    if output_format == "json":
+        print_json({**rendered.model_dump(mode="json"), "source": _source(found),
+                    "questions": rendered.question_count, "minutes": rendered.total_minutes})
+        return
+    echo(bank_text(rendered, deal_line(deal.template_context(rep_name), sample), _width()))
+
+
+def _find_bank(name: str) -> Bank:
+    """The bank with id ``name``, or the bank file at path ``name`` (to preview one being written)."""
+    from debrief.core.banks import BankError, load_bank_file, load_banks
+
+    if name.lower().endswith((".yaml", ".yml")) or "/" in name:
+        try:
+            return load_bank_file(Path(name).expanduser(), "user")
+        except BankError as error:
+            raise BadInput(str(error)) from None
+    banks = load_banks()
+    if name in banks.banks:
+        return banks.banks[name]
+    known = ", ".join(sorted(banks.banks)) or "none"
+    if banks.errors:
+        # The bank asked for may be one that failed to load: say why, as bad input.
+        _report(banks.errors)
+        raise BadInput(f"no bank {name!r} (known: {known}); {len(banks.errors)} bank file(s) "
+                       "could not be loaded, see above")
+    raise Missing(f"no bank {name!r} (known: {known})")
+
+
+def deal_line(context: dict[str, Any], sample: bool) -> str:
+    """One line saying which deal the templates were filled in for."""
+    contact = context["contact"]
+    who = contact["name"] + (f" ({contact['role']})" if contact["role"] else "")
+    lost = f", lost to {context['lost_to']}" if context["lost_to"] else ""
+    stage = f" at {context['stage']}" if context["stage"] else ""
+    kind = "a sample deal" if sample else "this deal"
+    return one_line(f"Rendered for {kind}: {who}, {context['company']}{lost}{stage}.")
+
+
+def bank_text(bank: Bank, deal: str, width: int = 88) -> str:
+    """A rendered bank as plain text a rep can read through before a call."""
+    from debrief.core.report import reason_label
+
+    def para(text: str, indent: str) -> list[str]:
+        return textwrap.wrap(one_line(text), width, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+    out = [one_line(f"{bank.title} · {bank.id} v{bank.version} · {_source(bank)}")]
+    out += para(bank.description, "")
+    out += [f"Suits: {', '.join(bank.use_when)} · {bank.question_count} questions, "
+            f"{_minutes(bank.total_minutes)} minutes in all (a script picks what fits the call)"]
+    out += [*para(deal, ""), ""]
+    out += ["OPENING", *para(bank.opening, "  "), ""]
+    number = 0
+    for index, phase in enumerate(bank.phases, start=1):
+        out += [f"PHASE {index}: {one_line(phase.title)}", ""]
+        for question in phase.questions:
+            number += 1
+            tags = ", ".join(reason_label(tag) for tag in question.tags) or "no tags"
+            text = question.text or "(left out for this deal: its template renders to nothing)"
+            out += para(f"{number}. {text}", "  ")
+            out += ["     " + one_line(f"{question.id} · {_minutes(question.minutes)} min · {tags}")]
+            out += para(f"Intent: {question.intent}", "     ")
+            out.append("     Probes:")
+            for probe in filter(None, question.probes):
+                out += textwrap.wrap(one_line(probe), width, initial_indent="     - ",
+                                     subsequent_indent="       ") or ["     -"]
+            out.append("")
+    out += ["CLOSING", *para(bank.closing, "  ")]
+    return strip_control("\n".join(out))
+
+
+@banks_group.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@format_option("text", "json")
+@db_option
+def lint_command(paths: tuple[Path, ...], output_format: str, db: Path | None) -> None:
+    """Check banks: the schema, then the tone of every question and probe.
+
+    With no PATH, checks the shipped banks and yours. A PATH may be a bank file or a folder of
+    them. Exit 0 when clean, 1 when the tone check found something, 2 when a bank is invalid.
+    """
+    from debrief.core.banks import bank_files
+    from debrief.locations import shipped_banks_dir, user_banks_dir
+
+    files: list[Path] = []
+    if paths:
+        for path in paths:
+            path = path.expanduser()
+            if path.is_dir():
+                inside = bank_files(path)
+                if not inside:
+                    raise BadInput(f"{path}: no bank files (*.yaml, *.yml) in this folder")
+                files += inside
+            else:
+                files.append(path)
+    else:
+        files = bank_files(shipped_banks_dir()) + bank_files(user_banks_dir())
+    entries, checked = lint_files(files)
+    if checked:
+        from debrief.core.tone import default_checker
+
+        for problem in default_checker().problems:  # a broken user rules file: say so, go on
+            click.echo(f"debrief: warning: {one_line(problem)} (checked with the shipped tone rules)",
+                       err=True)
+    invalid = any(entry["rule"] == "schema" for entry in entries)
+    if output_format == "json":
+        print_json(entries)
+    else:
+        for entry in entries:
+            echo(_lint_line(entry))
+        questions = sum(count for count in checked.values())
+        summary = (f"{len(files)} bank file{'s' if len(files) != 1 else ''}, {questions} questions "
+                   f"checked: {len(entries) or 'no'} finding{'s' if len(entries) != 1 else ''}")
+        click.echo(summary, err=bool(entries))
+    if invalid:
+        sys.exit(2)
+    if entries:
+        sys.exit(1)
+
+
+def _lint_line(entry: dict[str, Any]) -> str:
+    head = f"{entry['file']}:{entry['line']}: {entry['field']}: "
+    if entry["rule"] == "schema":
+        return one_line(head + entry["message"])
+    matched = f' "{entry["matched"]}"' if entry.get("matched") else ""
+    suggestion = f" Try: {entry['suggestion']}" if entry["suggestion"] else ""
+    return one_line(f"{head}{entry['category']} ({entry['rule']}){matched}: {entry['message']}{suggestion}")
+
+
+def lint_files(files: list[Path]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Lint entries for ``files`` (schema errors, then tone findings) and questions checked per file."""
+    from debrief.core.banks import BankError, load_bank_file
+
+    entries: list[dict[str, Any]] = []
+    checked: dict[str, int] = {}
+    for path in files:
+        try:
+            bank = load_bank_file(path, "user")
+        except BankError as error:
+            entries.append({"file": error.path, "bank": None, "question": None, "field": error.field,
+                            "rule": "schema", "category": "invalid", "matched": "",
+                            "message": error.reason, "suggestion": "", "line": error.line})
+            continue
+        checked[bank.path] = bank.question_count
+        entries += tone_entries(bank)
+    return entries, checked
+
+
+def tone_entries(bank: Bank) -> list[dict[str, Any]]:
+    """Tone findings for every question text and probe, rendered for a full and a sparse deal.
+
+    Openings and closings are not tone-checked: they rightly say "we won't try to change your
+    mind", which a question must never hint at.
+    """
+    from debrief.core.banks import render_bank, sample_debrief, template_lines
+    from debrief.core.tone import default_checker
+
+    checker = default_checker()
+    lines = template_lines(bank)
+    seen: set[tuple[str, str]] = set()
+    entries: list[dict[str, Any]] = []
+    checked: dict[str, list[Any]] = {}  # most texts render the same for both deals
+    for deal, rep in ((sample_debrief(), SAMPLE_REP), (sample_debrief(sparse=True), "")):
+        rendered = render_bank(bank, deal.template_context(rep))
+        for _, question in rendered.questions():
+            texts = [(f"questions.{question.id}.text", question.text)]
+            texts += [(f"questions.{question.id}.probes[{n}]", probe) for n, probe in enumerate(question.probes)]
+            for field, text in texts:
+                if text not in checked:
+                    checked[text] = checker.check(text)
+                for finding in checked[text]:
+                    if (field, finding.rule) in seen:
+                        continue
+                    seen.add((field, finding.rule))
+                    entries.append({
+                        "file": bank.path, "bank": bank.id, "question": question.id, "field": field,
+                        "rule": finding.rule, "category": str(finding.category),
+                        "matched": finding.matched, "message": finding.message,
+                        "suggestion": finding.suggestion or "", "line": lines.get(field, 1),
+                    })
+    return entries
+
+
+COMMANDS = [banks_group]

@@ -1,0 +1,714 @@
+"""Question banks: YAML interview guides, validated on load, rendered for one deal.
+
+A bank is a public file format (see PRODUCT.md): users write their own and download others', so
+every bank is checked before it is used. A bad bank becomes one :class:`BankError` that names the
+file, the line and the field (``FILE:LINE: field: reason``), never a traceback, and the other
+banks still load. Templates (opening, closing, question texts, probes) are checked on load too:
+syntax, names the deal does not have, and a trial render in the sandbox with a full and a sparse
+sample deal, so a broken placeholder never reaches the buyer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from jinja2 import Environment, TemplateSyntaxError, nodes
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
+
+from debrief.core.model import LOSS_REASONS, Contact, Debrief
+from debrief.core.render import TEMPLATE_NAMES, RenderError, render, unknown_names
+
+MAX_BANK_BYTES = 1_000_000
+"""Largest bank file read: a real guide is a few kilobytes; anything this big is a mistake."""
+
+MAX_NODES = 50_000
+"""Most YAML values a bank may expand to: stops alias bombs (``&a [*b, *b, ...]``) cold."""
+
+BANK_SUFFIXES = (".yaml", ".yml")
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_TEMPLATE_MARK = re.compile(r"\{[{%#]")
+
+
+class BankError(ValueError):
+    """One problem in one bank file, as one line: ``FILE:LINE: field: reason``."""
+
+    def __init__(self, path: str, line: int, field: str, reason: str) -> None:
+        self.path = path
+        self.line = line
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{path}:{line}: {field}: {reason}")
+
+
+class UnknownBank(KeyError):
+    """Asked for a bank id that is not loaded; ``str()`` is the readable message."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "no such bank"
+
+
+# -- field types ---------------------------------------------------------------------------------
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError("use lowercase letters, digits and dashes (like decision-factors)")
+    return value
+
+
+def _clean(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+def _tag(value: str) -> str:
+    if value not in LOSS_REASONS:
+        raise ValueError(f"unknown loss reason {value!r} (known: {', '.join(LOSS_REASONS)})")
+    return value
+
+
+Slug = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_slug)]
+Line = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean)]
+Prose = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_clean)]
+Tag = Annotated[str, AfterValidator(_tag)]
+
+
+class _Strict(BaseModel):
+    # Strict: in a hand-written file "2" for minutes or 1.5 for a version is a typo worth a line.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class BankQuestion(_Strict):
+    """One question: its stable id keys answers and comparisons across debriefs and banks."""
+
+    id: Slug
+    text: Prose
+    intent: Prose
+    minutes: float = Field(gt=0, le=30)
+    tags: list[Tag] = Field(max_length=10)
+    probes: list[Prose] = Field(min_length=2, max_length=12)
+
+
+class Phase(_Strict):
+    """A stretch of the call with one purpose (decision process, evaluation, ...)."""
+
+    id: Slug
+    title: Line
+    questions: list[BankQuestion] = Field(min_length=1, max_length=100)
+
+
+class Bank(_Strict):
+    """One interview guide. ``source``, ``path`` and ``overrides`` come from where it was found."""
+
+    id: Slug
+    title: Line
+    version: int = Field(ge=1)
+    description: Prose
+    use_when: list[Slug] = Field(min_length=1, max_length=20)
+    opening: Prose
+    closing: Prose
+    phases: list[Phase] = Field(min_length=1, max_length=30)
+    source: str = "shipped"
+    path: str = ""
+    overrides: bool = False
+
+    def questions(self) -> list[tuple[Phase, BankQuestion]]:
+        """Every question with its phase, in the order of the bank."""
+        return [(phase, question) for phase in self.phases for question in phase.questions]
+
+    def question(self, question_id: str) -> BankQuestion | None:
+        """The question with ``question_id``, or None."""
+        for _, question in self.questions():
+            if question.id == question_id:
+                return question
+        return None
+
+    @property
+    def total_minutes(self) -> float:
+        """Minutes to ask every question: more than a call holds, so scripts choose."""
+        return sum(question.minutes for _, question in self.questions())
+
+    @property
+    def question_count(self) -> int:
+        """How many questions the bank offers."""
+        return sum(len(phase.questions) for phase in self.phases)
+
+
+_NOT_IN_FILE = ("source", "path", "overrides")
+_FIELDS = {
+    Bank: [name for name in Bank.model_fields if name not in _NOT_IN_FILE],
+    Phase: list(Phase.model_fields),
+    BankQuestion: list(BankQuestion.model_fields),
+}
+
+
+# -- the set of banks ----------------------------------------------------------------------------
+
+
+@dataclass
+class BankSet:
+    """Every usable bank by id, and the files that could not be loaded."""
+
+    banks: dict[str, Bank] = field(default_factory=dict)
+    errors: list[BankError] = field(default_factory=list)
+
+    def get(self, bank_id: str) -> Bank:
+        """The bank ``bank_id``; raises :class:`UnknownBank` (a KeyError) naming the known ones."""
+        try:
+            return self.banks[bank_id]
+        except KeyError:
+            known = ", ".join(sorted(self.banks)) or "none"
+            raise UnknownBank(f"no bank {bank_id!r} (known: {known})") from None
+
+    def for_loss(self, kind: str) -> list[Bank]:
+        """Banks suited to a loss of ``kind``: the most specific first (fewest ``use_when``)."""
+        suited = [bank for bank in self.banks.values() if kind in bank.use_when]
+        return sorted(suited, key=lambda bank: (len(bank.use_when), bank.id))
+
+    def __iter__(self) -> Iterator[Bank]:
+        return iter(sorted(self.banks.values(), key=lambda bank: bank.id))
+
+
+def bank_files(folder: Path) -> list[Path]:
+    """The bank files in ``folder`` (``*.yaml``/``*.yml``, not hidden), by name; none if absent."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    return sorted(
+        entry for entry in entries
+        if entry.suffix.lower() in BANK_SUFFIXES and not entry.name.startswith(".")
+    )
+
+
+def load_banks(shipped_dir: Path | None = None, user_dir: Path | None = None) -> BankSet:
+    """Shipped banks, then the user's: a user bank with a shipped id overrides it."""
+    from debrief.locations import shipped_banks_dir, user_banks_dir
+
+    result = BankSet()
+    for source, folder in (("shipped", shipped_dir or shipped_banks_dir()),
+                           ("user", user_dir or user_banks_dir())):
+        seen: dict[str, Bank] = {}
+        for path in bank_files(folder):
+            try:
+                bank = load_bank_file(path, source)
+            except BankError as error:
+                result.errors.append(error)
+                continue
+            if bank.id in seen:
+                result.errors.append(BankError(
+                    str(path), _id_line(path), "id",
+                    f"bank id {bank.id!r} is already used by {seen[bank.id].path}"))
+                continue
+            seen[bank.id] = bank
+            if source == "user" and bank.id in result.banks:
+                bank = bank.model_copy(update={"overrides": True})
+            result.banks[bank.id] = bank
+    return result
+
+
+def load_bank_file(path: Path, source: str = "user") -> Bank:
+    """Read and validate one bank file; raises :class:`BankError` on the first problem."""
+    return _load_cached(str(path), source, *_stat(path))
+
+
+def _stat(path: Path) -> tuple[int, int, int]:
+    where = str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise BankError(where, 1, "file", "no such file") from None
+    except OSError as error:
+        raise BankError(where, 1, "file", f"cannot read: {error.strerror or error}") from None
+    if not path.is_file():
+        raise BankError(where, 1, "file", "not a regular file")
+    if info.st_size > MAX_BANK_BYTES:
+        raise BankError(where, 1, "file",
+                        f"too large for a bank ({info.st_size:,} bytes, at most {MAX_BANK_BYTES:,})")
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+@lru_cache(maxsize=256)
+def _load_cached(where: str, source: str, mtime_ns: int, size: int, inode: int) -> Bank:
+    # Keyed on the file's identity: an edited or replaced bank is read again, an unchanged one
+    # is free (the prepare screen and the command line both load banks often).
+    # Failures are not cached (lru_cache does not keep exceptions), so they are reported each time.
+    return _load(Path(where), source)
+
+
+def _load(path: Path, source: str) -> Bank:
+    where = str(path)
+    text = _read_text(path)
+    root, data = _parse_yaml(text, where)
+    if not isinstance(data, dict):
+        raise BankError(where, _line(root), "bank",
+                        "a bank must be a mapping of fields (id, title, version, ... phases)")
+    for name in data:
+        if name in _NOT_IN_FILE or not isinstance(name, str):
+            raise BankError(where, _key_line(root, name), str(name),
+                            f"unknown field (known: {', '.join(_FIELDS[Bank])})")
+    try:
+        bank = Bank.model_validate(data)
+    except ValidationError as error:
+        raise _from_validation(error, root, data, where) from None
+    bank = bank.model_copy(update={"source": source, "path": where})
+    _check_unique(bank, root, where)
+    _check_templates(bank, root, where)
+    return bank
+
+
+def _read_text(path: Path) -> str:
+    where = str(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BANK_BYTES + 1)
+    except OSError as error:
+        raise BankError(where, 1, "file", f"cannot read: {error.strerror or error}") from None
+    if len(raw) > MAX_BANK_BYTES:
+        raise BankError(where, 1, "file", f"too large for a bank (over {MAX_BANK_BYTES:,} bytes)")
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise BankError(where, line, "file", "binary data (NUL bytes), not a YAML text file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise BankError(where, line, "file", "not UTF-8 text (save the bank as UTF-8)") from None
+    if not text.strip():
+        raise BankError(where, 1, "file", "empty file, not a bank")
+    return text
+
+
+# libyaml's parser when PyYAML has it (about ten times faster), else the pure Python one.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse_yaml(text: str, where: str) -> tuple[yaml.Node, Any]:
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise BankError(where, 1, "file", "empty file, not a bank")
+        _check_size(root, where)
+        return root, loader.construct_document(root)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        reason = " ".join(str(error.problem or error.context or "invalid YAML").split())
+        raise BankError(where, line, "yaml", reason) from None
+    except yaml.YAMLError as error:
+        raise BankError(where, 1, "yaml", " ".join(str(error).split())) from None
+    except RecursionError:
+        raise BankError(where, 1, "yaml", "nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def _check_size(root: yaml.Node, where: str) -> None:
+    """Refuse documents that expand (through aliases) to more values than any bank needs."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = 1  # a recursive alias counts once instead of looping
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            _check_keys(node, where)
+            total += sum(size(key) + size(value) for key, value in node.value)
+        sizes[id(node)] = total
+        if total > MAX_NODES:
+            raise BankError(where, _line(node), "yaml",
+                            f"expands to more than {MAX_NODES:,} values (aliases?), not a bank")
+        return total
+
+    size(root)
+
+
+def _check_keys(node: yaml.MappingNode, where: str) -> None:
+    """A key given twice: YAML would silently keep the last, losing (say) the first probes."""
+    seen: dict[str, int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.value == "<<":
+            continue
+        if key.value in seen:
+            raise BankError(where, _line(key), str(key.value),
+                            f"duplicate key (first on line {seen[key.value]})")
+        seen[key.value] = _line(key)
+
+
+# -- from a pydantic error to FILE:LINE: field -----------------------------------------------------
+
+
+def _line(node: yaml.Node | None) -> int:
+    return node.start_mark.line + 1 if node is not None else 1
+
+
+def _entry(node: yaml.Node | None, key: object) -> tuple[yaml.Node, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(key):
+                return key_node, value_node
+    return None
+
+
+def _key_line(root: yaml.Node | None, key: object) -> int:
+    found = _entry(root, key)
+    return _line(found[0] if found else root)
+
+
+def _loc_line(root: yaml.Node, loc: tuple[int | str, ...]) -> int:
+    """The line of the YAML node at ``loc``: the key's line for a field, the item's for a list."""
+    node: yaml.Node = root
+    line = _line(root)
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, yaml.SequenceNode):
+            if not 0 <= part < len(node.value):
+                break
+            node = node.value[part]
+            line = _line(node)
+            continue
+        found = _entry(node, part)
+        if found is None:
+            break
+        line = _line(found[0])
+        node = found[1]
+    return line
+
+
+def _item(data: Any, *path: int | str) -> Any:
+    for part in path:
+        if isinstance(part, int) and isinstance(data, list) and 0 <= part < len(data):
+            data = data[part]
+        elif isinstance(part, str) and isinstance(data, dict):
+            data = data.get(part)
+        else:
+            return None
+    return data
+
+
+def _field_name(loc: tuple[int | str, ...], data: Any) -> str:
+    """A readable field path: ``questions.decision-factors.probes``, ``phases.price.title``."""
+    parts = list(loc)
+    prefix = ""
+    if parts[:1] == ["phases"] and len(parts) >= 2 and isinstance(parts[1], int):
+        phase_index = parts[1]
+        if parts[2:3] == ["questions"] and len(parts) >= 4 and isinstance(parts[3], int):
+            qid = _item(data, "phases", phase_index, "questions", parts[3], "id")
+            if isinstance(qid, str) and _SLUG.match(qid) and len(parts) > 4:
+                prefix, parts = f"questions.{qid}", parts[4:]
+            else:
+                prefix, parts = f"phases[{phase_index}].questions[{parts[3]}]", parts[4:]
+        else:
+            pid = _item(data, "phases", phase_index, "id")
+            if isinstance(pid, str) and _SLUG.match(pid) and len(parts) > 2:
+                prefix, parts = f"phases.{pid}", parts[2:]
+            else:
+                prefix, parts = f"phases[{phase_index}]", parts[2:]
+    name = prefix
+    for part in parts:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "bank"
+
+
+def _number(value: object) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+def _reason(error: ErrorDetails, model: type[BaseModel] | None) -> str:
+    kind = error["type"]
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    field_name = str(error["loc"][-1]) if error["loc"] else ""
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        known = ", ".join(_FIELDS[model]) if model else ""
+        return f"unknown field (known: {known})" if known else "unknown field"
+    if kind in ("string_type", "str_type"):
+        return "should be text"
+    if kind in ("int_type", "int_from_float"):
+        return "should be a whole number"
+    if kind in ("float_type", "float_parsing"):
+        return "should be a number"
+    if kind == "list_type":
+        return "should be a list"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "should be a mapping of fields"
+    if kind == "too_short":
+        noun = {"probes": "probes", "questions": "questions", "phases": "phases",
+                "use_when": "entries"}.get(field_name, "items")
+        return f"needs at least {ctx.get('min_length')} {noun} (found {ctx.get('actual_length')})"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"too long (at most {ctx.get('max_length')} characters)"
+    if kind == "too_long":
+        return f"too many (at most {ctx.get('max_length')})"
+    if kind == "greater_than":
+        return f"must be more than {_number(ctx.get('gt'))}"
+    if kind == "greater_than_equal":
+        return f"must be at least {_number(ctx.get('ge'))}"
+    if kind == "less_than_equal":
+        return f"must be at most {_number(ctx.get('le'))}"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel]:
+    """Which model owns the last field of ``loc`` (for the list of known fields)."""
+    names = [part for part in loc[:-1] if isinstance(part, str)]
+    if names[-1:] == ["questions"]:
+        return BankQuestion
+    if names[-1:] == ["phases"]:
+        return Phase
+    return Bank
+
+
+def _from_validation(error: ValidationError, root: yaml.Node, data: Any, where: str) -> BankError:
+    """The first problem in file order, as a BankError.
+
+    An unknown field comes before everything else: a misspelt ``intnet`` also makes ``intent``
+    missing, and the misspelling is the message that helps.
+    """
+    found: list[tuple[bool, BankError]] = []
+    for detail in error.errors(include_url=False):
+        loc = tuple(detail["loc"])
+        extra = detail["type"] == "extra_forbidden"
+        model = _model_at(loc) if extra else None
+        found.append((not extra, BankError(where, _loc_line(root, loc), _field_name(loc, data),
+                                           _reason(detail, model))))
+    return min(found, key=lambda item: (item[0], item[1].line))[1]
+
+
+# -- checks beyond the schema ----------------------------------------------------------------------
+
+
+def _check_unique(bank: Bank, root: yaml.Node, where: str) -> None:
+    phase_lines: dict[str, int] = {}
+    question_lines: dict[str, int] = {}
+    for p, phase in enumerate(bank.phases):
+        line = _loc_line(root, ("phases", p, "id"))
+        if phase.id in phase_lines:
+            raise BankError(where, line, f"phases[{p}].id",
+                            f"duplicate phase id {phase.id!r} (first on line {phase_lines[phase.id]})")
+        phase_lines[phase.id] = line
+        for q, question in enumerate(phase.questions):
+            line = _loc_line(root, ("phases", p, "questions", q, "id"))
+            if question.id in question_lines:
+                raise BankError(
+                    where, line, f"phases[{p}].questions[{q}].id",
+                    f"duplicate question id {question.id!r} (first on line {question_lines[question.id]})")
+            question_lines[question.id] = line
+
+
+def template_fields(bank: Bank) -> Iterator[tuple[tuple[int | str, ...], str, str]]:
+    """Every template in the bank: its location in the file, readable name, and text."""
+    yield ("opening",), "opening", bank.opening
+    yield ("closing",), "closing", bank.closing
+    for p, phase in enumerate(bank.phases):
+        for q, question in enumerate(phase.questions):
+            loc: tuple[int | str, ...] = ("phases", p, "questions", q)
+            yield (*loc, "text"), f"questions.{question.id}.text", question.text
+            for n, probe in enumerate(question.probes):
+                yield (*loc, "probes", n), f"questions.{question.id}.probes[{n}]", probe
+
+
+ALLOWED_FILTERS = frozenset({"default", "d", "upper", "lower", "title", "capitalize", "trim",
+                             "string", "int", "round"})
+"""Filters a bank template may use: text shaping only (no padding, repeating or formatting that
+could blow up the output)."""
+
+ALLOWED_TESTS = frozenset({"defined", "undefined", "none", "string", "number", "eq", "ne",
+                           "equalto", "in", "lower", "upper"})
+
+_ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr, nodes.Getitem,
+    nodes.Const, nodes.If, nodes.CondExpr, nodes.And, nodes.Or, nodes.Not, nodes.Compare,
+    nodes.Operand, nodes.Test, nodes.Filter, nodes.Concat, nodes.List, nodes.Tuple,
+)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Environment:
+    # Only parses (never compiles or renders): rendering is render.py's sandbox.
+    return Environment(autoescape=False)
+
+
+def _template_problem(template: str) -> str | None:
+    """Why a template may not be used in a bank, or None: names, if/else and text filters only.
+
+    The sandbox already refuses internals at render time; this refuses them at load time too, and
+    also what the sandbox allows but a bank never needs: loops, calls, imports, arithmetic (which
+    Jinja folds at compile time, so ``9**9**9`` would hang before any render).
+    """
+    try:
+        tree = _parser().parse(template)
+    except TemplateSyntaxError as error:
+        return f"template syntax error: {error.message}"
+    for lookup in tree.find_all((nodes.Getattr, nodes.Getitem)):  # internals first: the worst case
+        attr = _looked_up(lookup)
+        if isinstance(attr, str) and attr.startswith("_"):
+            return f"refused: {attr!r} is not a field of the deal (internals are off limits)"
+    fields = _deal_fields()
+    for node in tree.find_all(nodes.Node):
+        if isinstance(node, nodes.Getattr | nodes.Getitem):
+            attr = _looked_up(node)
+            owner = node.node.name if isinstance(node.node, nodes.Name) else None
+            if owner is None or owner not in fields or not isinstance(attr, str):
+                return "templates may only look up fields by name (like contact.first_name)"
+            if attr not in fields[owner]:
+                return (f"unknown template variable '{owner}.{attr}' "
+                        f"({owner} has: {', '.join(fields[owner])})")
+        elif isinstance(node, nodes.Name) and node.name not in TEMPLATE_NAMES:
+            return _unknown(node.name)
+        elif isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
+            return (f"filter {node.name!r} is not allowed in a bank "
+                    f"(allowed: {', '.join(sorted(ALLOWED_FILTERS))})")
+        elif isinstance(node, nodes.Test) and node.name not in ALLOWED_TESTS:
+            return f"test {node.name!r} is not allowed in a bank"
+        elif isinstance(node, nodes.Const) and isinstance(node.value, int | float) and abs(node.value) > 10**9:
+            return "number too large for a template"
+        elif not isinstance(node, _ALLOWED_NODES):
+            kind = type(node).__name__.lower()
+            return (f"{kind} is not allowed in a bank template "
+                    "(use names like {{ company }}, {% if lost_to %}...{% endif %} and text filters)")
+    return None
+
+
+def _looked_up(node: nodes.Node) -> object:
+    """The name looked up by ``x.name`` or ``x['name']`` (anything else for other lookups)."""
+    if isinstance(node, nodes.Getattr):
+        return node.attr
+    arg = getattr(node, "arg", None)
+    return arg.value if isinstance(arg, nodes.Const) else arg
+
+
+def _unknown(name: str) -> str:
+    names = [name for name in sample_debrief().template_context("") if name in TEMPLATE_NAMES]
+    return f"unknown template variable {name!r} (templates see: {', '.join(names)})"
+
+
+@lru_cache(maxsize=1)
+def _deal_fields() -> dict[str, list[str]]:
+    """The names with fields of their own (``contact.first_name``, ``rep.name``) and those fields."""
+    context = sample_debrief().template_context("")
+    return {name: list(value) for name, value in context.items() if isinstance(value, dict)}
+
+
+def sample_debrief(*, sparse: bool = False) -> Debrief:
+    """A sample deal to preview and test-render banks; ``sparse`` leaves every optional field empty."""
+    if sparse:
+        return Debrief(id="sample", company="Northwind Logistics", contact=Contact(name="Jane"))
+    return Debrief(
+        id="sample", company="Northwind Logistics",
+        contact=Contact(name="Jane Okafor", role="VP Operations"),
+        value=48_000, stage="proposal", lost_to="Acme Cloud",
+    )
+
+
+@lru_cache(maxsize=1)
+def _sample_contexts() -> tuple[dict[str, Any], dict[str, Any]]:
+    return (sample_debrief().template_context("Sam Rivera"),
+            sample_debrief(sparse=True).template_context(""))
+
+
+def _check_templates(bank: Bank, root: yaml.Node, where: str) -> None:
+    for loc, name, template in template_fields(bank):
+        if not _TEMPLATE_MARK.search(template):
+            continue  # plain text: nothing to check (most probes)
+        line = _loc_line(root, loc)
+        problem = _template_problem(template)
+        if problem is None:
+            try:
+                unknown = unknown_names(template, name)
+            except RenderError as error:
+                unknown, problem = [], str(error).removeprefix(f"{name}: ")
+            if unknown:
+                problem = _unknown(unknown[0])
+        if problem is None:
+            for context, deal in zip(_sample_contexts(), ("", " (with a sparse deal: no winner, "
+                                                              "role, stage, value or rep name)"), strict=True):
+                try:
+                    render(template, context, name)
+                except RenderError as error:
+                    problem = str(error).removeprefix(f"{name}: ") + deal
+                    break
+        if problem is not None:
+            raise BankError(where, line, name, problem)
+
+
+def template_lines(bank: Bank) -> dict[str, int]:
+    """Line of every template field of a loaded bank in its file (``questions.x.text`` -> 12).
+
+    For messages about a bank that loaded fine (the tone check in ``banks lint``); a field whose
+    line cannot be found (the file changed since) maps to line 1.
+    """
+    try:
+        loader = _Loader(Path(bank.path).read_text(encoding="utf-8-sig"))
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except (OSError, ValueError, yaml.YAMLError):
+        root = None
+    if root is None:
+        return {name: 1 for _, name, _ in template_fields(bank)}
+    return {name: _loc_line(root, loc) for loc, name, _ in template_fields(bank)}
+
+
+def _id_line(path: Path) -> int:
+    try:
+        loader = _Loader(path.read_text(encoding="utf-8-sig"))
+        try:
+            return _key_line(loader.get_single_node(), "id")
+        finally:
+            loader.dispose()
+    except (OSError, ValueError, yaml.YAMLError):
+        return 1
+
+
+# -- rendering for one deal -------------------------------------------------------------------------
+
+
+def fill(template: str, context: dict[str, Any], where: str) -> str:
+    """``render`` for bank text: plain text (most probes) skips Jinja, which gives the same."""
+    if not _TEMPLATE_MARK.search(template):
+        return template.strip()
+    return render(template, context, where)
+
+
+def render_question(bank: Bank, question: BankQuestion, context: dict[str, Any]) -> BankQuestion:
+    """``question`` with its text and probes rendered for one deal; RenderError names the place."""
+    where = f"bank {bank.id}, question {question.id}"
+    return question.model_copy(update={
+        "text": fill(question.text, context, f"{where}, text"),
+        "probes": [fill(probe, context, f"{where}, probe {n + 1}")
+                   for n, probe in enumerate(question.probes)],
+    })
+
+
+def render_bank(bank: Bank, context: dict[str, Any]) -> Bank:
+    """The whole bank rendered for one deal (opening, closing, every question and probe)."""
+    phases = [
+        phase.model_copy(update={
+            "questions": [render_question(bank, question, context) for question in phase.questions],
+        })
+        for phase in bank.phases
+    ]
+    return bank.model_copy(update={
+        "opening": fill(bank.opening, context, f"bank {bank.id}, opening"),
+        "closing": fill(bank.closing, context, f"bank {bank.id}, closing"),
+        "phases": phases,
+    })
