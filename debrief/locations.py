@@ -58,6 +58,13 @@ def settings_file() -> Path:
     return config_dir() / "settings.json"
 
 
+def exports_dir() -> Path:
+    """Where exported scripts and reports go: a visible folder (``~/Documents/debrief``)."""
+    from platformdirs import user_documents_path
+
+    return user_documents_path() / APP_NAME
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) readable only by the user."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -1,0 +1,556 @@
+"""Prepare the call script: pick a bank, choose and order questions to fit the slot, preview.
+
+The bank is suggested by how the deal was lost; its questions are shown by phase with their
+minutes and what the tone check says of the rendered wording. The rep picks, drops and reorders
+with keys, adds questions of their own (tone-checked as they type), watches the running total
+against the call's minutes, and saves: the script is stored on the debrief as rendered text, so
+the live call asks exactly what was prepared here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Markdown, Select, Static
+
+from debrief.core.model import LOSS_REASONS, Debrief, Script, ScriptQuestion, Status
+from debrief.core.text import one_line
+from debrief.widgets.question_picker import QuestionPicker, QuestionRow, ScriptList
+
+if TYPE_CHECKING:
+    from debrief.app import DebriefApp
+    from debrief.core.banks import Bank, BankSet
+    from debrief.core.tone import Finding, ToneChecker
+
+MINUTES_STEP = 5
+"""How much the call's length changes per key press."""
+
+_TYPED_KEY_ACTIONS = frozenset({"bank", "add", "defaults", "minutes", "export", "copy", "preview"})
+"""Actions on printable keys: while the rep types a question, those keys are text."""
+
+
+class _NoToneCheck:
+    """Stands in when the tone rules cannot be read: no findings, and the rep is told why."""
+
+    def check(self, text: str) -> list[Finding]:
+        return []
+
+
+class PrepareScreen(Screen[None]):
+    """Choose and order the questions of one debrief's call script."""
+
+    CSS_PATH = "prepare.tcss"
+    AUTO_FOCUS = "#picker"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="prepare.save",
+                tooltip="Save this script on the debrief (status becomes prepared)"),
+        Binding("b", "bank", "Bank", id="prepare.bank",
+                tooltip="Switch to another question bank"),
+        Binding("a", "add", "Own question", id="prepare.add",
+                tooltip="Write a question of your own (tone-checked as you type)"),
+        Binding("ctrl+t", "use_suggestion", "Use suggestion", id="prepare.use_suggestion",
+                tooltip="Replace your question with the phrasing the tone check suggests"),
+        Binding("d", "defaults", "Refit", id="prepare.defaults",
+                tooltip="Replace the bank questions with the default selection that fits the call"),
+        Binding("minus", "minutes(-1)", "-5 min", id="prepare.shorter",
+                tooltip="Plan a shorter call (5 minutes less)"),
+        Binding("plus,equals_sign", "minutes(1)", "+5 min", id="prepare.longer", key_display="+",
+                tooltip="Plan a longer call (5 minutes more)"),
+        Binding("e", "export", "Export", id="prepare.export",
+                tooltip="Save the script as a Markdown file and a plain-text file"),
+        Binding("c", "copy", "Copy", id="prepare.copy",
+                tooltip="Copy the script (plain text) to the clipboard"),
+        Binding("p", "preview", "Preview", id="prepare.preview",
+                tooltip="Show the preview alone, or beside the lists again"),
+        Binding("escape", "back", "Back", id="prepare.back",
+                tooltip="Leave (asks again when there are unsaved changes)"),
+    ]
+
+    def __init__(self, debrief_id: str) -> None:
+        super().__init__()
+        self.debrief_id = debrief_id
+        self.chosen: list[ScriptQuestion] = []
+        self.rendered: dict[str, ScriptQuestion] = {}
+        self.findings: dict[str, list[Finding]] = {}
+        self.custom_findings: list[Finding] = []
+        self.custom_phrasing = ""
+        self.dirty = False
+        self._leave_armed = False
+        self._preview_timer: Timer | None = None
+        self._problem = ""
+        self._tone_problem = ""
+
+    # -- loading -----------------------------------------------------------------------------
+
+    @property
+    def debrief_app(self) -> DebriefApp:
+        """The app, typed: it holds the store and the settings."""
+        return cast("DebriefApp", self.app)
+
+    def _load(self) -> bool:
+        from debrief.core.banks import load_banks
+        from debrief.core.script import ScriptError, call_minutes, suggest_bank
+        from debrief.core.store import StoreError
+        from debrief.core.tone import default_checker
+
+        try:
+            self.debrief: Debrief = self.debrief_app.store.get(self.debrief_id)
+        except StoreError as error:
+            self._problem = str(error)
+            return False
+        self.banks: BankSet = load_banks()
+        try:
+            self.checker: ToneChecker | _NoToneCheck = default_checker()
+        except ValueError as error:  # a broken rules file must not block preparing the call
+            self.checker = _NoToneCheck()
+            self._tone_problem = f"The tone check is off: {error}"
+        self.minutes = call_minutes(self.debrief, self.debrief_app.settings)
+        saved = self.debrief.script
+        try:
+            bank = self.banks.banks.get(saved.bank_id) if saved else None
+            bank = bank or suggest_bank(self.debrief, self.banks)
+        except ScriptError as error:
+            first = f" ({self.banks.errors[0]})" if self.banks.errors else ""
+            self._problem = f"{error}{first}"
+            return False
+        self.bank: Bank = bank
+        if not self._render_bank(bank):
+            return False
+        if saved is not None:
+            self.chosen = [question.model_copy() for question in saved.questions]
+            self.bank_id, self.bank_version = saved.bank_id, saved.bank_version
+            self.opening, self.closing = saved.opening, saved.closing
+            for question in self.chosen:
+                if question.id not in self.findings:
+                    self.findings[question.id] = self.checker.check(question.text)
+        else:
+            self.chosen = self._default_choice()
+        return True
+
+    def _render_bank(self, bank: Bank) -> bool:
+        """Render every question of ``bank`` for this deal and tone-check the wording."""
+        from debrief.core.render import RenderError
+        from debrief.core.script import ScriptError, build_script
+
+        settings = self.debrief_app.settings
+        ids = [question.id for _, question in bank.questions()]
+        try:
+            full = build_script(self.debrief, bank, ids, self.minutes, settings.rep_name)
+        except (RenderError, ScriptError) as error:
+            self._problem = str(error)
+            return False
+        self.bank = bank
+        self.rendered = {question.id: question for question in full.questions}
+        self.findings = {
+            **{q.id: self.checker.check(q.text) for q in self.chosen if q.custom},
+            **{qid: self.checker.check(q.text) for qid, q in self.rendered.items()},
+        }
+        self.bank_id, self.bank_version = bank.id, bank.version
+        self.opening, self.closing = full.opening, full.closing
+        return True
+
+    def _default_choice(self) -> list[ScriptQuestion]:
+        """The default selection, leaving out what renders empty or the tone check flags."""
+        from debrief.core.script import default_selection
+
+        avoid = {q.id for _, q in self.bank.questions() if q.id not in self.rendered}
+        avoid |= {qid for qid, found in self.findings.items() if found}
+        ids = default_selection(self.bank, self.minutes, self.debrief_app.settings.max_questions,
+                                focus=self.debrief.guessed_reasons, avoid=avoid)
+        return [self.rendered[qid] for qid in ids if qid in self.rendered]
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        if not self._load():
+            yield Static(self._problem, id="prepare-problem")
+            yield Footer()
+            return
+        self.title = f"Prepare — {self.debrief.company}"
+        with Horizontal(id="prepare-head"):
+            yield Static(self._deal_line(), id="prepare-deal")
+            options = [(f"{bank.title} ({bank.question_count} q)", bank.id)
+                       for bank in sorted(self.banks.banks.values(), key=lambda b: b.title.lower())]
+            yield Select(options, value=self.bank.id, allow_blank=False, compact=True,
+                         id="prepare-bank", tooltip="Question bank (b)")
+        with Horizontal(id="prepare-body"):
+            with Vertical(id="prepare-left"):
+                yield Static("Bank questions · space picks or drops", classes="pane-title")
+                yield QuestionPicker(id="picker")
+                yield Static("Your script · [ ] reorder · space drops", classes="pane-title")
+                yield ScriptList(id="script-list")
+            with Vertical(id="prepare-right"):
+                yield Static(id="detail")
+                with VerticalScroll(id="preview-scroll"):
+                    yield Markdown(id="preview")
+        with Vertical(id="prepare-foot"):
+            yield Static(id="total")
+            yield Input(placeholder="Add your own question (a opens this, enter adds it)",
+                        id="custom-input", max_length=300, compact=True)
+            yield Static(id="custom-tone")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self._problem:
+            self.notify(self._problem, severity="error", timeout=8)
+            self.app.pop_screen()
+            return
+        if self._tone_problem:
+            self.notify(self._tone_problem, severity="warning", timeout=10)
+        self._show_picker()
+        self._show_script()
+        self._show_custom_tone("")
+        self._refresh_preview()
+
+    def _deal_line(self) -> Content:
+        debrief = self.debrief
+        parts = [debrief.company, debrief.contact.name + (f" ({debrief.contact.role})" if debrief.contact.role else "")]
+        if debrief.lost_to:
+            parts.append(f"lost to {debrief.lost_to}")
+        if debrief.schedule is not None:
+            at = debrief.schedule.at
+            parts.append(f"call {at:%a} {at.day} {at:%b %H:%M}")
+        return Content.from_markup("[b]Prepare[/] · $facts", facts=one_line(" · ".join(parts)))
+
+    # -- showing state -------------------------------------------------------------------------
+
+    def _row(self, question: ScriptQuestion) -> QuestionRow:
+        return QuestionRow(id=question.id, text=one_line(question.text), minutes=question.minutes,
+                           phase_title=question.phase_title, flagged=bool(self.findings.get(question.id)),
+                           custom=question.custom)
+
+    def _chosen_ids(self) -> set[str]:
+        return {question.id for question in self.chosen}
+
+    def _show_picker(self) -> None:
+        phases = []
+        for phase in self.bank.phases:
+            rows = [self._row(self.rendered[q.id]) for q in phase.questions if q.id in self.rendered]
+            if rows:
+                phases.append((phase.title, rows))
+        self.query_one(QuestionPicker).show(phases, self._chosen_ids())
+
+    def _show_script(self, highlight: str | None = None) -> None:
+        self.query_one(ScriptList).show([self._row(q) for q in self.chosen], highlight)
+        self._show_total()
+
+    def _show_total(self) -> None:
+        from debrief.core.script import planned_minutes
+
+        planned = planned_minutes(self.chosen)
+        count = len(self.chosen)
+        cap = self.debrief_app.settings.max_questions
+        text = (f"Script: {count} question{'s' if count != 1 else ''} · about {planned:g} of "
+                f"{self.minutes} minutes (opening and closing included)")
+        warnings = []
+        if planned > self.minutes:
+            warnings.append(f"over the slot by {planned - self.minutes:g} min: drop a question or press d")
+        if count > cap:
+            warnings.append(f"more than {cap} questions: guides cap at 10-12")
+        total = self.query_one("#total", Static)
+        if warnings:
+            total.update(Content.from_markup("$text [$warning]⚠ $warn[/]", text=text, warn="; ".join(warnings)))
+        else:
+            total.update(Content(text))
+        total.set_class(bool(warnings), "-warning")
+
+    def _show_detail(self, question_id: str | None) -> None:
+        detail = self.query_one("#detail", Static)
+        question = self._question(question_id)
+        if question is None:
+            detail.update("")
+            return
+        lines = [Content.from_markup("[b]$text[/]", text=one_line(question.text))]
+        facts = [f"{question.minutes:g} min"]
+        if question.phase_title:
+            facts.append(question.phase_title)
+        if question.tags:
+            facts.append("explores " + ", ".join(LOSS_REASONS.get(tag, tag).lower() for tag in question.tags))
+        lines.append(Content.from_markup("[$text-muted]$facts[/]", facts=" · ".join(facts)))
+        if question.intent:
+            lines.append(Content.from_markup("[b]Why:[/] $intent", intent=one_line(question.intent)))
+        for probe in question.probes:
+            lines.append(Content.from_markup("[$text-muted]probe:[/] $probe", probe=one_line(probe)))
+        for finding in self.findings.get(question.id, []):
+            lines.append(self._finding_line(finding))
+        detail.update(Content("\n").join(lines))
+
+    @staticmethod
+    def _finding_line(finding: Finding) -> Content:
+        suggestion = f" Try: {finding.suggestion}" if finding.suggestion else ""
+        return Content.from_markup(
+            "[$warning]⚠ $category[/] “$matched”: $message$suggestion",
+            category=finding.category, matched=finding.matched, message=finding.message,
+            suggestion=suggestion,
+        )
+
+    def _question(self, question_id: str | None) -> ScriptQuestion | None:
+        if question_id is None:
+            return None
+        for question in self.chosen:
+            if question.id == question_id:
+                return question
+        return self.rendered.get(question_id)
+
+    def current_script(self) -> Script:
+        """The script as it stands on screen (what ctrl+s saves and the preview shows)."""
+        return Script(bank_id=self.bank_id, bank_version=self.bank_version, minutes=self.minutes,
+                      opening=self.opening, closing=self.closing, questions=list(self.chosen))
+
+    def _changed(self, highlight: str | None = None) -> None:
+        self.dirty = True
+        self._leave_armed = False
+        self.query_one(QuestionPicker).mark(self._chosen_ids())
+        self._show_script(highlight)
+        self._schedule_preview()
+
+    def _schedule_preview(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(0.12, self._refresh_preview)
+
+    def _refresh_preview(self) -> None:
+        from debrief.core.script import script_markdown
+
+        self._preview_timer = None
+        self.query_one("#preview", Markdown).update(script_markdown(self.current_script(), self.debrief))
+
+    # -- picking, dropping, reordering ---------------------------------------------------------
+
+    @on(QuestionPicker.Toggled)
+    def _toggle(self, event: QuestionPicker.Toggled) -> None:
+        ids = [question.id for question in self.chosen]
+        if event.question_id in ids:
+            self.chosen.pop(ids.index(event.question_id))
+        elif event.question_id in self.rendered:
+            self.chosen.insert(self._bank_position(event.question_id), self.rendered[event.question_id])
+        self._changed()
+
+    def _bank_position(self, question_id: str) -> int:
+        """Where a newly picked question goes: after the chosen ones that come before it in the bank."""
+        order = list(self.rendered)
+        rank = order.index(question_id)
+        position = 0
+        for index, question in enumerate(self.chosen):
+            if question.id in self.rendered and order.index(question.id) < rank:
+                position = index + 1
+        return position
+
+    @on(ScriptList.Dropped)
+    def _drop(self, event: ScriptList.Dropped) -> None:
+        self.chosen = [question for question in self.chosen if question.id != event.question_id]
+        self._changed()
+
+    @on(ScriptList.Moved)
+    def _move(self, event: ScriptList.Moved) -> None:
+        ids = [question.id for question in self.chosen]
+        if event.question_id not in ids:
+            return
+        index = ids.index(event.question_id)
+        target = max(0, min(len(ids) - 1, index + event.delta))
+        if target != index:
+            self.chosen.insert(target, self.chosen.pop(index))
+            self._changed(highlight=event.question_id)
+
+    @on(QuestionPicker.Shown)
+    @on(ScriptList.Shown)
+    def _shown(self, event: QuestionPicker.Shown | ScriptList.Shown) -> None:
+        self._show_detail(event.question_id)
+
+    # -- the bank ------------------------------------------------------------------------------
+
+    def action_bank(self) -> None:
+        select = self.query_one("#prepare-bank", Select)
+        select.focus()
+        select.action_show_overlay()
+
+    @on(Select.Changed, "#prepare-bank")
+    def _bank_changed(self, event: Select.Changed) -> None:
+        bank_id = event.value
+        if not isinstance(bank_id, str) or bank_id == self.bank.id or bank_id not in self.banks.banks:
+            return
+        previous = self.bank
+        customs = [question for question in self.chosen if question.custom]
+        if not self._render_bank(self.banks.banks[bank_id]):  # changes nothing when it fails
+            self.notify(self._problem, severity="error")
+            select: Select[str] = self.query_one("#prepare-bank", Select)
+            select.value = previous.id
+            return
+        self.chosen = self._default_choice() + customs
+        self._show_picker()
+        self._changed()
+        self.query_one(QuestionPicker).focus()
+        self.notify(f"{self.bank.title}: the default selection for {self.minutes} minutes"
+                    + (", your own questions kept" if customs else ""))
+
+    def action_defaults(self) -> None:
+        customs = [question for question in self.chosen if question.custom]
+        self.chosen = self._default_choice() + customs
+        self._changed()
+        self.notify(f"Default selection for {self.minutes} minutes")
+
+    def action_minutes(self, steps: int) -> None:
+        from debrief.core.script import clamp_minutes
+
+        minutes = clamp_minutes(self.minutes + steps * MINUTES_STEP)
+        if minutes != self.minutes:
+            self.minutes = minutes
+            self.dirty = True
+            self._show_total()
+            self._schedule_preview()
+
+    # -- your own question ---------------------------------------------------------------------
+
+    def action_add(self) -> None:
+        self.query_one("#custom-input", Input).focus()
+
+    @on(Input.Changed, "#custom-input")
+    def _custom_typed(self, event: Input.Changed) -> None:
+        self._show_custom_tone(event.value)
+
+    def _show_custom_tone(self, text: str) -> None:
+        from debrief.core.script import suggested_phrasing
+
+        tone = self.query_one("#custom-tone", Static)
+        could_use = bool(self.custom_phrasing)
+        self.custom_findings = self.checker.check(text) if text.strip() else []
+        self.custom_phrasing = next(
+            (p for f in self.custom_findings if (p := suggested_phrasing(f.suggestion))), "")
+        if not text.strip():
+            tone.update(Content.from_markup(
+                "[$text-muted]Keep it open and forward-looking: “What…”, “How…”, "
+                "“Could you walk me through…”[/]"))
+        elif self.custom_findings:
+            first = self.custom_findings[0]
+            more = len(self.custom_findings) - 1
+            head = Content.from_markup(
+                "[$warning]⚠ $category[/] “$matched”$more · $message", category=first.category,
+                matched=first.matched, message=first.message,
+                more=f" (+{more} more)" if more else "")
+            lines = [head]
+            if first.suggestion:
+                hint = " [b]ctrl+t[/] uses it" if self.custom_phrasing else ""
+                lines.insert(0, Content.from_markup(f"[b]Try:[/] $suggestion{hint}",
+                                                    suggestion=first.suggestion))
+            tone.update(Content("\n").join(lines))
+        else:
+            tone.update(Content.from_markup(
+                "[$success]✓ Open and non-defensive[/] · enter adds it to the script"))
+        tone.set_class(bool(self.custom_findings), "-warning")
+        if could_use != bool(self.custom_phrasing):
+            self.refresh_bindings()  # ctrl+t appears in the footer only when it can act
+
+    def action_use_suggestion(self) -> None:
+        if self.custom_phrasing:
+            field = self.query_one("#custom-input", Input)
+            field.value = self.custom_phrasing
+            gap = self.custom_phrasing.find("…")
+            field.cursor_position = gap if gap >= 0 else len(self.custom_phrasing)
+            field.focus()
+
+    @on(Input.Submitted, "#custom-input")
+    def _custom_submitted(self, event: Input.Submitted) -> None:
+        from debrief.core.script import ScriptError, custom_question, next_custom_id
+
+        taken = [question.id for question in self.chosen] + list(self.rendered)
+        try:
+            question = custom_question(event.value, next_custom_id(taken))
+        except (ScriptError, ValueError) as error:
+            self.notify(str(error).splitlines()[0], severity="warning")
+            return
+        flagged = list(self.custom_findings)
+        self.findings[question.id] = flagged
+        self.chosen.append(question)
+        event.input.value = ""
+        self._changed(highlight=question.id)
+        if flagged:
+            self.notify(f"Added as question {len(self.chosen)}; the tone check still flags it "
+                        f"({flagged[0].category})", severity="warning")
+        else:
+            self.notify(f"Added as question {len(self.chosen)}")
+
+    # -- saving and exporting ------------------------------------------------------------------
+
+    def action_save(self) -> bool:
+        """Store the script on the debrief and mark it prepared; True when it was saved."""
+        from debrief.core.script import planned_minutes
+        from debrief.core.store import StoreError
+
+        script = self.current_script()
+
+        def change(debrief: Debrief) -> None:
+            debrief.script = script
+            debrief.advance(Status.PREPARED)
+
+        try:
+            self.debrief = self.debrief_app.store.update(self.debrief_id, change)
+        except StoreError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return False
+        self.dirty = False
+        self._leave_armed = False
+        self.notify(f"Saved: {len(script.questions)} questions, about "
+                    f"{planned_minutes(script.questions):g} of {script.minutes} minutes")
+        return True
+
+    def _export_paths(self) -> tuple[str, str]:
+        slug = re.sub(r"[^a-z0-9]+", "-", self.debrief.company.lower()).strip("-")[:40] or "debrief"
+        stem = f"{slug}-{self.debrief.id}-script"
+        return f"{stem}.md", f"{stem}.txt"
+
+    def action_export(self) -> None:
+        from debrief.core.script import script_markdown, script_text
+        from debrief.core.store import StoreError, atomic_write
+        from debrief.locations import exports_dir
+
+        folder = exports_dir()
+        script = self.current_script()
+        md_name, text_name = self._export_paths()
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            atomic_write(folder / md_name, script_markdown(script, self.debrief).encode(), folder)
+            atomic_write(folder / text_name, script_text(script, self.debrief).encode(), folder)
+        except (OSError, StoreError) as error:
+            self.notify(f"Export failed: {error}", severity="error", timeout=10)
+            return
+        self.notify(f"Exported to {folder}: {md_name} and {text_name}", title="Script exported",
+                    timeout=12)
+
+    def action_copy(self) -> None:
+        from debrief.core.script import script_text
+
+        self.app.copy_to_clipboard(script_text(self.current_script(), self.debrief))
+        self.notify("Script copied as plain text (if your terminal ignores it, export with e)")
+
+    def action_preview(self) -> None:
+        self.toggle_class("-preview-only")
+        if self.has_class("-preview-only"):
+            self.query_one("#preview-scroll").focus()
+        else:
+            self.query_one(QuestionPicker).focus()
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one(QuestionPicker).focus()
+            return
+        if self.dirty and not self._leave_armed:
+            self._leave_armed = True
+            self.notify("Unsaved changes: ctrl+s saves them, escape again leaves without saving",
+                        severity="warning")
+            return
+        self.dismiss()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide keys that cannot act now, so the footer lists only what works."""
+        if action == "use_suggestion":
+            return bool(self.custom_phrasing)
+        # While the rep types a question, printable keys are text, not commands.
+        return not (action in _TYPED_KEY_ACTIONS and isinstance(self.focused, Input))
