@@ -1,0 +1,705 @@
+"""The tone check: flags wording that makes a buyer defensive, and excuses in the rep's takeaways.
+
+Rules live in data (``tone_rules.yaml`` for questions, ``ownit_rules.yaml`` for takeaways), so a
+team can tune them without touching code; a user file of the same name in the user data folder
+adds rules or overrides and disables shipped ones by id.
+
+Matching works on a normalised copy of the text (lowercase, straight quotes, contractions
+expanded: "didn't" and "didnt" both read "did not", one space between words) so a handful of
+word-boundary patterns cover wordings nobody wrote down. Every position in the normalised text
+maps back to the original, so a finding quotes the rep's own words.
+
+The check runs on every keystroke of an input, so everything is compiled once and a typical
+question takes a fraction of a millisecond. Compiling is the slow part (about 0.1 s the first time
+in a process): screens should call ``default_checker()`` once in a worker before the rep types.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import threading
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from debrief import locations
+
+RULES_FILE = Path(__file__).with_name("tone_rules.yaml")
+"""The shipped question rules."""
+
+OWNIT_RULES_FILE = Path(__file__).with_name("ownit_rules.yaml")
+"""The shipped "own it" rules for takeaways."""
+
+MAX_RULES_BYTES = 1_000_000
+"""Largest rules file read: the shipped one is a few dozen kilobytes."""
+
+MAX_NODES = 50_000
+"""Most YAML values a rules file may expand to: stops alias bombs cold."""
+
+MAX_CHECK_CHARS = 100_000
+"""Longest text checked; beyond it the rest is ignored (no real question or takeaway is longer)."""
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_MACRO_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_MACRO_DEPTH = 10
+
+
+class RulesError(ValueError):
+    """A bad rules file, as one line: ``FILE:LINE: field: reason``."""
+
+    def __init__(self, path: str, line: int, field: str, reason: str) -> None:
+        self.path = path
+        self.line = line
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{path}:{line}: {field}: {reason}")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one text: which rule, the words that matched, why it hurts, what to say."""
+
+    rule: str
+    category: str
+    matched: str
+    message: str
+    suggestion: str
+
+    def to_json(self) -> dict[str, str]:
+        """The finding as plain JSON (what ``debrief tone --format json`` prints)."""
+        return {"rule": self.rule, "category": self.category, "matched": self.matched,
+                "message": self.message, "suggestion": self.suggestion}
+
+
+# -- normalisation -------------------------------------------------------------------------------
+
+# One character for one character, so offsets stay put: curly quotes become straight, double
+# quotes and brackets become spaces (no rule needs them), dashes between words start a clause.
+_SAME_LENGTH = str.maketrans({
+    "\u2019": "'", "\u2018": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+    "\u201c": " ", "\u201d": " ", "\u201e": " ", "\u00ab": " ", "\u00bb": " ", '"': " ",
+    "(": " ", ")": " ", "[": " ", "]": " ", "*": " ", "_": " ",
+    "\u2014": ",", "\u2013": ",", "\u2012": ",", "\u2015": ",",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": " ", "\r": "\n",
+    **{chr(code): " " for code in (*range(0, 9), 11, 12, *range(14, 32), *range(127, 160))},
+})
+
+_NEGATED_BASE = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
+_SHORT = {"re": "are", "ve": "have", "ll": "will", "d": "would", "m": "am"}
+_WORDS = {
+    "cannot": "can not", "gonna": "going to", "wanna": "want to", "gotta": "got to",
+    "youre": "you are", "theyre": "they are", "youve": "you have", "theyve": "they have",
+    "weve": "we have", "ive": "i have", "youll": "you will", "theyll": "they will",
+    "youd": "you would", "theyd": "they would", "whats": "what is", "thats": "that is",
+    "theres": "there is", "heres": "here is", "im": "i am", "lets": "let us", "let's": "let us",
+}
+_IS_WORDS = ("it|that|what|there|here|who|where|how|he|she|when|why|everything|something|"
+             "nothing|everyone|someone|this")
+_NORMALISE = re.compile(
+    r"(?P<tpl>\{\{.*?\}\})"
+    r"|(?P<tag>\{%.*?%\}|\{#.*?#\})"
+    r"|\b(?P<neg>ca|wo|sha|ai|do|does|did|is|are|was|were|have|has|had|would|could|should|must"
+    r"|might|need)n'?t\b"
+    r"|\b(?P<whd>why|how|where|what|when)'d\b"
+    rf"|\b(?P<is>{_IS_WORDS})'s\b"
+    r"|\b(?P<word>cannot|gonna|wanna|gotta|youre|theyre|youve|theyve|weve|ive|youll|theyll|youd"
+    r"|theyd|whats|thats|theres|heres|im|let's)\b"
+    r"|(?<=\w)'(?P<short>re|ve|ll|d|m)\b"
+    r"|(?P<dots>\u2026)"
+    r"|(?P<amp>&)"
+    r"|(?P<newline>[ ]*\n\s*)"
+    r"|(?P<space>[ ]{2,})",
+    re.DOTALL,
+)
+
+
+def _replacement(match: re.Match[str]) -> str:
+    kind = match.lastgroup
+    value = match.group(kind or 0)
+    if kind == "tpl":
+        return "name"
+    if kind == "tag":
+        return ""
+    if kind == "neg":
+        return f"{_NEGATED_BASE.get(value, value)} not"
+    if kind == "whd":
+        return f"{value} did"
+    if kind == "is":
+        return f"{value} is"
+    if kind == "word":
+        return _WORDS[value]
+    if kind == "short":
+        return " " + _SHORT[value]
+    if kind == "dots":
+        return "..."
+    if kind == "amp":
+        return "and"
+    if kind == "newline":
+        return "\n"
+    return " "
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """Text as the rules see it, with the original span of every character."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that ``text[start:end]`` came from."""
+        if end <= start:
+            return (self.starts[start], self.starts[start]) if start < len(self.starts) else (0, 0)
+        return self.starts[start], self.ends[end - 1]
+
+
+def normalise(text: str) -> Normalised:
+    """Lowercase, straight quotes, expanded contractions, single spaces: what rules match on."""
+    text = text[:MAX_CHECK_CHARS].translate(_SAME_LENGTH)
+    lower = text.lower()
+    if len(lower) == len(text):
+        starts = list(range(len(text)))
+        ends = list(range(1, len(text) + 1))
+    else:  # a few characters lowercase to two (e.g. "İ"): map them one by one
+        parts: list[str] = []
+        starts, ends = [], []
+        for index, char in enumerate(text):
+            low = char.lower()
+            parts.append(low)
+            starts.extend([index] * len(low))
+            ends.extend([index + 1] * len(low))
+        lower = "".join(parts)
+    out: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    last = 0
+    for match in _NORMALISE.finditer(lower):
+        begin, end = match.span()
+        out.append(lower[last:begin])
+        new_starts.extend(starts[last:begin])
+        new_ends.extend(ends[last:begin])
+        replacement = _replacement(match)
+        if replacement:
+            out.append(replacement)
+            new_starts.extend([starts[begin]] * len(replacement))
+            new_ends.extend([ends[end - 1]] * len(replacement))
+        last = end
+    out.append(lower[last:])
+    new_starts.extend(starts[last:])
+    new_ends.extend(ends[last:])
+    joined = "".join(out)
+    # Trim surrounding blanks so "^" and the first word line up.
+    lead = len(joined) - len(joined.lstrip())
+    trail = len(joined.rstrip())
+    return Normalised(joined[lead:trail], new_starts[lead:trail], new_ends[lead:trail])
+
+
+# Sentences end at . ? ! or a line break; rules' exceptions ("unless") look within one sentence.
+_SENTENCE_END = re.compile(r"[.?!]+(?=\s|$)|\n")
+
+
+def _sentence_starts(text: str) -> list[int]:
+    starts = [0]
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() < len(text):
+            starts.append(match.end())
+    return starts
+
+
+# -- the rules files -----------------------------------------------------------------------------
+
+
+class _RuleSpec(BaseModel):
+    """One rule as written in a rules file; every field but ``id`` may be left to the base rule."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1, max_length=80)
+    category: str | None = Field(default=None, min_length=1, max_length=40)
+    message: str | None = Field(default=None, min_length=1, max_length=1000)
+    suggestion: str | None = Field(default=None, min_length=1, max_length=1000)
+    patterns: list[str] | None = None
+    phrases: list[str] | None = None
+    unless: list[str] | None = None
+    enabled: bool | None = None
+    catches: list[str] | None = None
+    allows: list[str] | None = None
+
+
+class _RulesFile(BaseModel):
+    """A whole rules file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1] = 1
+    macros: dict[str, str] = Field(default_factory=dict)
+    rules: list[_RuleSpec] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled rule, ready to check text."""
+
+    id: str
+    category: str
+    message: str
+    suggestion: str
+    patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...]
+    catches: tuple[str, ...] = ()
+    """Texts the rule must flag (the tests check them): living documentation for tuners."""
+    allows: tuple[str, ...] = ()
+    """Texts the rule must leave alone."""
+    source: str = ""
+    """``FILE:LINE`` the rule was defined (or last overridden) at."""
+    fields: frozenset[str] = field(default_factory=frozenset)
+    """Placeholders the message and suggestion use (``matched`` and named groups)."""
+
+
+@dataclass
+class _Draft:
+    """A rule while files are merged: raw fields, where each came from."""
+
+    values: dict[str, Any]
+    origin: dict[str, tuple[str, int]]
+    """Field (or ``patterns[2]``) -> the file and line it was last set at."""
+
+    def at(self, *keys: str) -> tuple[str, int]:
+        """Where the first of ``keys`` that was set came from (the rule's id as a fallback)."""
+        for key in keys:
+            if key in self.origin:
+                return self.origin[key]
+        return self.origin["id"]
+
+
+def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    """The data and the node tree of a YAML file; any problem is a :class:`RulesError`."""
+    name = str(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_RULES_BYTES + 1)
+    except OSError as error:
+        raise RulesError(name, 1, "file", f"cannot read ({error.strerror or error})") from None
+    if len(raw) > MAX_RULES_BYTES:
+        raise RulesError(name, 1, "file", f"too large (over {MAX_RULES_BYTES:,} bytes)")
+    if b"\x00" in raw:
+        raise RulesError(name, 1, "file", "binary data, not a YAML text file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise RulesError(name, line, "file", "not UTF-8 text") from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None and _count_nodes(node) > MAX_NODES:
+            raise RulesError(name, 1, "file", "too many values (alias expansion?)")
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise RulesError(name, line, "yaml", f"syntax error: {problem}") from None
+    finally:
+        loader.dispose()
+    return data, node
+
+
+def _count_nodes(node: yaml.Node) -> int:
+    """How many values the document expands to (aliases counted each time), up to the limit."""
+    count, stack = 0, [node]
+    while stack and count <= MAX_NODES:
+        current = stack.pop()
+        count += 1
+        if isinstance(current, yaml.MappingNode):
+            stack.extend(part for pair in current.value for part in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return count
+
+
+def _node_at(node: yaml.Node | None, loc: Iterable[Any]) -> yaml.Node | None:
+    """The node at a pydantic-style location, or the deepest one found on the way."""
+    current = node
+    for part in loc:
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                if getattr(key, "value", None) == str(part):
+                    current = value
+                    break
+            else:
+                return current
+        elif isinstance(current, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(current.value):
+                return current
+            current = current.value[part]
+        else:
+            return current
+    return current
+
+
+def _line(node: yaml.Node | None, loc: Iterable[Any]) -> int:
+    found = _node_at(node, loc)
+    return found.start_mark.line + 1 if found is not None else 1
+
+
+def _field_name(loc: tuple[Any, ...], data: Any) -> str:
+    """``rules[2].patterns[0]`` (or ``closed-yes-no.patterns[0]`` once the rule's id is known)."""
+    parts: list[str] = []
+    index = 0
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        rule_id = None
+        rules = data.get("rules") if isinstance(data, dict) else None
+        if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
+            rule_id = rules[loc[1]].get("id")
+        parts.append(str(rule_id) if isinstance(rule_id, str) and rule_id else f"rules[{loc[1]}]")
+        index = 2
+    for part in loc[index:]:
+        if isinstance(part, int):
+            if parts:
+                parts[-1] += f"[{part}]"
+            else:
+                parts.append(f"[{part}]")
+        else:
+            parts.append(str(part))
+    return ".".join(parts) or "file"
+
+
+def _parse_file(path: Path) -> tuple[_RulesFile, yaml.Node | None, Any]:
+    data, node = _read_yaml(path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise RulesError(str(path), 1, "file", "expected a mapping with 'rules:' (and optional 'macros:')")
+    try:
+        parsed = _RulesFile.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc = tuple(first["loc"])
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            reason = "unknown field"
+        raise RulesError(str(path), _line(node, loc), _field_name(loc, data), reason) from None
+    return parsed, node, data
+
+
+def _expand(pattern: str, macros: dict[str, str], where: Callable[[str], RulesError]) -> str:
+    """Replace ``{name}`` with the macro's regex, recursively."""
+    for _ in range(_MACRO_DEPTH):
+        names = _MACRO_REF.findall(pattern)
+        if not names:
+            return pattern
+        for name in names:
+            if name not in macros:
+                raise where(f"unknown macro {{{name}}} (defined: {', '.join(sorted(macros)) or 'none'})")
+        pattern = _MACRO_REF.sub(lambda match: f"(?:{macros[match.group(1)]})", pattern)
+    raise where("macros nest too deep (a macro that uses itself?)")
+
+
+def _phrase_regex(phrase: str) -> str:
+    """A literal phrase, normalised like the text, bounded by words, spaces matching any run."""
+    words = normalise(phrase).text.split()
+    body = r"\s+".join(re.escape(word) for word in words)
+    if not body:
+        return ""
+    head = r"\b" if re.match(r"\w", words[0]) else ""
+    tail = r"\b" if re.search(r"\w$", words[-1]) else ""
+    return f"{head}{body}{tail}"
+
+
+def _merge(patterns: list[re.Pattern[str]]) -> list[re.Pattern[str]]:
+    """One alternation for all patterns without named groups: one regex pass instead of many.
+
+    Patterns with named groups stay apart (group names may repeat across patterns).
+    """
+    plain = [pattern for pattern in patterns if not pattern.groupindex]
+    named = [pattern for pattern in patterns if pattern.groupindex]
+    if len(plain) > 1:
+        plain = [re.compile("|".join(f"(?:{pattern.pattern})" for pattern in plain))]
+    return plain + named
+
+
+def _placeholders(text: str) -> set[str]:
+    names: set[str] = set()
+    for _, name, _, _ in string.Formatter().parse(text):
+        if name is not None:
+            names.add(name)
+    return names
+
+
+class _Builder:
+    """Merges rules files (shipped first, then the user's) and compiles the result."""
+
+    def __init__(self) -> None:
+        self.macros: dict[str, tuple[str, str, int]] = {}
+        self.drafts: dict[str, _Draft] = {}
+
+    def add_file(self, path: Path, *, base: bool) -> None:
+        parsed, node, _ = _parse_file(path)
+        name = str(path)
+        for key, value in parsed.macros.items():
+            if not re.match(r"^[a-z_][a-z0-9_]*$", key):
+                raise RulesError(name, _line(node, ("macros", key)), f"macros.{key}",
+                                 "macro names use lowercase letters, digits and _")
+            self.macros[key] = (value, name, _line(node, ("macros", key)))
+        seen: set[str] = set()
+        for index, spec in enumerate(parsed.rules):
+            loc = ("rules", index)
+            if not _ID.match(spec.id):
+                raise RulesError(name, _line(node, (*loc, "id")), f"rules[{index}].id",
+                                 "use lowercase letters, digits and dashes (like closed-yes-no)")
+            if spec.id in seen:
+                raise RulesError(name, _line(node, (*loc, "id")), f"{spec.id}.id",
+                                 "duplicate rule id in this file")
+            seen.add(spec.id)
+            given = spec.model_dump(exclude_unset=True)
+            origin = {key: (name, _line(node, (*loc, key))) for key in given}
+            origin["id"] = (name, _line(node, loc))
+            for key in ("patterns", "phrases", "unless"):
+                for item in range(len(given.get(key) or ())):
+                    origin[f"{key}[{item}]"] = (name, _line(node, (*loc, key, item)))
+            existing = self.drafts.get(spec.id)
+            if existing is None or base:
+                missing = [key for key in ("category", "message", "suggestion") if given.get(key) is None]
+                if missing:
+                    raise RulesError(name, origin["id"][1], f"{spec.id}.{missing[0]}",
+                                     "required for a new rule")
+                if not given.get("patterns") and not given.get("phrases"):
+                    raise RulesError(name, origin["id"][1], f"{spec.id}.patterns",
+                                     "a new rule needs at least one pattern or phrase")
+                self.drafts[spec.id] = _Draft(dict(given), origin)
+            else:  # the user's override: only the fields given replace the shipped ones
+                for key in ("patterns", "phrases", "unless"):
+                    if key in given:  # a replaced list: forget where the old items were
+                        existing.origin = {k: v for k, v in existing.origin.items()
+                                           if not k.startswith(f"{key}[")}
+                existing.values.update(given)
+                existing.origin.update(origin)
+
+    def build(self) -> list[Rule]:
+        macros = {key: value for key, (value, _, _) in self.macros.items()}
+        for key, (value, path, line) in self.macros.items():
+
+            def error(reason: str, key: str = key, path: str = path, line: int = line) -> RulesError:
+                return RulesError(path, line, f"macros.{key}", reason)
+
+            _expand(value, macros, error)
+        rules: list[Rule] = []
+        for rule_id, draft in self.drafts.items():
+            values = draft.values
+            if values.get("enabled") is False:
+                continue
+            patterns = _merge([*self._compile(draft, rule_id, "patterns", macros),
+                               *self._compile(draft, rule_id, "phrases", macros)])
+            if not patterns:
+                raise RulesError(*draft.at("enabled", "patterns", "id"), f"{rule_id}.patterns",
+                                 "the rule has no pattern or phrase left")
+            unless = _merge(self._compile(draft, rule_id, "unless", macros))
+            groups = {"matched"}
+            for pattern in patterns:
+                groups.update(pattern.groupindex)
+            used: set[str] = set()
+            for key in ("message", "suggestion"):
+                try:
+                    names = _placeholders(str(values[key]))
+                except ValueError as problem:
+                    raise RulesError(*draft.at(key), f"{rule_id}.{key}",
+                                     f"bad placeholder: {problem}") from None
+                unknown = sorted(name for name in names if name not in groups)
+                if unknown:
+                    raise RulesError(*draft.at(key), f"{rule_id}.{key}",
+                                     f"unknown placeholder {{{unknown[0]}}} (use {{matched}} or a "
+                                     "named group of a pattern; write {{ and }} for braces)")
+                used.update(names)
+            rules.append(Rule(
+                id=rule_id, category=str(values["category"]), message=str(values["message"]),
+                suggestion=str(values["suggestion"]), patterns=tuple(patterns), unless=tuple(unless),
+                catches=tuple(values.get("catches") or ()), allows=tuple(values.get("allows") or ()),
+                source="{}:{}".format(*draft.at("id")), fields=frozenset(used),
+            ))
+        return rules
+
+    @staticmethod
+    def _compile(draft: _Draft, rule_id: str, key: str, macros: dict[str, str]) -> list[re.Pattern[str]]:
+        """The compiled patterns of one field of a rule; a bad one names its file and line."""
+        compiled: list[re.Pattern[str]] = []
+        for index, source in enumerate(draft.values.get(key) or ()):
+            where = f"{rule_id}.{key}[{index}]"
+            path, line = draft.at(f"{key}[{index}]", key)
+
+            def error(reason: str, where: str = where, path: str = path, line: int = line) -> RulesError:
+                return RulesError(path, line, where, reason)
+
+            regex = _phrase_regex(source) if key == "phrases" else _expand(source, macros, error)
+            if not regex:
+                raise error("empty phrase")
+            try:
+                pattern = re.compile(regex)
+            except re.error as problem:
+                raise error(f"bad regex: {problem.msg}"
+                            + (f" at position {problem.pos}" if problem.pos is not None else "")) from None
+            except (RecursionError, OverflowError):
+                raise error("bad regex: too complex") from None
+            if pattern.fullmatch("") is not None:
+                raise error("the pattern matches empty text, so it would flag everything")
+            compiled.append(pattern)
+        return compiled
+
+
+# -- the checker ---------------------------------------------------------------------------------
+
+
+class _SafeFormat(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return self.get("matched", "")
+
+
+def _clean_quote(text: str) -> str:
+    return " ".join(text.split()).strip(" ,;:-'\"")
+
+
+class ToneChecker:
+    """Checks texts against a set of compiled rules; build one with :meth:`load`."""
+
+    def __init__(self, rules: Iterable[Rule], problems: Iterable[str] = (), files: Iterable[str] = ()) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        self.problems: tuple[str, ...] = tuple(problems)
+        """Why a user rules file was skipped (``default_checker`` never fails on it)."""
+        self.files: tuple[str, ...] = tuple(files)
+        self._order = {rule.id: index for index, rule in enumerate(self.rules)}
+
+    @classmethod
+    def load(cls, rules_file: Path | None = None, user_file: Path | None = None, *,
+             use_user_file: bool = True) -> ToneChecker:
+        """Load the shipped rules and the user's (the user data folder's file of the same name).
+
+        ``rules_file`` defaults to the shipped question rules; ``user_file`` to the file of the same
+        name in the user data folder, if it exists. Raises :class:`RulesError` on a bad file.
+        """
+        base = rules_file or RULES_FILE
+        builder = _Builder()
+        builder.add_file(base, base=True)
+        files = [str(base)]
+        if use_user_file:
+            user = user_file if user_file is not None else locations.data_dir() / base.name
+            if user_file is not None or user.is_file():
+                builder.add_file(user, base=False)
+                files.append(str(user))
+        return cls(builder.build(), files=files)
+
+    def check(self, text: str) -> list[Finding]:
+        """Every finding in ``text``, in the order they appear; empty when the tone is fine."""
+        if not text or text.isspace():
+            return []
+        norm = normalise(text)
+        source = norm.text
+        sentences = _sentence_starts(source)
+        found: list[tuple[int, int, int, Rule, re.Match[str]]] = []
+        for order, rule in enumerate(self.rules):
+            # One finding per rule and sentence: the leftmost match (the first pattern wins a tie).
+            first_in: dict[int, re.Match[str]] = {}
+            for pattern in rule.patterns:
+                for match in pattern.finditer(source):
+                    if match.end() == match.start():
+                        continue
+                    sentence = bisect_right(sentences, match.start()) - 1
+                    best = first_in.get(sentence)
+                    if best is None or match.start() < best.start():
+                        first_in[sentence] = match
+            for sentence, match in first_in.items():
+                if rule.unless:
+                    first = sentences[sentence]
+                    last = sentences[sentence + 1] if sentence + 1 < len(sentences) else len(source)
+                    if any(exception.search(source, first, last) for exception in rule.unless):
+                        continue
+                found.append((match.start(), match.end(), order, rule, match))
+        found.sort(key=lambda item: (item[0], item[2]))
+        findings: list[Finding] = []
+        reach: dict[str, int] = {}  # category -> furthest end of its findings so far
+        for start, end, _, rule, match in found:
+            if start < reach.get(rule.category, -1):
+                continue  # a more specific rule of the same category already said it here
+            reach[rule.category] = max(end, reach.get(rule.category, -1))
+            findings.append(self._finding(text, norm, rule, match))
+        return findings
+
+    def _finding(self, text: str, norm: Normalised, rule: Rule, match: re.Match[str]) -> Finding:
+        begin, finish = norm.original_span(*match.span())
+        values = _SafeFormat(matched=_clean_quote(text[begin:finish]))
+        for name in match.re.groupindex:
+            if name in rule.fields and match.group(name) is not None:
+                a, b = norm.original_span(*match.span(name))
+                values[name] = _clean_quote(text[a:b])
+        return Finding(rule=rule.id, category=rule.category, matched=values["matched"],
+                       message=rule.message.format_map(values),
+                       suggestion=rule.suggestion.format_map(values))
+
+    def categories(self) -> list[str]:
+        """The categories of the active rules, in rule order."""
+        return list(dict.fromkeys(rule.category for rule in self.rules))
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+
+# -- cached checkers -----------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_cache: dict[tuple[str, str], tuple[tuple[int, int, int] | None, ToneChecker]] = {}
+
+
+@lru_cache(maxsize=4)
+def _shipped(rules_file: Path) -> ToneChecker:
+    return ToneChecker.load(rules_file, use_user_file=False)
+
+
+def _cached(rules_file: Path) -> ToneChecker:
+    """The checker for ``rules_file`` plus the user's file, reloaded when the user edits it.
+
+    A broken user file never stops the app mid-call: the shipped rules are used and the reason is
+    kept in ``checker.problems`` for the screen or command to show.
+    """
+    user = locations.data_dir() / rules_file.name
+    try:
+        stat = user.stat()
+        signature: tuple[int, int, int] | None = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    except OSError:
+        signature = None
+    key = (str(rules_file), str(user))
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] == signature:
+            return hit[1]
+        if signature is None:
+            checker = _shipped(rules_file)
+        else:
+            try:
+                checker = ToneChecker.load(rules_file, user)
+            except RulesError as error:
+                shipped = _shipped(rules_file)
+                checker = ToneChecker(shipped.rules, problems=[str(error)], files=shipped.files)
+        _cache[key] = (signature, checker)
+        return checker
+
+
+def default_checker() -> ToneChecker:
+    """The question tone check (shipped rules plus the user's ``tone_rules.yaml``), cached.
+
+    Reloaded when the user's file changes; never raises for a broken user file (see ``problems``).
+    """
+    return _cached(RULES_FILE)
+
+
+def ownit_checker() -> ToneChecker:
+    """The "own it" check for takeaways (shipped plus the user's ``ownit_rules.yaml``), cached."""
+    return _cached(OWNIT_RULES_FILE)
