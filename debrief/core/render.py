@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, meta
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -33,16 +33,23 @@ def _environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
-def _parse(template: str, where: str) -> nodes.Template:
-    try:
-        return _environment().parse(template)
-    except TemplateSyntaxError as error:
-        raise RenderError(f"{where}: template syntax error: {error.message}") from None
+@lru_cache(maxsize=4096)
+def _used_names(template: str) -> frozenset[str]:
+    return frozenset(meta.find_undeclared_variables(_environment().parse(template)))
+
+
+@lru_cache(maxsize=4096)
+def _compiled(template: str) -> Template:
+    """Compiling is most of a render's cost; the same bank texts render for every deal."""
+    return _environment().from_string(template)
 
 
 def unknown_names(template: str, where: str) -> list[str]:
     """Top-level names the template uses that templates may not see (checked when a bank loads)."""
-    used = meta.find_undeclared_variables(_parse(template, where))
+    try:
+        used = _used_names(template)
+    except TemplateSyntaxError as error:
+        raise RenderError(f"{where}: template syntax error: {error.message}") from None
     return sorted(name for name in used if name not in TEMPLATE_NAMES)
 
 
@@ -52,8 +59,7 @@ def render(template: str, context: dict[str, Any], where: str) -> str:
     if unknown:
         raise RenderError(f"{where}: unknown template variable {unknown[0]!r}")
     try:
-        compiled = _environment().from_string(template)
-        return compiled.render(context).strip()
+        return _compiled(template).render(context).strip()
     except UndefinedError as error:
         raise RenderError(f"{where}: {_undefined_message(error)}") from None
     except SecurityError as error:
