@@ -33,12 +33,22 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Key", "Does", "Id")
-        seen: set[str] = set()
+        # One row per command: keys that run the same binding share it ("f / ctrl+f").
+        rows: dict[str, tuple[list[str], str, str]] = {}
         for active in self.target.active_bindings.values():
             binding = active.binding
-            if not binding.description or (binding.id or binding.action) in seen:
+            if not binding.description:
                 continue
-            seen.add(binding.id or binding.action)
-            table.add_row(self.app.get_key_display(binding), binding.tooltip or binding.description,
-                          binding.id or "")
+            if binding.id is None and not binding.show and binding.action != "command_palette":
+                continue  # the framework's own scrolling and focus keys: not commands
+            key = binding.id or binding.action
+            keys, does, binding_id = rows.setdefault(
+                key, ([], binding.tooltip or binding.description, binding.id or ""))
+            display = self.app.get_key_display(binding)
+            if display not in keys:
+                keys.append(display)
+            if binding.action == "command_palette":
+                rows[key] = (keys, "Search every command by name", binding_id)
+        for keys, does, binding_id in rows.values():
+            table.add_row(" / ".join(keys), does, binding_id)
         table.focus()

@@ -1,0 +1,105 @@
+"""Booking the debrief call from the command line: ``schedule``, ``invite``, ``ics``."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from debrief.cli.common import BadInput, Missing, db_option, echo, open_store
+
+if TYPE_CHECKING:
+    from debrief.core.settings import Settings
+
+
+def _settings() -> Settings:
+    from debrief.core.settings import load_settings
+    from debrief.locations import settings_file
+
+    return load_settings(settings_file())
+
+
+@click.command("schedule")
+@click.argument("debrief_id")
+@click.option("--at", "at_text", required=True, metavar="DATETIME",
+              help="When: 'YYYY-MM-DD HH:MM', or e.g. 'next tuesday 10:00', 'in 2 weeks 14:00'.")
+@click.option("--minutes", type=click.IntRange(5, 120), default=None,
+              help="Length of the call (default from settings: 20; 15-20 is typical).")
+@db_option
+def schedule_command(debrief_id: str, at_text: str, minutes: int | None, db: Path | None) -> None:
+    """Book the debrief call; warns when it falls inside the cool-off."""
+    from debrief.core.dates import format_datetime, parse_datetime
+    from debrief.core.schedule import book, check_slot, render_invitation
+
+    try:
+        at = parse_datetime(at_text)
+    except ValueError as error:
+        raise BadInput(f"--at: {error}") from None
+    settings = _settings()
+    length = minutes or settings.call_minutes
+    store = open_store(db)
+    debrief = store.get(debrief_id.strip().lower())
+    notes = check_slot(debrief.lost_on, at, datetime.now(), settings)
+    errors = [note for note in notes if note.level == "error"]
+    if errors:
+        raise BadInput(f"--at: {errors[0].message}")
+    try:
+        invitation = render_invitation(debrief, at, length, settings)
+    except ValueError as error:
+        raise BadInput(str(error)) from None
+    stored = store.update(debrief.id, lambda d: book(d, at, length, invitation))
+    for note in notes:
+        click.echo(f"{'warning' if note.level == 'warning' else 'note'}: {note.message}", err=True)
+    assert stored.schedule is not None
+    end = stored.schedule.at + timedelta(minutes=length)
+    echo(f"booked {format_datetime(stored.schedule.at)}–{end:%H:%M} ({length} minutes) with "
+         f"{stored.contact.name}, {stored.company} [{stored.id}]")
+
+
+@click.command("invite")
+@click.argument("debrief_id")
+@db_option
+def invite_command(debrief_id: str, db: Path | None) -> None:
+    """The invitation text, rendered (with the suggested slot when no call is booked yet)."""
+    from debrief.core.dates import format_datetime
+    from debrief.core.schedule import render_invitation, suggest_slot
+    from debrief.core.text import strip_control
+
+    settings = _settings()
+    debrief = open_store(db).get(debrief_id.strip().lower())
+    if debrief.schedule is not None and debrief.schedule.invitation.strip():
+        text = debrief.schedule.invitation
+    else:
+        if debrief.schedule is not None:
+            at, length = debrief.schedule.at, debrief.schedule.minutes
+        else:
+            at, length = suggest_slot(debrief.lost_on, datetime.now(), settings), settings.call_minutes
+            click.echo(f"note: no call booked yet; this proposes the suggested slot {format_datetime(at)} "
+                       f"(book it with 'debrief schedule {debrief.id} --at \"{format_datetime(at)}\"')",
+                       err=True)
+        try:
+            text = render_invitation(debrief, at, length, settings)
+        except ValueError as error:
+            raise BadInput(str(error)) from None
+    sys.stdout.write(strip_control(text).rstrip("\n") + "\n")
+
+
+@click.command("ics")
+@click.argument("debrief_id")
+@db_option
+def ics_command(debrief_id: str, db: Path | None) -> None:
+    """The booked call as an RFC 5545 calendar event (iCalendar) on stdout."""
+    from debrief.core.schedule import calendar_event
+
+    debrief = open_store(db).get(debrief_id.strip().lower())
+    if debrief.schedule is None:
+        raise Missing(f"{debrief.id} has no call booked yet: book it with "
+                      f"'debrief schedule {debrief.id} --at DATETIME'")
+    sys.stdout.buffer.write(calendar_event(debrief))
+    sys.stdout.flush()
+
+
+COMMANDS = [schedule_command, invite_command, ics_command]

@@ -1,0 +1,213 @@
+"""Where each debrief stands and what is due today: pure functions over the home index.
+
+They work on the summaries kept in the store's index (``summary_of``), never on full debriefs, so
+the home screen can answer "what next?" for 10,000 losses without loading them. Every rule that
+says when something is due comes from ``Settings``, so a team can tune it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from debrief.core.settings import Settings
+
+Summary = Mapping[str, Any]
+"""One row of the store's index (see ``model.summary_of``)."""
+
+STATUS_LABELS: dict[str, str] = {
+    "logged": "logged",
+    "scheduled": "scheduled",
+    "prepared": "prepared",
+    "in_call": "in call",
+    "held": "held",
+    "wrapped": "wrapped",
+}
+"""How a status reads on screen."""
+
+OPEN_CALL = frozenset({"scheduled", "prepared", "in_call"})
+"""Statuses in which the booked call has not been held yet."""
+
+
+@lru_cache(maxsize=8192)
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=8192)
+def _parse_datetime(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _date(value: object) -> date | None:
+    # Thousands of summaries share a few hundred dates: parsing each once keeps home fast.
+    return _parse_date(value) if isinstance(value, str) and value else None
+
+
+def _datetime(value: object) -> datetime | None:
+    return _parse_datetime(value) if isinstance(value, str) and value else None
+
+
+def status_label(status: object) -> str:
+    """The readable form of a stored status."""
+    return STATUS_LABELS.get(str(status), str(status or ""))
+
+
+def cool_off_ends(lost_on: date, settings: Settings) -> date:
+    """The first day a debrief call may be asked for without being "too soon"."""
+    return lost_on + timedelta(days=settings.cool_off_min_days)
+
+
+def moved_on(summary: Summary, today: date) -> bool:
+    """Past its move-on date: the rep has hit reset, so nothing about it is due any more."""
+    move_on = _date(summary.get("move_on"))
+    return move_on is not None and move_on < today
+
+
+def next_step(summary: Summary, today: date, settings: Settings) -> str:
+    """What the rep should do next with this debrief, in a few words."""
+    if moved_on(summary, today):
+        return "moved on"
+    status = str(summary.get("status") or "logged")
+    call_at = _datetime(summary.get("call_at"))
+    lost_on = _date(summary.get("lost_on"))
+    if status == "logged" and call_at is None:
+        if lost_on is not None and cool_off_ends(lost_on, settings) > today:
+            return f"cool off: {_days((cool_off_ends(lost_on, settings) - today).days)}"
+        if lost_on is not None and (today - lost_on).days > settings.cool_off_max_days:
+            return "schedule (late)"
+        return "schedule the call"
+    if status in OPEN_CALL and call_at is not None:
+        if call_at.date() == today:
+            return f"call today {call_at:%H:%M}"
+        if call_at.date() < today:
+            return "hold or reschedule" if status != "in_call" else "finish the call"
+        if status == "scheduled":
+            return "prepare the script"
+        return "ready for the call" if status == "prepared" else "finish the call"
+    if status == "in_call":
+        return "finish the call"
+    if status in ("scheduled", "prepared", "logged"):
+        return "schedule the call"
+    if status == "held":
+        return "wrap up"
+    check_in = _date(summary.get("next_check_in"))
+    move_on = _date(summary.get("move_on"))
+    if check_in is not None and check_in <= today:
+        return "check in now"
+    if move_on is not None and move_on == today:
+        return "move on today"
+    if check_in is not None:
+        return f"check in {check_in.isoformat()}"
+    if move_on is not None:
+        return f"move on {move_on.isoformat()}"
+    return "done"
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One thing due: which debrief, and a few words on why."""
+
+    id: str
+    company: str
+    contact: str
+    note: str
+    sort_key: str = ""
+
+
+@dataclass
+class Due:
+    """Everything due today, in the four groups the home panel shows."""
+
+    to_schedule: list[DueItem] = field(default_factory=list)
+    calls_today: list[DueItem] = field(default_factory=list)
+    check_ins: list[DueItem] = field(default_factory=list)
+    move_on: list[DueItem] = field(default_factory=list)
+
+    @property
+    def groups(self) -> list[tuple[str, list[DueItem]]]:
+        """The groups with their titles, in the order the panel shows them."""
+        return [
+            ("To schedule", self.to_schedule),
+            ("Calls today", self.calls_today),
+            ("Check-ins due", self.check_ins),
+            ("Move on", self.move_on),
+        ]
+
+    @property
+    def ids(self) -> set[str]:
+        """Every debrief that has something due."""
+        return {item.id for _, items in self.groups for item in items}
+
+    def __len__(self) -> int:
+        return sum(len(items) for _, items in self.groups)
+
+
+def _item(summary: Summary, note: str, sort_key: str) -> DueItem:
+    return DueItem(
+        id=str(summary.get("id") or ""),
+        company=str(summary.get("company") or ""),
+        contact=str(summary.get("contact") or ""),
+        note=note,
+        sort_key=sort_key,
+    )
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def due(summaries: Iterable[Summary], today: date, settings: Settings) -> Due:
+    """What is due today.
+
+    - to schedule: logged, no call booked, and the cool-off is over;
+    - calls today: a booked call, not held yet, on today's date;
+    - check-ins due: the stay-in-touch date has come;
+    - move on: the move-on date is today. After it, the debrief leaves every list: the rep has
+      decided to stop, and the app stops nagging.
+    """
+    result = Due()
+    # ISO dates compare as strings: most summaries are settled without parsing a date.
+    today_iso = today.isoformat()
+    for summary in summaries:
+        get = summary.get
+        move_on = get("move_on")
+        if move_on and move_on < today_iso:
+            continue
+        status = get("status") or "logged"
+        call_at = get("call_at")
+        if status == "logged" and not call_at:
+            lost_on = _date(get("lost_on"))
+            if lost_on is not None and cool_off_ends(lost_on, settings) <= today:
+                age = (today - lost_on).days
+                late = age > settings.cool_off_max_days
+                note = f"{age}d ago" + (", late" if late else "")
+                # Newest losses first: their buyers still remember why.
+                result.to_schedule.append(_item(summary, note, f"{99999 - age:05d}"))
+        elif status in OPEN_CALL and call_at and call_at.startswith(today_iso):
+            when = _datetime(call_at)
+            if when is not None:
+                result.calls_today.append(_item(summary, f"{when:%H:%M}", when.isoformat()))
+        check_in = get("next_check_in")
+        if check_in and check_in <= today_iso:
+            parsed = _date(check_in)
+            if parsed is not None:
+                late_by = (today - parsed).days
+                note = "today" if late_by == 0 else f"{late_by}d late"
+                result.check_ins.append(_item(summary, note, f"{99999 - late_by:05d}"))
+        if move_on and move_on[:10] == today_iso:
+            result.move_on.append(_item(summary, "today", str(get("company") or "")))
+    result.to_schedule.sort(key=lambda item: item.sort_key, reverse=True)
+    result.calls_today.sort(key=lambda item: item.sort_key)
+    result.check_ins.sort(key=lambda item: item.sort_key)
+    result.move_on.sort(key=lambda item: item.sort_key)
+    return result

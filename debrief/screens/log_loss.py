@@ -1,0 +1,528 @@
+"""Log a loss: the deal, first impressions while they are fresh, red flags, the rep's own guess.
+
+Nothing typed is lost: the form keeps a draft file (written atomically, 0600) a moment after
+every change and when it is left; reopening the form restores it, saving removes it. Validation
+is inline, field by field, with a sentence that says what to fix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import orjson
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
+
+from debrief.core.dates import parse_date
+from debrief.core.model import LOSS_REASONS, RED_FLAGS, Contact, Debrief
+
+if TYPE_CHECKING:
+    from debrief.app import DebriefApp
+
+STAGES = ["discovery", "demo", "proposal", "negotiation", "security review", "final two", "contract"]
+"""Common stages a deal is lost at; anything else goes in "other"."""
+OTHER = "other"
+MAX_REASONS = 3
+"""The rep's guess: the top reasons, not every reason."""
+DRAFT_DELAY = 0.4
+"""Seconds of quiet before the draft is written: typing never waits on the disk."""
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_VALUE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*([km]?)$")
+
+IMPRESSIONS_PROMPT = (
+    "Write them now, while they are fresh: what did they say when they told you? What did you "
+    "feel? What surprised you? Memory edits itself within days."
+)
+
+
+# -- drafts --------------------------------------------------------------------------------------
+
+
+def drafts_dir() -> Path:
+    """Where unsaved forms wait (inside the user data folder, 0700)."""
+    from debrief.locations import data_dir
+
+    return data_dir() / "drafts"
+
+
+def draft_path(db_root: Path, debrief_id: str | None) -> Path:
+    """One draft per database and debrief (``new`` for a loss not saved yet)."""
+    database = hashlib.sha1(str(Path(db_root).resolve()).encode()).hexdigest()[:10]
+    return drafts_dir() / f"log-loss-{database}-{debrief_id or 'new'}.json"
+
+
+def read_draft(path: Path) -> dict[str, Any] | None:
+    """The saved values, or None when there is no draft (a damaged one is ignored, not fatal)."""
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    values = data.get("values") if isinstance(data, dict) else None
+    return values if isinstance(values, dict) else None
+
+
+def write_draft(path: Path, values: dict[str, Any]) -> None:
+    """Write the draft atomically, readable only by the user (it holds a prospect's name)."""
+    from debrief.core.store import atomic_write
+    from debrief.locations import ensure_private_dir
+
+    ensure_private_dir(path.parent)
+    payload = {"version": 1, "saved_at": datetime.now().isoformat(timespec="seconds"), "values": values}
+    atomic_write(path, orjson.dumps(payload), path.parent, durable=True)
+
+
+def remove_draft(path: Path) -> None:
+    """Forget the draft (after a save, or when nothing was typed)."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+# -- parsing -------------------------------------------------------------------------------------
+
+
+def parse_value(text: str) -> float | None:
+    """A deal value as reps write it: ``45000``, ``45,000``, ``$45k``, ``1.2m``; None when empty."""
+    cleaned = re.sub(r"[\s,_$€£¥]", "", text.strip().lower())
+    if not cleaned:
+        return None
+    match = _VALUE.match(cleaned)
+    if not match:
+        raise ValueError("Value must be a number, e.g. 45000, 45,000 or 45k")
+    number = float(match.group(1)) * {"": 1, "k": 1_000, "m": 1_000_000}[match.group(2)]
+    if number < 0:
+        raise ValueError("Value cannot be negative")
+    if number > 1e12:
+        raise ValueError("Value is too large")
+    return number
+
+
+def format_value(value: float | None) -> str:
+    """The value as the form shows it."""
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+class LogLossScreen(Screen[None]):
+    """The form for a new loss, or for the deal and first impressions of an existing one."""
+
+    CSS_PATH = "log_loss.tcss"
+    AUTO_FOCUS = "#company"
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="log_loss.save", tooltip="Save the loss and go back home"),
+        Binding("escape", "leave", "Back", id="log_loss.leave",
+                tooltip="Back home; what you typed is kept as a draft"),
+    ]
+
+    def __init__(self, debrief_id: str | None = None) -> None:
+        super().__init__()
+        self.debrief_id = debrief_id
+        self.original: Debrief | None = None
+        self.saved_id: str | None = None
+        self._initial: dict[str, Any] = {}
+        self._draft_timer: Timer | None = None
+        self._tried_save = False
+        self._restoring = False
+        self._pending: dict[str, Any] | None = None
+        self.title = "Edit the loss" if debrief_id else "Log a loss"
+
+    @property
+    def debrief_app(self) -> DebriefApp:
+        """The app, typed."""
+        return cast("DebriefApp", self.app)
+
+    @property
+    def draft_file(self) -> Path:
+        """This form's draft."""
+        return draft_path(self.debrief_app.store.root, self.debrief_id)
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _field(self, label: str, widget: Input | Select[str] | Horizontal, key: str, hint: str = "") -> ComposeResult:
+        with Horizontal(classes="field-row"):
+            yield Label(label, classes="field-label")
+            with Vertical(classes="field-body"):
+                yield widget
+                yield Static(hint, id=f"{key}-hint", classes="field-hint")
+                yield Static("", id=f"{key}-error", classes="field-error")
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title or "", id="form-title")
+        with VerticalScroll(id="form"):
+            yield Static("The deal", classes="section-title")
+            yield from self._field("Company *", Input(id="company", placeholder="Who chose someone else",
+                                                      compact=True), "company")
+            yield from self._field("Contact *", Input(id="contact", placeholder="Full name of your buyer",
+                                                      compact=True), "contact")
+            yield from self._field("Role", Input(id="role", placeholder="e.g. VP Operations", compact=True), "role")
+            yield from self._field("Email", Input(id="email", placeholder="For the invitation (optional)",
+                                                  compact=True), "email")
+            yield from self._field("Value", Input(id="value", placeholder="e.g. 45,000 or 45k", compact=True),
+                                   "value")
+            stage_row = Horizontal(
+                Select([(stage, stage) for stage in [*STAGES, OTHER]], id="stage", prompt="Stage lost at",
+                       compact=True),
+                Input(id="stage-other", placeholder="Which stage?", compact=True),
+                id="stage-row",
+            )
+            yield from self._field("Stage", stage_row, "stage")
+            yield from self._field("Lost on", Input(id="lost-on", placeholder="today, yesterday, 2026-11-02",
+                                                    compact=True), "lost-on")
+            yield from self._field("Lost to", Input(id="lost-to", placeholder="Who won: a competitor, or "
+                                                    "'no decision'", compact=True), "lost-to")
+            yield Static("First impressions", classes="section-title")
+            yield Static(IMPRESSIONS_PROMPT, classes="section-prompt")
+            yield TextArea(id="impressions", soft_wrap=True, show_line_numbers=False,
+                           placeholder="They told me on the phone that…")
+            yield Static("Red flags in hindsight", classes="section-title")
+            yield Static("Tick what you can see now that you may have missed then.", classes="section-prompt")
+            yield SelectionList[str](*[Selection(label, key) for key, label in RED_FLAGS.items()], id="red-flags")
+            yield Static(f"Your guess at the top reasons (up to {MAX_REASONS})", classes="section-title")
+            yield Static("Before the call: after it, debrief sets your guess beside what the buyer said.",
+                         classes="section-prompt")
+            yield SelectionList[str](*[Selection(label, key) for key, label in LOSS_REASONS.items()],
+                                     id="reasons")
+            yield Static("", id="reasons-error", classes="field-error")
+            with Horizontal(id="form-buttons"):
+                yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
+                yield Button("Back  esc", id="back", compact=True)
+        yield Footer(compact=True)
+
+    # -- values --------------------------------------------------------------------------------
+
+    def _input(self, widget_id: str) -> Input:
+        return self.query_one(f"#{widget_id}", Input)
+
+    def values(self) -> dict[str, Any]:
+        """Everything in the form, as plain JSON values (what a draft stores)."""
+        stage = self.query_one("#stage", Select)
+        return {
+            "company": self._input("company").value,
+            "contact": self._input("contact").value,
+            "role": self._input("role").value,
+            "email": self._input("email").value,
+            "value": self._input("value").value,
+            "stage": stage.value if isinstance(stage.value, str) else "",
+            "stage_other": self._input("stage-other").value,
+            "lost_on": self._input("lost-on").value,
+            "lost_to": self._input("lost-to").value,
+            "impressions": self.query_one("#impressions", TextArea).text,
+            "red_flags": list(self.query_one("#red-flags", SelectionList).selected),
+            "reasons": list(self.query_one("#reasons", SelectionList).selected),
+        }
+
+    def _values_of(self, debrief: Debrief | None) -> dict[str, Any]:
+        if debrief is None:
+            return {"company": "", "contact": "", "role": "", "email": "", "value": "", "stage": "",
+                    "stage_other": "", "lost_on": self.debrief_app.today.isoformat(), "lost_to": "",
+                    "impressions": "", "red_flags": [], "reasons": []}
+        known_stage = debrief.stage in STAGES
+        return {
+            "company": debrief.company, "contact": debrief.contact.name, "role": debrief.contact.role,
+            "email": debrief.contact.email, "value": format_value(debrief.value),
+            "stage": debrief.stage if known_stage else (OTHER if debrief.stage else ""),
+            "stage_other": "" if known_stage else debrief.stage,
+            "lost_on": debrief.lost_on.isoformat(), "lost_to": debrief.lost_to,
+            "impressions": debrief.impressions, "red_flags": list(debrief.red_flags),
+            "reasons": list(debrief.guessed_reasons),
+        }
+
+    def apply(self, values: dict[str, Any]) -> None:
+        """Fill the form with ``values`` (from the stored debrief or a draft)."""
+        self._restoring = True
+        try:
+            for key, widget_id in (("company", "company"), ("contact", "contact"), ("role", "role"),
+                                   ("email", "email"), ("value", "value"), ("stage_other", "stage-other"),
+                                   ("lost_on", "lost-on"), ("lost_to", "lost-to")):
+                self._input(widget_id).value = str(values.get(key) or "")
+            stage = self.query_one("#stage", Select)
+            stage_value = values.get("stage")
+            if isinstance(stage_value, str) and stage_value in [*STAGES, OTHER]:
+                stage.value = stage_value
+            else:
+                stage.clear()
+            self.query_one("#impressions", TextArea).load_text(str(values.get("impressions") or ""))
+            for list_id, key in (("#red-flags", "red_flags"), ("#reasons", "reasons")):
+                selection = self.query_one(list_id, SelectionList)
+                selection.deselect_all()
+                chosen = values.get(key)
+                for value in chosen if isinstance(chosen, list) else []:
+                    with contextlib.suppress(Exception):
+                        selection.select(str(value))
+            self._sync_stage_other()
+        finally:
+            self._restoring = False
+
+    def on_mount(self) -> None:
+        app = self.debrief_app
+        if self.debrief_id is not None:
+            from debrief.core.store import StoreError
+
+            try:
+                self.original = app.store.get(self.debrief_id)
+            except StoreError as error:
+                self.notify(str(error), severity="error")
+                self.dismiss()
+                return
+            self.query_one("#form-title", Static).update(f"Edit the loss — {self.original.company}")
+        self._initial = self._values_of(self.original)
+        draft = read_draft(self.draft_file)
+        self.apply(self._initial)
+        if draft is not None and draft != self._initial:
+            self.apply({**self._initial, **draft})
+            self.notify("Your unsaved draft is back, just as you left it.", title="Draft restored")
+        self._validate_all(required=False)
+        self._suggest_competitors()
+
+    def _suggest_competitors(self) -> None:
+        """Offer competitors already seen, as the rep types (read in a thread: the index can be big)."""
+        self.run_worker(self._load_competitors, thread=True, exclusive=True, group="competitors")
+
+    def _load_competitors(self) -> None:
+        from debrief.core.store import StoreError
+
+        try:
+            summaries = self.debrief_app.store.summaries()
+        except StoreError:
+            return
+        seen: dict[str, int] = {}
+        for summary in summaries:
+            name = str(summary.get("lost_to") or "").strip()
+            if name:
+                seen[name] = seen.get(name, 0) + 1
+        names = sorted(seen, key=lambda name: -seen[name])[:200]
+        if names:
+            self.app.call_from_thread(self._set_suggester, names)
+
+    def _set_suggester(self, names: list[str]) -> None:
+        self._input("lost-to").suggester = SuggestFromList(names, case_sensitive=False)
+
+    # -- validation ----------------------------------------------------------------------------
+
+    def _error(self, key: str, message: str) -> None:
+        error = self.query_one(f"#{key}-error", Static)
+        error.update(message)
+        error.set_class(bool(message), "-shown")
+
+    def _hint(self, key: str, message: str) -> None:
+        self.query_one(f"#{key}-hint", Static).update(message)
+
+    def _validate_field(self, key: str, values: dict[str, Any], required: bool) -> str:
+        """The error of one field ('' when fine); also refreshes its hint."""
+        message = ""
+        text = str(values.get(key.replace("-", "_")) or "").strip()
+        if key == "company" and not text and required:
+            message = "Company is required: who chose someone else?"
+        elif key == "contact" and not text and required:
+            message = "Contact is required: the buyer you will ask for the debrief call"
+        elif key == "email" and text and not _EMAIL.match(text):
+            message = "That does not look like an email address (name@company.com)"
+        elif key == "value":
+            try:
+                value = parse_value(text)
+                shown = format_value(value)
+                self._hint("value", f"= {shown}" if value is not None and text != shown else "")
+            except ValueError as error:
+                message = str(error)
+                self._hint("value", "")
+        elif key == "lost-on":
+            today = self.debrief_app.today
+            try:
+                lost = parse_date(text or "today", today)
+            except ValueError:
+                message = f"Not a date: {text!r} — try 2026-11-02, today, yesterday or 'last friday'"
+                self._hint("lost-on", "")
+            else:
+                if lost > today:
+                    message = f"{lost.isoformat()} is in the future: log a loss once it has happened"
+                    self._hint("lost-on", "")
+                else:
+                    self._hint("lost-on", f"{lost:%A} {lost.day} {lost:%B %Y}")
+        elif key in ("company", "contact", "role", "lost-to") and len(text) > 200:
+            message = "Too long (at most 200 characters)"
+        elif key == "stage" and len(str(values.get("stage_other") or "")) > 100:
+            message = "Too long (at most 100 characters)"
+        self._error(key, message)
+        return message
+
+    FIELDS = ("company", "contact", "role", "email", "value", "stage", "lost-on", "lost-to")
+
+    def _validate_all(self, required: bool) -> list[str]:
+        """Errors of every field, in form order (ids of the fields that are wrong)."""
+        values = self.values()
+        wrong = [key for key in self.FIELDS if self._validate_field(key, values, required)]
+        reasons = values["reasons"]
+        if len(reasons) > MAX_REASONS:
+            wrong.append("reasons")
+        return wrong
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        if self._restoring or event.input.id is None:
+            return
+        key = "stage" if event.input.id == "stage-other" else event.input.id
+        if key in self.FIELDS:
+            self._validate_field(key, self.values(), required=self._tried_save)
+        self._changed()
+
+    @on(Select.Changed, "#stage")
+    def _stage_changed(self) -> None:
+        self._sync_stage_other()
+        if not self._restoring:
+            self._changed()
+
+    def _sync_stage_other(self) -> None:
+        other = self.query_one("#stage", Select).value == OTHER
+        self._input("stage-other").display = other
+
+    @on(TextArea.Changed)
+    def _text_changed(self) -> None:
+        if not self._restoring:
+            self._changed()
+
+    @on(SelectionList.SelectedChanged, "#reasons")
+    def _reasons_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        selection = event.selection_list
+        chosen = list(selection.selected)
+        if len(chosen) > MAX_REASONS:
+            selection.deselect(chosen[-1])  # ``selected`` keeps the order of ticking: undo the newest
+            self._error("reasons", f"Up to {MAX_REASONS}: your top reasons. Untick one to pick another.")
+        elif len(chosen) < MAX_REASONS:
+            self._error("reasons", "")
+        if not self._restoring:
+            self._changed()
+
+    @on(SelectionList.SelectedChanged, "#red-flags")
+    def _flags_changed(self) -> None:
+        if not self._restoring:
+            self._changed()
+
+    # -- drafts --------------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        """Something was typed: write the draft once typing pauses."""
+        if self.saved_id is not None:
+            return
+        self._pending = self.values()
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
+
+    def save_draft(self) -> None:
+        """Keep what is typed (or forget the draft when the form is as it was opened)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if self.saved_id is not None or self._pending is None:
+            return
+        values, self._pending = self._pending, None
+        try:
+            if values == self._initial:
+                remove_draft(self.draft_file)
+            else:
+                write_draft(self.draft_file, values)
+        except OSError as error:
+            self.notify(f"Could not keep a draft: {error.strerror or error}", severity="warning")
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        self._pending = self.values()
+        self.save_draft()
+        if self.values() != self._initial:
+            self.notify("Kept as a draft: open the form again to pick up where you left off.", title="Draft")
+        self.dismiss()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self) -> None:
+        self.action_leave()
+
+    def action_save(self) -> None:
+        self._tried_save = True
+        wrong = self._validate_all(required=True)
+        if wrong:
+            first = wrong[0]
+            target = {"lost-on": "#lost-on", "lost-to": "#lost-to", "stage": "#stage-other",
+                      "reasons": "#reasons"}.get(first, f"#{first}")
+            with contextlib.suppress(Exception):
+                self.query_one(target).focus()
+            self.notify("Please fix the highlighted field" + ("s" if len(wrong) > 1 else "") + ".",
+                        title="Not saved yet", severity="warning")
+            return
+        values = self.values()
+        try:
+            debrief_id = self._store(values)
+        except ValueError as error:
+            self.notify(str(error), title="Not saved", severity="error")
+            return
+        self.saved_id = debrief_id
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        remove_draft(self.draft_file)
+        self.dismiss()
+
+    def _store(self, values: dict[str, Any]) -> str:
+        """Write the form to the store; ValueError with a readable reason when it cannot."""
+        from pydantic import ValidationError
+
+        from debrief.core.store import StoreError
+
+        app = self.debrief_app
+        stage = str(values["stage_other"]).strip() if values["stage"] == OTHER else str(values["stage"] or "")
+        lost_on: date = parse_date(str(values["lost_on"]).strip() or "today", app.today)
+        fields: dict[str, Any] = {
+            "company": str(values["company"]).strip(),
+            "value": parse_value(str(values["value"])),
+            "stage": stage,
+            "lost_on": lost_on,
+            "lost_to": str(values["lost_to"]).strip(),
+            "impressions": str(values["impressions"]),
+            "red_flags": [flag for flag in values["red_flags"] if flag in RED_FLAGS],
+            "guessed_reasons": [reason for reason in values["reasons"] if reason in LOSS_REASONS][:MAX_REASONS],
+        }
+        contact = {"name": str(values["contact"]).strip(), "role": str(values["role"]).strip(),
+                   "email": str(values["email"]).strip()}
+        try:
+            if self.debrief_id is None:
+                stored = app.store.add(Debrief(contact=Contact(**contact), **fields))
+                self.notify(f"Logged the loss at {stored.company}. Next: cool off, then book the call (s).",
+                            title="Saved")
+                return stored.id
+
+            def change(debrief: Debrief) -> None:
+                debrief.contact = Contact(**contact)
+                for key, value in fields.items():
+                    setattr(debrief, key, value)
+
+            stored = app.store.update(self.debrief_id, change)
+            self.notify(f"Saved the changes to {stored.company}.", title="Saved")
+            return stored.id
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or "input"
+            raise ValueError(f"{field}: {str(first['msg']).removeprefix('Value error, ')}") from None
+        except StoreError as error:
+            raise ValueError(str(error)) from None
+
+    def on_unmount(self) -> None:
+        # Leaving by any road (ctrl+q while typing, say) still keeps what was typed last.
+        with contextlib.suppress(OSError):
+            self.save_draft()

@@ -1,0 +1,312 @@
+"""Book the debrief call: a suggested slot, the cool-off rules, the invitation and the .ics.
+
+The rep types a time as they would say it ("next tuesday 10am"); the screen reads it as they
+type and says what practice says about it: too soon after the rejection, too late for the
+buyer to remember, a weekend. The invitation re-renders with the time and length; booking saves
+the schedule, writes the invitation and the calendar event to a folder the rep can see, and
+copies the invitation to the clipboard.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+
+from debrief.core.dates import format_datetime, parse_datetime
+from debrief.core.model import Debrief
+from debrief.core.schedule import (
+    SlotNote,
+    book,
+    check_slot,
+    days_after_loss,
+    describe_slot,
+    display_path,
+    render_invitation,
+    save_invitation_files,
+    suggest_slot,
+)
+
+if TYPE_CHECKING:
+    from debrief.app import DebriefApp
+
+ICONS = {"error": "✗", "warning": "⚠", "note": "·"}
+
+
+class ScheduleScreen(Screen[None]):
+    """Book (or move) the debrief call of one debrief."""
+
+    CSS_PATH = "schedule.tcss"
+    AUTO_FOCUS = "#when"
+    TITLE = "Schedule the call"
+
+    BINDINGS = [
+        Binding("ctrl+s", "book", "Book", id="schedule.book",
+                tooltip="Book the call: save it, write the invitation and .ics, copy the invitation"),
+        Binding("f2", "copy", "Copy", id="schedule.copy", tooltip="Copy the invitation to the clipboard"),
+        Binding("f3", "save_files", "Save files", id="schedule.save_files",
+                tooltip="Save the invitation (.txt) and the calendar event (.ics) to a file"),
+        Binding("f4", "suggest", "Suggested", id="schedule.suggest", tooltip="Go back to the suggested slot"),
+        Binding("escape", "leave", "Back", id="schedule.leave", tooltip="Back without booking"),
+    ]
+
+    def __init__(self, debrief_id: str) -> None:
+        super().__init__()
+        self.debrief_id = debrief_id
+        self.debrief: Debrief | None = None
+        self.at: datetime | None = None
+        self.minutes: int | None = None
+        self.notes: list[SlotNote] = []
+        self.invitation = ""
+        self.suggested: datetime | None = None
+        self._could_book: bool | None = None
+
+    @property
+    def debrief_app(self) -> DebriefApp:
+        """The app, typed."""
+        return cast("DebriefApp", self.app)
+
+    def now(self) -> datetime:
+        """The current time; on a fixed "today" (tests, snapshots) the morning of that day."""
+        app = self.debrief_app
+        if app.today_override is not None:
+            return datetime.combine(app.today, time(8, 0))
+        return datetime.now().replace(second=0, microsecond=0)
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.TITLE, id="schedule-title")
+        with VerticalScroll(id="schedule-body"):
+            yield Static("", id="schedule-deal")
+            with Horizontal(classes="field-row"):
+                yield Label("When", classes="field-label")
+                with Vertical(classes="field-body"):
+                    yield Input(id="when", placeholder="e.g. next tuesday 10:00, 2026-12-01 14:30", compact=True)
+                    yield Static("", id="when-hint", classes="field-hint")
+            with Horizontal(classes="field-row"):
+                yield Label("Length", classes="field-label")
+                with Vertical(classes="field-body"):
+                    yield Input(id="minutes", restrict=r"\d{0,3}", compact=True, classes="short")
+                    yield Static("minutes — ask for 15-20: about ten questions fit", id="minutes-hint",
+                                 classes="field-hint")
+            yield Static("", id="schedule-notes")
+            yield Static("Invitation", classes="section-title")
+            yield TextArea(id="invitation", read_only=True, soft_wrap=True, show_line_numbers=False)
+            yield Static("", id="schedule-status")
+            with Horizontal(id="schedule-buttons"):
+                yield Button("Book  ctrl+s", id="book", variant="primary", compact=True)
+                yield Button("Copy  F2", id="copy", compact=True)
+                yield Button("Save files  F3", id="save-files", compact=True)
+                yield Button("Back  esc", id="back", compact=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        from debrief.core.store import StoreError
+
+        app = self.debrief_app
+        try:
+            self.debrief = app.store.get(self.debrief_id)
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+            self.dismiss()
+            return
+        debrief = self.debrief
+        self.query_one("#schedule-title", Static).update(f"Schedule the call — {debrief.company}")
+        contact = debrief.contact.name + (f", {debrief.contact.role}" if debrief.contact.role else "")
+        lost = f"lost {debrief.lost_on.isoformat()}" + (f" to {debrief.lost_to}" if debrief.lost_to else "")
+        age = (app.today - debrief.lost_on).days
+        ago = "today" if age == 0 else ("yesterday" if age == 1 else f"{age} days ago")
+        email = debrief.contact.email or "no email on file (add one with e on home)"
+        self.query_one("#schedule-deal", Static).update(
+            Content.assemble((contact, "bold"), f" · {email}\n", f"{lost} ({ago})")
+        )
+        self.suggested = suggest_slot(debrief.lost_on, self.now(), app.settings)
+        if debrief.schedule is not None:
+            at, minutes = debrief.schedule.at, debrief.schedule.minutes
+            self.query_one("#schedule-status", Static).update(
+                f"Booked for {describe_slot(at)}. Change the time and book again to move it."
+            )
+        else:
+            at, minutes = self.suggested, app.settings.call_minutes
+        self.query_one("#when", Input).value = format_datetime(at)
+        self.query_one("#minutes", Input).value = str(minutes)
+        self._update()
+
+    # -- reading the form ----------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        if self.debrief is not None:
+            self._update()
+
+    def _update(self) -> None:
+        """Read the time and length, check them, re-render the invitation."""
+        assert self.debrief is not None
+        settings = self.debrief_app.settings
+        when_text = self.query_one("#when", Input).value
+        minutes_text = self.query_one("#minutes", Input).value
+        hint = self.query_one("#when-hint", Static)
+        self.at, self.notes = None, []
+        try:
+            at = parse_datetime(when_text, self.now()) if when_text.strip() else None
+        except ValueError as error:
+            at = None
+            hint.update(Content.styled(str(error).replace("not a date and time", "Not a time I can read"),
+                                       "$text-error"))
+        if at is not None:
+            self.at = at
+            days = days_after_loss(self.debrief.lost_on, at)
+            suggested = "  (the suggested slot)" if at == self.suggested else ""
+            hint.update(f"{describe_slot(at)} — {days} day{'s' if days != 1 else ''} after the loss{suggested}")
+            self.notes = check_slot(self.debrief.lost_on, at, self.now(), settings)
+        elif not when_text.strip():
+            hint.update(Content.styled("When? e.g. 'next tuesday 10:00' (F4: the suggested slot)", "$text-error"))
+        try:
+            minutes = int(minutes_text)
+        except ValueError:
+            minutes = 0
+        self.minutes = minutes if 5 <= minutes <= 120 else None
+        minutes_hint = self.query_one("#minutes-hint", Static)
+        if self.minutes is None:
+            minutes_hint.update(Content.styled("Between 5 and 120 minutes (15-20 is typical)", "$text-error"))
+        else:
+            note = " — long for a debrief: ask for 15-20" if self.minutes > 30 else ""
+            minutes_hint.update(f"minutes — ask for 15-20: about ten questions fit{note}")
+        self._show_notes()
+        self._render_invitation()
+        can_book = not self._problem()
+        if can_book != self._could_book:  # a footer refresh rebuilds it: only when it changes
+            self._could_book = can_book
+            self.refresh_bindings()
+
+    def _show_notes(self) -> None:
+        notes = self.query_one("#schedule-notes", Static)
+        if self.at is None:
+            notes.update("")
+            notes.set_classes("")
+            return
+        lines: list[Content] = []
+        for note in self.notes:
+            style = {"error": "$text-error", "warning": "bold $text-warning", "note": "$text-muted"}[note.level]
+            lines.append(Content.styled(f"{ICONS[note.level]} {note.message}", style))
+        if not any(note.level in ("error", "warning") for note in self.notes):
+            low, high = self.debrief_app.settings.suggest_after_days
+            lines.insert(0, Content.styled(
+                f"✓ After the cool-off and while the decision is fresh (best {low}-{high} days after the loss).",
+                "$text-success"))
+        notes.update(Content("\n").join(lines))
+        levels = {note.level for note in self.notes}
+        notes.set_class("error" in levels, "-error")
+        notes.set_class("warning" in levels, "-warning")
+
+    def _render_invitation(self) -> None:
+        assert self.debrief is not None
+        area = self.query_one("#invitation", TextArea)
+        if self.at is None or self.minutes is None:
+            return
+        try:
+            self.invitation = render_invitation(self.debrief, self.at, self.minutes, self.debrief_app.settings)
+        except ValueError as error:
+            self.invitation = ""
+            area.load_text(f"The invitation template cannot render: {error}")
+            return
+        if area.text != self.invitation:
+            area.load_text(self.invitation)
+
+    def _problem(self) -> str:
+        """Why booking cannot happen now ('' when it can)."""
+        if self.at is None:
+            return "Type a time I can read, e.g. 'next tuesday 10:00'."
+        if self.minutes is None:
+            return "The length must be between 5 and 120 minutes."
+        errors = [note.message for note in self.notes if note.level == "error"]
+        if errors:
+            return errors[0][0].upper() + errors[0][1:] + "."
+        if not self.invitation:
+            return "The invitation template cannot render; fix it first."
+        return ""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("book", "copy", "save_files") and self.is_mounted and self.debrief is not None:
+            return None if self._problem() else True
+        return True
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _preview(self) -> Debrief:
+        """The debrief as it would be once booked at the time on screen (not stored)."""
+        assert self.debrief is not None and self.at is not None and self.minutes is not None
+        preview = self.debrief.model_copy(deep=True)
+        book(preview, self.at, self.minutes, self.invitation, self.now())
+        return preview
+
+    def action_book(self) -> None:
+        problem = self._problem()
+        if problem:
+            self.notify(problem, title="Not booked", severity="error")
+            return
+        from debrief.core.store import StoreError
+
+        assert self.debrief is not None and self.at is not None and self.minutes is not None
+        at, minutes, invitation = self.at, self.minutes, self.invitation
+        try:
+            stored = self.debrief_app.store.update(self.debrief_id, lambda d: book(d, at, minutes, invitation))
+        except StoreError as error:
+            self.notify(str(error), title="Not booked", severity="error")
+            return
+        saved = self._write_files(stored)
+        self.app.copy_to_clipboard(invitation)
+        warnings = [note.message for note in self.notes if note.level == "warning"]
+        message = f"{describe_slot(at)}, {minutes} minutes. Invitation copied to the clipboard."
+        if saved:
+            message += "\nSaved: " + "\n       ".join(saved)
+        if warnings:
+            message += "\nMind: " + warnings[0]
+        self.notify(message, title="Call booked", timeout=12)
+        self.dismiss()
+
+    def _write_files(self, debrief: Debrief) -> list[str]:
+        try:
+            paths = save_invitation_files(debrief, self.invitation, now=datetime.now())
+        except ValueError as error:
+            self.notify(f"Could not save the files: {error}", severity="warning")
+            return []
+        return [display_path(path) for path in paths]
+
+    def action_copy(self) -> None:
+        if self._problem():
+            self.notify(self._problem(), severity="error")
+            return
+        self.app.copy_to_clipboard(self.invitation)
+        self.notify("Copied the invitation. If your terminal does not pass it on, F3 saves it to a file.",
+                    title="Copied")
+
+    def action_save_files(self) -> None:
+        if self._problem():
+            self.notify(self._problem(), severity="error")
+            return
+        saved = self._write_files(self._preview())
+        if saved:
+            self.query_one("#schedule-status", Static).update("Saved " + " and ".join(saved))
+            self.notify("\n".join(saved), title="Saved", timeout=10)
+
+    def action_suggest(self) -> None:
+        if self.suggested is not None:
+            self.query_one("#when", Input).value = format_datetime(self.suggested)
+
+    def action_leave(self) -> None:
+        self.dismiss()
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        actions = {"book": self.action_book, "copy": self.action_copy, "save-files": self.action_save_files,
+                   "back": self.action_leave}
+        if event.button.id in actions:
+            actions[event.button.id]()
+

@@ -1,0 +1,235 @@
+"""Logging a loss: the form, its inline validation, its draft, and what lands in the store."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import stat
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, SelectionList, Static, TextArea
+
+from debrief.app import DebriefApp
+from debrief.core.model import Contact, Debrief
+from debrief.core.store import Store
+from debrief.screens.home import HomeScreen
+from debrief.screens.log_loss import LogLossScreen, draft_path, parse_value, read_draft
+from debrief.widgets.debrief_table import DebriefTable
+
+
+def async_test(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+    """Run an async test body in its own event loop (fixtures still reach it through the wrap)."""
+
+    @functools.wraps(test)
+    def run(*args: object, **kwargs: object) -> None:
+        asyncio.run(test(*args, **kwargs))  # type: ignore[arg-type]
+
+    return run
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def form(app: DebriefApp) -> LogLossScreen:
+    screen = app.screen
+    assert isinstance(screen, LogLossScreen)
+    return screen
+
+
+def fill(screen: LogLossScreen, **values: str) -> None:
+    """Type into the form's inputs (by widget id, underscores for dashes)."""
+    for key, value in values.items():
+        screen.query_one(f"#{key.replace('_', '-')}", Input).value = value
+
+
+def error_of(screen: LogLossScreen, key: str) -> str:
+    widget = screen.query_one(f"#{key}-error", Static)
+    return str(widget.render()) if widget.has_class("-shown") else ""
+
+
+# -- values --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "value"), [("45000", 45000.0), ("45,000", 45000.0), ("$45k", 45000.0),
+                                              ("1.2m", 1_200_000.0), ("", None), ("  12 500 ", 12500.0)])
+def test_values_are_read_as_reps_write_them(text: str, value: float | None) -> None:
+    assert parse_value(text) == value
+
+
+@pytest.mark.parametrize(("text", "message"), [("-5", "negative"), ("lots", "must be a number")])
+def test_bad_values_say_why(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_value(text)
+
+
+# -- the form ------------------------------------------------------------------------------------
+
+
+@async_test
+async def test_logging_a_loss_saves_it_and_selects_it_on_home(
+        store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        screen = form(app)
+        assert app.focused is screen.query_one("#company")
+        for key in "Acme":
+            await pilot.press(key)
+        fill(screen, company="Acme Corp", contact="Jane Doe", role="VP Operations", email="jane@acme.com",
+             value="45k", lost_on="yesterday", lost_to="Salesforce")
+        screen.query_one("#stage", Select).value = "proposal"
+        screen.query_one("#impressions", TextArea).insert("Price came up twice.\nThe CFO joined late.")
+        screen.query_one("#red-flags", SelectionList).select("decision-maker")
+        reasons = screen.query_one("#reasons", SelectionList)
+        reasons.select("price")
+        reasons.select("decision-maker")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        assert isinstance(app.screen, HomeScreen)
+        [saved] = list(store.all())
+        assert saved.company == "Acme Corp"
+        assert saved.contact == Contact(name="Jane Doe", role="VP Operations", email="jane@acme.com")
+        assert saved.value == 45000
+        assert saved.lost_on == date(2026, 11, 22)
+        assert saved.stage == "proposal" and saved.lost_to == "Salesforce"
+        assert saved.impressions == "Price came up twice.\nThe CFO joined late."
+        assert saved.red_flags == ["decision-maker"]
+        assert saved.guessed_reasons == ["price", "decision-maker"]
+        assert app.screen.query_one("#home-table", DebriefTable).selected_id == saved.id
+        assert not draft_path(store.root, None).exists()
+
+
+@async_test
+async def test_validation_is_inline_and_nothing_is_saved_until_fixed(
+        store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        screen = form(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "required" in error_of(screen, "company")
+        assert "required" in error_of(screen, "contact")
+        assert isinstance(app.screen, LogLossScreen) and len(store) == 0
+
+        fill(screen, company="Acme", contact="Jane", lost_on="someday", value="-3", email="jane-at-acme")
+        await pilot.pause()
+        assert error_of(screen, "company") == "" and error_of(screen, "contact") == ""
+        assert "Not a date" in error_of(screen, "lost-on")
+        assert "negative" in error_of(screen, "value")
+        assert "email" in error_of(screen, "email")
+        fill(screen, lost_on="2026-12-25")
+        await pilot.pause()
+        assert "future" in error_of(screen, "lost-on")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert len(store) == 0
+        assert app.focused is screen.query_one("#email")  # the first wrong field, in form order
+
+        fill(screen, lost_on="3 days ago", value="", email="")
+        await pilot.pause()
+        assert "Friday 20 November 2026" in str(screen.query_one("#lost-on-hint", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [d.lost_on for d in store.all()] == [date(2026, 11, 20)]
+
+
+@async_test
+async def test_the_guess_is_capped_at_three_reasons(make_app: Callable[..., DebriefApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        screen = form(app)
+        reasons = screen.query_one("#reasons", SelectionList)
+        for reason in ("price", "timing", "trust", "support"):
+            reasons.select(reason)
+            await pilot.pause()
+        assert len(reasons.selected) == 3
+        assert "Up to 3" in error_of(screen, "reasons")
+
+
+@async_test
+async def test_a_draft_survives_leaving_and_reopening(store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        screen = form(app)
+        for key in "Glob":
+            await pilot.press(key)
+        fill(screen, company="Globex", contact="Hank Scorpio")
+        screen.query_one("#impressions", TextArea).insert("They loved the demo but went with the incumbent.")
+        screen.query_one("#red-flags", SelectionList).select("incumbent")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        path = draft_path(store.root, None)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        assert (read_draft(path) or {})["company"] == "Globex"
+
+        await pilot.press("n")
+        await pilot.pause()
+        screen = form(app)
+        assert screen.query_one("#company", Input).value == "Globex"
+        assert screen.query_one("#contact", Input).value == "Hank Scorpio"
+        assert screen.query_one("#impressions", TextArea).text == "They loved the demo but went with the incumbent."
+        assert list(screen.query_one("#red-flags", SelectionList).selected) == ["incumbent"]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [d.company for d in store.all()] == ["Globex"]
+        assert not path.exists()
+
+
+@async_test
+async def test_typing_then_quitting_keeps_the_draft(store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        fill(form(app), company="Initech")
+        await pilot.pause()  # the keystroke reaches the form; the draft timer has not fired yet
+        await pilot.press("ctrl+q")
+    assert (read_draft(draft_path(store.root, None)) or {}).get("company") == "Initech"
+
+
+@async_test
+async def test_editing_updates_the_stored_debrief(store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    made = datetime(2026, 11, 10, 9, 0)
+    item = store.add(Debrief(company="Umbrella", contact=Contact(name="Alice Abernathy"), lost_on=date(2026, 11, 9),
+                             stage="pilot", impressions="First notes.", created_at=made, updated_at=made))
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        screen = form(app)
+        assert screen.query_one("#company", Input).value == "Umbrella"
+        assert screen.query_one("#stage", Select).value == "other"  # a stage of their own
+        assert screen.query_one("#stage-other", Input).value == "pilot"
+        fill(screen, company="Umbrella Corp", value="120000")
+        screen.query_one("#impressions", TextArea).insert("More: ", (0, 0))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    stored = store.get(item.id)
+    assert stored.company == "Umbrella Corp" and stored.value == 120000
+    assert stored.impressions == "More: First notes."
+    assert stored.stage == "pilot" and stored.created_at == made
+    assert len(store) == 1

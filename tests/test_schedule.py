@@ -1,0 +1,264 @@
+"""Booking the call: cool-off rules, the suggested slot, the invitation, the .ics, the screen."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import stat
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+from textual.pilot import Pilot
+from textual.widgets import Input, Static, TextArea
+
+from debrief.app import DebriefApp
+from debrief.core.model import Contact, Debrief, Status
+from debrief.core.schedule import (
+    book,
+    calendar_event,
+    check_slot,
+    event_uid,
+    file_stem,
+    render_invitation,
+    save_invitation_files,
+    suggest_slot,
+)
+from debrief.core.settings import Settings
+from debrief.core.store import Store
+from debrief.screens.home import HomeScreen
+from debrief.screens.schedule import ScheduleScreen
+from tests.conftest import TODAY
+
+SETTINGS = Settings(rep_name="Sam Seller")
+LOST = date(2026, 11, 20)  # a Friday
+
+
+def async_test(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+    """Run an async test body in its own event loop (fixtures still reach it through the wrap)."""
+
+    @functools.wraps(test)
+    def run(*args: object, **kwargs: object) -> None:
+        asyncio.run(test(*args, **kwargs))  # type: ignore[arg-type]
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Invitation files go to ~/Downloads: give every test its own home."""
+    home = tmp_path / "home"
+    (home / "Downloads").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
+def deal(**changes: object) -> Debrief:
+    item = Debrief(company="Acme Corp", contact=Contact(name="Jane Doe", role="CFO", email="jane@acme.example"),
+                   lost_on=LOST, lost_to="Salesforce")
+    for key, value in changes.items():
+        setattr(item, key, value)
+    return item
+
+
+# -- rules ---------------------------------------------------------------------------------------
+
+
+def test_too_soon_warns_in_practice_words() -> None:
+    notes = check_slot(LOST, datetime(2026, 11, 20, 15, 0), datetime(2026, 11, 20, 9, 0), SETTINGS)
+    [note] = [n for n in notes if n.code == "too-soon"]
+    assert note.level == "warning"
+    assert "too soon — don't ask in the same conversation as the rejection" in note.message
+
+
+def test_too_late_warns_that_reasons_fade() -> None:
+    notes = check_slot(LOST, datetime(2027, 1, 5, 10, 0), datetime(2026, 11, 21, 9, 0), SETTINGS)
+    assert [n.code for n in notes] == ["too-late"]
+    assert "fade" in notes[0].message
+
+
+def test_a_good_slot_has_nothing_to_say_and_a_bad_one_says_why() -> None:
+    now = datetime(2026, 11, 21, 9, 0)
+    assert check_slot(LOST, datetime(2026, 12, 1, 10, 0), now, SETTINGS) == []
+    codes = {n.code: n.level for n in check_slot(LOST, datetime(2026, 12, 5, 20, 0), now, SETTINGS)}
+    assert codes == {"weekend": "note"}
+    assert check_slot(LOST, datetime(2026, 11, 19, 10, 0), now, SETTINGS)[0].level == "error"
+    assert "after-hours" in {n.code for n in check_slot(LOST, datetime(2026, 12, 1, 19, 0), now, SETTINGS)}
+
+
+@pytest.mark.parametrize("now", [datetime(2026, 11, 20, 16, 0), datetime(2026, 11, 27, 11, 30),
+                                 datetime(2026, 11, 28, 9, 0), datetime(2027, 3, 1, 8, 0)])
+def test_the_suggested_slot_is_a_weekday_in_business_hours_ahead_of_now(now: datetime) -> None:
+    slot = suggest_slot(LOST, now, SETTINGS)
+    assert slot.weekday() < 5 and 9 <= slot.hour < 17 and slot > now
+    low, high = SETTINGS.suggest_after_days
+    if now.date() <= LOST + timedelta(days=low):
+        assert low <= (slot.date() - LOST).days <= high
+    assert not [n for n in check_slot(LOST, slot, now, SETTINGS) if n.code in ("too-soon", "past")]
+
+
+def test_the_invitation_accepts_the_decision_and_asks_for_the_chosen_minutes() -> None:
+    text = render_invitation(deal(), datetime(2026, 12, 1, 10, 0), 15, SETTINGS)
+    assert "Hi Jane," in text
+    assert "decision to go with Salesforce" in text
+    assert "not writing to change your mind" in text
+    assert "15 minutes" in text and "20 minutes" not in text
+    assert "Tuesday 1 December 2026 at 10:00" in text
+    assert text.rstrip().endswith("Sam Seller")
+
+
+def test_a_users_own_template_wins_and_a_broken_one_is_a_clear_error(isolated_folders: Path) -> None:
+    from debrief.locations import data_dir
+
+    data_dir().mkdir(parents=True)
+    (data_dir() / "invitation.md.j2").write_text("Dear {{ contact.name }}, {{ minutes }} min on {{ day }}?")
+    assert render_invitation(deal(), datetime(2026, 12, 1, 10, 0), 20, SETTINGS) == \
+        "Dear Jane Doe, 20 min on Tuesday 1 December?\n"
+    (data_dir() / "invitation.md.j2").write_text("{{ secrets }}")
+    with pytest.raises(ValueError, match="secrets"):
+        render_invitation(deal(), datetime(2026, 12, 1, 10, 0), 20, SETTINGS)
+
+
+def test_booking_records_the_call_and_moves_the_status_forward() -> None:
+    item = deal()
+    book(item, datetime(2026, 12, 1, 10, 0, 42), 20, "Hello")
+    assert item.schedule is not None and item.schedule.at == datetime(2026, 12, 1, 10, 0)
+    assert item.status == Status.SCHEDULED
+    later = deal(status=Status.HELD)
+    book(later, datetime(2026, 12, 1, 10, 0), 20, "Hello")
+    assert later.status == Status.HELD  # rebooking never moves progress back
+
+
+def test_the_calendar_event_is_one_vevent_with_start_end_and_the_invitation() -> None:
+    item = deal()
+    book(item, datetime(2026, 12, 1, 10, 0), 20, "Hi Jane,\nthank you; 20 minutes?")
+    calendar = Calendar.from_ical(calendar_event(item))
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 1
+    event = events[0]
+    start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+    assert end - start == timedelta(minutes=20)
+    assert start.astimezone().replace(tzinfo=None) == datetime(2026, 12, 1, 10, 0)
+    assert str(event["UID"]) == event_uid(item)
+    assert "DTSTAMP" in event
+    assert str(event["DESCRIPTION"]) == "Hi Jane,\nthank you; 20 minutes?"
+    assert str(event["ATTENDEE"]) == "mailto:jane@acme.example"
+    assert "Acme Corp" in str(event["SUMMARY"])
+    rebooked = item.model_copy(deep=True)
+    book(rebooked, datetime(2026, 12, 2, 11, 0), 15, "moved")
+    assert str(Calendar.from_ical(calendar_event(rebooked)).walk("VEVENT")[0]["UID"]) == event_uid(item)
+
+
+def test_no_email_means_no_attendee_and_no_booking_means_no_event() -> None:
+    item = deal(contact=Contact(name="Jane Doe"))
+    with pytest.raises(ValueError, match="no call booked"):
+        calendar_event(item)
+    book(item, datetime(2026, 12, 1, 10, 0), 20, "Hi")
+    assert "ATTENDEE" not in Calendar.from_ical(calendar_event(item)).walk("VEVENT")[0]
+
+
+def test_files_are_private_and_named_for_the_deal(tmp_path: Path) -> None:
+    item = deal(company="Ümlaut & Söhne GmbH")
+    book(item, datetime(2026, 12, 1, 10, 0), 20, "Hi")
+    paths = save_invitation_files(item, "Hi", tmp_path)
+    assert [p.name for p in paths] == [f"{file_stem(item)}-invitation.txt", f"{file_stem(item)}.ics"]
+    assert file_stem(item).startswith("debrief-umlaut-sohne-gmbh-")
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in paths)
+    assert paths[0].read_text() == "Hi"
+
+
+# -- the screen ------------------------------------------------------------------------------------
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_of(app: DebriefApp) -> ScheduleScreen:
+    screen = app.screen
+    assert isinstance(screen, ScheduleScreen)
+    return screen
+
+
+@async_test
+async def test_booking_from_the_screen_saves_schedule_files_and_status(
+        store: Store, make_app: Callable[..., DebriefApp], home_folder: Path) -> None:
+    item = store.add(deal())
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        screen = screen_of(app)
+        suggested = suggest_slot(LOST, datetime.combine(TODAY, time(8, 0)), app.settings)
+        assert screen.query_one("#when", Input).value == suggested.strftime("%Y-%m-%d %H:%M")
+        assert screen.query_one("#minutes", Input).value == "20"
+        invitation = screen.query_one("#invitation", TextArea).text
+        assert "Hi Jane," in invitation and "20 minutes" in invitation
+        screen.query_one("#minutes", Input).value = "15"
+        await pilot.pause()
+        assert "15 minutes" in screen.query_one("#invitation", TextArea).text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+    stored = store.get(item.id)
+    assert stored.status == Status.SCHEDULED
+    assert stored.schedule is not None
+    assert stored.schedule.at == suggested and stored.schedule.minutes == 15
+    assert "15 minutes" in stored.schedule.invitation
+    saved = sorted(p.name for p in (home_folder / "Downloads").iterdir())
+    assert saved == sorted([f"{file_stem(stored)}-invitation.txt", f"{file_stem(stored)}.ics"])
+
+
+@async_test
+async def test_the_cool_off_warning_shows_as_the_rep_types(store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    item = store.add(deal(lost_on=TODAY))
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.open_schedule(item.id)
+        await pilot.pause()
+        screen = screen_of(app)
+        screen.query_one("#when", Input).value = "today 15:00"
+        await pilot.pause()
+        notes = str(screen.query_one("#schedule-notes", Static).render())
+        assert "too soon — don't ask in the same conversation as the rejection" in notes
+        assert screen.query_one("#schedule-notes").has_class("-warning")
+        screen.query_one("#when", Input).value = "in 2 weeks 10:00"
+        await pilot.pause()
+        assert "too soon" not in str(screen.query_one("#schedule-notes", Static).render())
+        screen.query_one("#when", Input).value = "whenever suits"
+        await pilot.pause()
+        assert screen.check_action("book", ()) is None
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ScheduleScreen)
+        await pilot.press("f4")  # back to the suggestion
+        await pilot.pause()
+        assert screen.check_action("book", ()) is True
+    assert store.get(item.id).schedule is None
+
+
+@async_test
+async def test_save_files_writes_what_is_on_screen_without_booking(
+        store: Store, make_app: Callable[..., DebriefApp], home_folder: Path) -> None:
+    item = store.add(deal())
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.open_schedule(item.id)
+        await pilot.pause()
+        screen_of(app).query_one("#when", Input).value = "2026-12-02 14:30"
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        assert "Saved" in str(app.screen.query_one("#schedule-status", Static).render())
+    ics = (home_folder / "Downloads" / f"{file_stem(item)}.ics").read_bytes()
+    start = Calendar.from_ical(ics).walk("VEVENT")[0].decoded("DTSTART")
+    assert start.astimezone().replace(tzinfo=None) == datetime(2026, 12, 2, 14, 30)
+    assert store.get(item.id).schedule is None

@@ -1,0 +1,96 @@
+"""``debrief schedule``, ``invite`` and ``ics``: the real command, its output and exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from debrief.core.model import Status
+from debrief.core.store import Store
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def lost_today(run_cli: Run) -> str:
+    """A loss logged today through the command line; its id."""
+    result = run_cli("new", "--company", "Acme Corp", "--contact", "Jane Doe", "--email", "jane@acme.example",
+                     "--lost-to", "Salesforce")
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_booking_an_hour_after_the_loss_warns_but_books(run_cli: Run, lost_today: str, db_path: Path) -> None:
+    soon = datetime.now().replace(second=0, microsecond=0) + timedelta(hours=1)
+    result = run_cli("schedule", lost_today, "--at", soon.strftime("%Y-%m-%d %H:%M"))
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert any("too soon" in line and "same conversation as the rejection" in line for line in warnings)
+    assert soon.strftime("%Y-%m-%d %H:%M") in result.stdout
+    stored = Store.open(db_path).get(lost_today)
+    assert stored.schedule is not None and stored.schedule.at == soon
+    assert stored.status == Status.SCHEDULED
+
+
+def test_a_good_slot_books_quietly_with_the_length_asked(run_cli: Run, lost_today: str, db_path: Path) -> None:
+    result = run_cli("schedule", lost_today, "--at", "in 2 weeks 10:00", "--minutes", "15")
+    assert result.returncode == 0, result.stderr
+    assert "warning:" not in result.stderr
+    when = datetime.combine(date.today() + timedelta(days=14), datetime.min.time()).replace(hour=10)
+    assert f"{when:%Y-%m-%d %H:%M}" in result.stdout and "15 minutes" in result.stdout
+    stored = Store.open(db_path).get(lost_today)
+    assert stored.schedule is not None and stored.schedule.minutes == 15
+
+
+@pytest.mark.parametrize("args", [("--at", "someday soon"), ("--at", "2001-01-01 10:00"),
+                                  ("--at", "tomorrow 10:00", "--minutes", "0"), ()])
+def test_bad_input_is_one_line_and_exit_2(run_cli: Run, lost_today: str, db_path: Path,
+                                          args: tuple[str, ...]) -> None:
+    result = run_cli("schedule", lost_today, *args)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert Store.open(db_path).get(lost_today).schedule is None
+
+
+def test_unknown_id_is_not_found(run_cli: Run) -> None:
+    for command in (("schedule", "zzzzzz", "--at", "tomorrow 10:00"), ("invite", "zzzzzz"), ("ics", "zzzzzz")):
+        result = run_cli(*command)
+        assert result.returncode == 1
+        assert "zzzzzz" in result.stderr
+
+
+def test_invite_names_the_contact_and_says_when_it_only_suggests(run_cli: Run, lost_today: str) -> None:
+    result = run_cli("invite", lost_today)
+    assert result.returncode == 0
+    assert "Hi Jane," in result.stdout and "Salesforce" in result.stdout
+    assert "not booked" in result.stderr or "no call booked" in result.stderr
+    assert "suggested" in result.stderr
+
+    run_cli("schedule", lost_today, "--at", "in 10 days 14:00")
+    booked = run_cli("invite", lost_today)
+    assert booked.returncode == 0 and booked.stderr == ""
+    assert "Hi Jane," in booked.stdout and "at 14:00" in booked.stdout
+
+
+def test_ics_is_one_event_with_start_and_end(run_cli: Run, lost_today: str) -> None:
+    missing = run_cli("ics", lost_today)
+    assert missing.returncode == 1
+    assert "no call booked" in missing.stderr and "debrief schedule" in missing.stderr
+
+    run_cli("schedule", lost_today, "--at", "in 9 days 11:00", "--minutes", "20")
+    result = run_cli("ics", lost_today)
+    assert result.returncode == 0, result.stderr
+    calendar = Calendar.from_ical(result.stdout)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 1
+    start, end = events[0].decoded("DTSTART"), events[0].decoded("DTEND")
+    assert end - start == timedelta(minutes=20)
+    assert "Hi Jane," in str(events[0]["DESCRIPTION"])
+    assert str(events[0]["ATTENDEE"]) == "mailto:jane@acme.example"
+    again = Calendar.from_ical(run_cli("ics", lost_today).stdout).walk("VEVENT")[0]
+    assert str(again["UID"]) == str(events[0]["UID"])  # stable: calendars update, not duplicate
