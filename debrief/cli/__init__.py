@@ -6,6 +6,7 @@ findings are exit 1. ``debrief`` alone opens the app.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -16,8 +17,34 @@ from debrief import __version__
 from debrief.cli.common import BadInput, db_option
 from debrief.core.store import NotFound, StoreError
 
+COMMAND_MODULES: dict[str, str] = {
+    "new": "data_commands", "list": "data_commands", "show": "data_commands",
+    "export": "data_commands", "import": "data_commands", "demo": "data_commands",
+    "locate": "data_commands", "call": "app_commands", "banks": "bank_commands",
+    "tone": "tone_commands", "schedule": "schedule_commands", "invite": "schedule_commands",
+    "ics": "schedule_commands", "script": "script_commands", "compare": "review_commands",
+    "stats": "review_commands", "search": "review_commands", "summary": "wrapup_commands",
+}
+"""Which module of ``debrief.cli`` defines each command (in its ``COMMANDS`` list)."""
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """Imports a command's module only when that command runs: ``debrief`` alone opens the app
+    without loading every command (start-up time is a feature)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = COMMAND_MODULES.get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"debrief.cli.{module_name}")
+        return next((command for command in module.COMMANDS if command.name == cmd_name), None)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
 @click.version_option(__version__, prog_name="debrief")
 @click.pass_context
@@ -30,28 +57,6 @@ def cli(ctx: click.Context, db: Path | None) -> None:
         from debrief.cli.app_commands import run_app
 
         run_app(db)
-
-
-def _register() -> None:
-    from debrief.cli import app_commands, data_commands
-
-    for module in (data_commands, app_commands):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-    # Commands of later features register themselves when their module exists.
-    for name in ("bank_commands", "tone_commands", "schedule_commands", "script_commands",
-                 "review_commands", "wrapup_commands"):
-        try:
-            module = __import__(f"debrief.cli.{name}", fromlist=["COMMANDS"])
-        except ModuleNotFoundError as error:
-            if error.name != f"debrief.cli.{name}":
-                raise
-            continue
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def _fail(message: str, code: int) -> None:

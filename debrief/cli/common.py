@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import orjson
 
-from debrief.core.store import Store
 from debrief.locations import DB_ENV, resolve_db
+
+if TYPE_CHECKING:
+    from debrief.core.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,11 +54,15 @@ def format_option(*choices: str) -> Callable[[F], F]:
 
 def open_store(db: Path | None) -> Store:
     """The database the command works on (created if it does not exist yet)."""
+    from debrief.core.store import Store
+
     return Store.open(resolve_db(db))
 
 
 def print_json(data: Any) -> None:
     """Stable, machine-readable JSON on stdout: sorted keys, two-space indent."""
+    import orjson
+
     sys.stdout.write(
         orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
     )

@@ -6,32 +6,19 @@ can migrate old data (see ``migrations``). The model knows nothing of storage or
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from debrief.core.ids import ID_ALPHABET, ID_LENGTH, is_valid_id, new_id
 from debrief.core.text import check_text
+
+__all__ = ["ID_ALPHABET", "ID_LENGTH", "is_valid_id", "new_id"]  # re-exported: ids live in ids.py
 
 SCHEMA_VERSION = 1
 """Version of the stored shape of a debrief; bump it and add a migration when the shape changes."""
-
-ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-"""Ids avoid look-alike characters (0/o, 1/l/i) so a rep can read one aloud and type it."""
-ID_LENGTH = 6
-
-
-def new_id() -> str:
-    """A short random id, easy to type: six characters of ``ID_ALPHABET``."""
-    return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
-
-
-def is_valid_id(value: str) -> bool:
-    """Whether ``value`` has the shape of a debrief id."""
-    return len(value) == ID_LENGTH and all(ch in ID_ALPHABET for ch in value)
-
 
 def _clean(value: str) -> str:
     return check_text(value, "text")

@@ -29,19 +29,22 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from pydantic import ValidationError
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from debrief.core.migrations import upgrade
-from debrief.core.model import ID_ALPHABET, SCHEMA_VERSION, Debrief, is_valid_id, new_id, summary_of
+from debrief.core.ids import ID_ALPHABET, is_valid_id, new_id
+
+if TYPE_CHECKING:
+    from debrief.core.model import Debrief
 
 MARKER = "debrief-db.json"
 FORMAT = "debrief-db"
+LAYOUT_VERSION = 1
+"""Version of the folder's layout (debriefs/, index/ shards); each debrief carries its own schema."""
 SHARDS = 16
 LOCK_TIMEOUT = 10.0
 DEBRIEF_TABLE = "debrief"
@@ -196,7 +199,7 @@ class Store:
                 meta.insert(
                     {
                         "format": FORMAT,
-                        "schema_version": SCHEMA_VERSION,
+                        "layout_version": LAYOUT_VERSION,
                         "created_at": datetime.now().isoformat(timespec="seconds"),
                     }
                 )
@@ -205,8 +208,8 @@ class Store:
         rows = self._tinydb(self.root / MARKER).table(META_TABLE).all()
         if not rows or rows[0].get("format") != FORMAT:
             raise StoreError(f"{self.root} is not a debrief database; it was left untouched")
-        version = rows[0].get("schema_version", 0)
-        if not isinstance(version, int) or version > SCHEMA_VERSION:
+        version = rows[0].get("layout_version", 1)
+        if not isinstance(version, int) or version > LAYOUT_VERSION:
             raise StoreError(
                 f"{self.root} was written by a newer debrief (schema {version}); please upgrade"
             )
@@ -296,8 +299,13 @@ class Store:
         return dict(doc)
 
     def _validate(self, doc: dict[str, Any], where: str) -> Debrief:
+        from pydantic import ValidationError
+
+        from debrief.core import model
+        from debrief.core.migrations import upgrade
+
         try:
-            return Debrief.model_validate(upgrade(doc))
+            return model.Debrief.model_validate(upgrade(doc))
         except ValidationError as error:
             first = error.errors()[0]
             field = ".".join(str(part) for part in first["loc"])
@@ -340,6 +348,25 @@ class Store:
     def __len__(self) -> int:
         return len(self.ids())
 
+    def stamps(self) -> dict[str, tuple[int, int, int]]:
+        """Each stored id with a stamp of its file (inode, size, mtime): review caches what it
+        read of every debrief and, by comparing stamps, reloads only the ones that changed."""
+        stamps: dict[str, tuple[int, int, int]] = {}
+        try:
+            entries = list(os.scandir(self.root / "debriefs"))
+        except OSError:
+            return stamps
+        for entry in entries:
+            stem = entry.name[:-5] if entry.name.endswith(".json") else ""
+            if not is_valid_id(stem):
+                continue
+            try:
+                info = entry.stat()
+            except OSError:
+                continue  # deleted while we looked
+            stamps[stem] = (info.st_ino, info.st_size, info.st_mtime_ns)
+        return stamps
+
     # -- writing ---------------------------------------------------------------------------------
 
     def add(self, debrief: Debrief) -> Debrief:
@@ -358,6 +385,8 @@ class Store:
         """
         with self.locked():
             current = self.get(debrief_id)
+            from debrief.core.model import Debrief, summary_of
+
             before = summary_of(current)
             change(current)
             current.updated_at = datetime.now().replace(microsecond=0)
@@ -376,6 +405,8 @@ class Store:
         With ``durable=False`` files are not fsynced one by one; one sync at the end makes them
         durable together (bulk import and demo data, where minutes of fsyncs buy nothing).
         """
+        from debrief.core.model import summary_of
+
         items = list(debriefs)
         with self.locked():
             shards = {_shard_of(debrief.id) for debrief in items}
@@ -410,6 +441,8 @@ class Store:
         if not summary_changed:
             self._write_file(path, debrief)
             return
+        from debrief.core.model import summary_of
+
         # Read the index shard first: if it is damaged, refuse before writing anything.
         shard = self._read_shard(debrief.id)
         self._mark_pending([debrief.id])
@@ -466,6 +499,8 @@ class Store:
             return
         except OSError:
             return
+        from debrief.core.model import summary_of
+
         for debrief_id in ids:
             try:
                 summary = summary_of(self.get(debrief_id))
@@ -478,6 +513,8 @@ class Store:
 
     def rebuild_index(self) -> int:
         """Recompute every summary from the debrief files (after a manual restore, say)."""
+        from debrief.core.model import summary_of
+
         with self.locked():
             self._mark_pending([])
             shards: dict[str, dict[str, Any]] = {f"{shard:02x}": {} for shard in range(SHARDS)}
