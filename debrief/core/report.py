@@ -81,17 +81,19 @@ def debrief_markdown(debrief: Debrief) -> str:
             out += [f"### {answer.question_id}", ""] + _quote(answer.notes) + [""]
     if debrief.call.markers:
         out += ["## Markers", ""]
-        out += [f"- {int(m.elapsed // 60):02d}:{int(m.elapsed % 60):02d} {_clean(m.label)}" for m in debrief.call.markers]
+        out += [f"- {int(m.elapsed // 60):02d}:{int(m.elapsed % 60):02d} {_clean(m.label)}"
+                for m in debrief.call.markers]
         out += [""]
 
-    comparison = guess_versus_buyer(debrief)
-    if comparison:
+    from debrief.core.wrapup import compare_guess  # wrapup builds on this module
+
+    comparison = compare_guess(debrief)
+    if comparison.rows:
         out += ["## My guess versus what the buyer said", ""]
-        out += [f"- {reason_label(tag)}: {'match' if hit else 'miss'}" for tag, hit in comparison]
-        said = [t for t in debrief.buyer_reasons() if t not in debrief.guessed_reasons]
-        if said:
-            out += ["- Buyer also said: " + ", ".join(reason_label(t) for t in said)]
-        out += [""]
+        out += [f"- {row.label}: {row.verdict}" for row in comparison.guessed]
+        if comparison.buyer_only:
+            out += ["- Buyer also said: " + ", ".join(row.label for row in comparison.buyer_only)]
+        out += ["", comparison.sentence(), ""]
 
     takeaways = debrief.takeaways
     if any((takeaways.what_happened, takeaways.differently, takeaways.next_time)):
@@ -124,7 +126,8 @@ def debrief_markdown(debrief: Debrief) -> str:
         out += [""]
     if debrief.follow_ups:
         out += [f"## Follow-ups ({len(debrief.follow_ups)})", ""]
-        out += [f"- {format_date(f.on)} {_clean(f.channel)}: {_clean(f.outcome)}" for f in debrief.follow_ups]
+        out += [f"- {format_date(f.on)} {_clean(f.channel)}: {_clean(f.outcome)}"
+                for f in sorted(debrief.follow_ups, key=lambda entry: entry.on)]
         out += [""]
     if debrief.move_on:
         out += [f"**Move on after:** {format_date(debrief.move_on)}", ""]

@@ -1,0 +1,673 @@
+"""The wrap-up: after the call, the lesson.
+
+What the buyer said, phase by phase (unclear answers stand out); the rep's guess at the reasons
+beside the buyer's; the takeaways in three parts, with the "own it" check flagging excuses as the
+rep types; action items; how the door stays open; the follow-up log; and the move-on date, the
+reset button after which home stops nagging. Everything saves as it is typed (off the UI thread,
+newest edit wins) and once more on the way out, so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, cast
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+
+from debrief.core.autosave import AutoSaver, SaveKind, SaveState
+from debrief.core.dates import format_date
+from debrief.core.model import AnswerState, Debrief, Status, StayInTouch, Takeaways
+from debrief.core.report import reason_label
+from debrief.core.store import StoreError
+from debrief.core.text import one_line
+from debrief.core.wrapup import (
+    MOVE_ON_DAYS,
+    TAKEAWAY_PARTS,
+    WrapUpDraft,
+    answers_by_phase,
+    call_day,
+    compare_guess,
+    ownit_findings,
+    suggest_move_on,
+    summary_filename,
+    summary_markdown,
+)
+from debrief.widgets.date_input import DateField
+from debrief.widgets.wrapup_rows import ActionItemRow, EditableRow, FollowUpRow
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from debrief.app import DebriefApp
+
+STATE_MARKS = {
+    AnswerState.ANSWERED: "✓",
+    AnswerState.CLARIFIED: "✓",
+    AnswerState.UNCLEAR: "?",
+    AnswerState.NOT_ASKED: "·",
+}
+MENTION_OPTIONS: list[tuple[str, str]] = [("Not asked yet", "unknown"), ("Yes", "yes"), ("No", "no")]
+MENTION_VALUES: dict[bool | None, str] = {None: "unknown", True: "yes", False: "no"}
+
+
+class Column(VerticalScroll):
+    """A scrolling column that takes focus (for keyboard scrolling) only when it can scroll.
+
+    Narrow terminals scroll the whole wrap-up as one column; wide ones show what the buyer said
+    beside the lesson, each scrolling on its own.
+    """
+
+    def allow_focus(self) -> bool:
+        return self.max_scroll_y > 0
+
+
+class WrapUpScreen(Screen[None]):
+    """Takeaways, action items, stay-in-touch plan, follow-ups and move-on date of one debrief."""
+
+    CSS_PATH = "wrapup.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="wrapup.save",
+                tooltip="Save now (edits also save as you type)"),
+        Binding("f2", "finish", "Finish", id="wrapup.finish",
+                tooltip="Mark the debrief wrapped up; you can still edit it afterwards"),
+        Binding("ctrl+n", "add_action", "Action item", id="wrapup.add_action",
+                tooltip="Add an action item"),
+        Binding("ctrl+l", "add_follow_up", "Follow-up", id="wrapup.add_follow_up",
+                tooltip="Log a contact attempt (date, channel, outcome)"),
+        Binding("ctrl+t", "toggle_done", "Done", id="wrapup.toggle_done",
+                tooltip="Mark the action item under the cursor done, or open again"),
+        Binding("ctrl+r", "remove_row", "Remove", id="wrapup.remove_row",
+                tooltip="Remove the action item or follow-up under the cursor"),
+        Binding("f3", "export", "Export", id="wrapup.export",
+                tooltip="Save the Markdown summary to a file (for a CRM note or your manager)"),
+        Binding("f4", "copy", "Copy", id="wrapup.copy",
+                tooltip="Copy the Markdown summary to the clipboard"),
+        Binding("escape", "back", "Back", id="wrapup.back", tooltip="Save and go back"),
+        Binding("f5", "suggest_move_on", "Move-on date", id="wrapup.suggest_move_on",
+                tooltip=f"Set the move-on date to {MOVE_ON_DAYS} days after the call"),
+    ]
+
+    def __init__(self, debrief_id: str) -> None:
+        super().__init__()
+        self.debrief_id = debrief_id
+        self.debrief: Debrief | None = None
+        self.load_error: str | None = None
+        self.takeaway_areas: dict[str, TextArea] = {}
+        self.ownit_lines: dict[str, Static] = {}
+        self.action_rows: list[ActionItemRow] = []
+        self.follow_rows: list[FollowUpRow] = []
+        self._loading = True
+        self.saver: AutoSaver | None = None
+        self._leave_anyway = False
+        self._ownit_broken = False
+        self._last_draft: WrapUpDraft | None = None
+        self.last_export: Path | None = None
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    @property
+    def debrief_app(self) -> DebriefApp:
+        """The app, typed: it holds the store, the settings and today's date."""
+        return cast("DebriefApp", self.app)
+
+    @property
+    def today(self) -> date:
+        """Today as the app sees it (fixed in tests)."""
+        return self.debrief_app.today
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        try:
+            self.debrief = self.debrief_app.store.get(self.debrief_id)
+        except StoreError as error:
+            self.load_error = str(error)
+            yield Static(f"Cannot open this debrief: {self.load_error}", id="wrapup-title", markup=False)
+            yield Footer()
+            return
+        debrief = self.debrief
+        self.title = f"Wrap-up — {one_line(debrief.company)}"
+        yield Static(self._title_text(debrief), id="wrapup-title", markup=False)
+        with Column(id="wrapup-body"):
+            with Column(id="wrapup-review", classes="column"):
+                yield from self._compose_answers(debrief)
+                yield from self._compose_guess(debrief)
+            with Column(id="wrapup-lesson", classes="column"):
+                yield from self._compose_takeaways(debrief)
+                yield from self._compose_actions(debrief)
+                yield from self._compose_plan(debrief)
+                yield from self._compose_follow_ups(debrief)
+                yield from self._compose_move_on(debrief)
+        yield Static("Edits save as you type.", id="wrapup-status", markup=False)
+        yield Footer()
+
+    def _title_text(self, debrief: Debrief) -> str:
+        who = one_line(debrief.contact.name) + (f", {one_line(debrief.contact.role)}" if debrief.contact.role else "")
+        lost = f"lost to {one_line(debrief.lost_to)}" if debrief.lost_to.strip() else "lost"
+        return (f"Wrap-up · {one_line(debrief.company)} · {who} · {lost} on {format_date(debrief.lost_on)}"
+                f" · {debrief.status.value.replace('_', ' ')}")
+
+    def _compose_answers(self, debrief: Debrief) -> ComposeResult:
+        phases = answers_by_phase(debrief)
+        unclear = sum(phase.unclear_count for phase in phases)
+        heading = "What the buyer said"
+        if unclear:
+            heading += f" · {unclear} unclear"
+        yield Static(heading, classes="section-title", markup=False)
+        if not phases:
+            yield Static("No answers were captured: there was no call script. The takeaways still matter.",
+                         classes="empty", markup=False)
+            return
+        for phase in phases:
+            counts = f"{phase.asked_count} of {len(phase.answers)} asked"
+            if phase.unclear_count:
+                counts += f", {phase.unclear_count} unclear"
+            yield Static(f"{phase.title} ({counts})", classes="phase-title", markup=False)
+            for line in phase.answers:
+                head = f"{STATE_MARKS[line.state]} {one_line(line.text)}"
+                if line.state is AnswerState.UNCLEAR:
+                    head += " — still unclear"
+                elif line.state is AnswerState.CLARIFIED:
+                    head += " — clarified"
+                details: list[str] = []
+                if line.notes.strip():
+                    details.append(one_line(line.notes, 160))
+                if line.clarified.strip():
+                    details.append("Clarified: " + one_line(line.clarified, 120))
+                if line.tags:
+                    details.append("Reasons: " + ", ".join(reason_label(tag) for tag in line.tags))
+                if not details and not line.asked:
+                    details.append("not asked")
+                classes = "answer"
+                if line.unclear:
+                    classes += " -unclear"
+                elif not line.asked:
+                    classes += " -not-asked"
+                with Vertical(classes=classes):
+                    yield Static(head, classes="answer-head", markup=False)
+                    yield Static("\n".join(details), classes="answer-detail", markup=False)
+
+    def _compose_guess(self, debrief: Debrief) -> ComposeResult:
+        comparison = compare_guess(debrief)
+        yield Static("Your guess versus the buyer", classes="section-title", markup=False)
+        yield Static(comparison.sentence(), classes="guess-sentence", markup=False)
+        for row in comparison.rows:
+            said = f"the buyer said it {row.said}×" if row.said else "the buyer never said it"
+            css = "-" + row.verdict.replace(" ", "-")
+            with Horizontal(classes=f"reason-row {css}"):
+                yield Label(row.verdict, classes="reason-verdict")
+                yield Label(row.label, classes="reason-label", markup=False)
+                yield Label(said, classes="reason-detail", markup=False)
+
+    def _compose_takeaways(self, debrief: Debrief) -> ComposeResult:
+        yield Static("Takeaways, in your own words", classes="section-title", markup=False)
+        yield Static("Own it: no excuses, the point is the lesson.", classes="hint", markup=False)
+        for name, title, prompt in TAKEAWAY_PARTS:
+            area = TextArea(getattr(debrief.takeaways, name), id=f"takeaway-{name.replace('_', '-')}",
+                            classes="takeaway", soft_wrap=True, tab_behavior="focus", placeholder=prompt)
+            area.border_title = title
+            self.takeaway_areas[name] = area
+            yield area
+            line = Static("", classes="ownit", markup=False, id=f"ownit-{name.replace('_', '-')}")
+            self.ownit_lines[name] = line
+            yield line
+
+    def _compose_actions(self, debrief: Debrief) -> ComposeResult:
+        yield Static("", id="actions-title", classes="section-title", markup=False)
+        with Vertical(id="actions"):
+            for item in debrief.action_items:
+                row = ActionItemRow(item, today=self.today)
+                self.action_rows.append(row)
+                yield row
+        yield Button("Add action item (ctrl+n)", id="add-action", compact=True)
+
+    def _compose_plan(self, debrief: Debrief) -> ComposeResult:
+        plan = debrief.stay_in_touch
+        yield Static("Staying in touch · no often means not now", classes="section-title", markup=False)
+        with Horizontal(classes="field-row"):
+            yield Label("Channel", classes="field-label")
+            self.plan_channel = Input(plan.channel, id="plan-channel", compact=True,
+                                      placeholder="email, phone, LinkedIn…")
+            yield self.plan_channel
+        with Horizontal(classes="field-row"):
+            yield Label("Next check-in", classes="field-label")
+            self.plan_check_in = DateField(plan.next_check_in, today=self.today, id="plan-check-in",
+                                           placeholder="in 12 weeks", empty_hint="when will you reach out again?")
+            yield self.plan_check_in
+        with Horizontal(classes="field-row"):
+            yield Label("May mention us", classes="field-label")
+            self.plan_mention: Select[str] = Select(
+                MENTION_OPTIONS, value=MENTION_VALUES[plan.may_mention], allow_blank=False, id="plan-mention",
+                compact=True, tooltip="Would they mention you to others who need what you sell?")
+            yield self.plan_mention
+        with Horizontal(classes="field-row"):
+            yield Label("Referral", classes="field-label")
+            self.plan_referral = Input(plan.referral, id="plan-referral", compact=True,
+                                       placeholder="someone they would introduce you to")
+            yield self.plan_referral
+        with Horizontal(classes="field-row"):
+            yield Label("They'd revisit if", classes="field-label")
+            self.plan_revisit = Input(plan.revisit_trigger, id="plan-revisit", compact=True,
+                                      placeholder="renewal, new budget, a missing feature ships…")
+            yield self.plan_revisit
+
+    def _compose_follow_ups(self, debrief: Debrief) -> ComposeResult:
+        yield Static("", id="follow-title", classes="section-title", markup=False)
+        with Vertical(id="follow-ups"):
+            for entry in debrief.follow_ups:
+                row = FollowUpRow(entry, today=self.today)
+                self.follow_rows.append(row)
+                yield row
+        yield Button("Log a follow-up (ctrl+l)", id="add-follow-up", compact=True)
+
+    def _compose_move_on(self, debrief: Debrief) -> ComposeResult:
+        suggestion = suggest_move_on(debrief, self.today)
+        if suggestion == call_day(debrief) + timedelta(days=MOVE_ON_DAYS):
+            why = f"{MOVE_ON_DAYS} days after the call"
+        else:
+            why = f"today: {MOVE_ON_DAYS} days after the call have passed"
+        yield Static("Move on · the reset button", classes="section-title", markup=False)
+        with Horizontal(classes="field-row"):
+            yield Label("Move on after", classes="field-label")
+            self.move_on_field = DateField(debrief.move_on, today=self.today, id="move-on",
+                                           placeholder=format_date(suggestion), empty_hint="not set")
+            yield self.move_on_field
+        yield Static(f"Suggested: {format_date(suggestion)}, {why} (F5). "
+                     "After this date home stops reminding you of this deal.", classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        if self.load_error is not None:
+            self.notify(self.load_error, severity="error", markup=False)
+            return
+        self.saver = AutoSaver(self.debrief_app.store, self.debrief_id,
+                               on_state=self._post_state, on_saved=self._post_saved)
+        self._refresh_counts()
+        for name, area in self.takeaway_areas.items():
+            self._check_ownit(name, area.text)
+        self._warn_rules_problems()
+        first = self.takeaway_areas["what_happened"]
+        first.move_cursor(first.document.end)
+        first.focus()
+        self.call_after_refresh(self._loaded)
+
+    def _loaded(self) -> None:
+        """From now on an edit is the rep's (not the fields filling in)."""
+        try:
+            self._last_draft = self.collect()
+        except ValueError:
+            self._last_draft = None
+        self._loading = False
+
+    # -- live feedback ---------------------------------------------------------------------------
+
+    def _check_ownit(self, name: str, text: str) -> None:
+        line = self.ownit_lines[name]
+        try:
+            findings = ownit_findings(text)
+        except ValueError as error:  # the shipped rules file itself is broken: say so, once
+            if not self._ownit_broken:
+                self._ownit_broken = True
+                self.notify(f"The own-it check is off: {one_line(str(error), 200)}", severity="warning",
+                            markup=False)
+            return
+        if not findings:
+            line.update("")
+            line.remove_class("-shown")
+            return
+        shown = [f"⚠ {finding.message}\n  → {finding.suggestion}" for finding in findings[:3]]
+        if len(findings) > 3:
+            shown.append(f"… and {len(findings) - 3} more")
+        line.update("\n".join(shown))
+        line.add_class("-shown")
+
+    def _warn_rules_problems(self) -> None:
+        """A broken ``ownit_rules.yaml`` of the user's: the shipped rules run, the rep is told why."""
+        try:
+            from debrief.core.tone import ownit_checker
+
+            problems = ownit_checker().problems
+        except ValueError:
+            return
+        for problem in problems:
+            self.notify(f"Your own-it rules were skipped: {one_line(problem, 200)}", severity="warning",
+                        markup=False)
+
+    def _refresh_counts(self) -> None:
+        items = [row for row in self.action_rows if row.text_input.value.strip()]
+        open_count = sum(1 for row in items if not row.done_box.value)
+        title = "Action items"
+        if items:
+            title += f" · {open_count} open, {len(items) - open_count} done"
+        self.query_one("#actions-title", Static).update(title)
+        count = sum(1 for row in self.follow_rows if row.date_input.date_value is not None)
+        self.query_one("#follow-title", Static).update(
+            f"Follow-up log · {count} attempt{'s' if count != 1 else ''}")
+
+    # -- edits -----------------------------------------------------------------------------------
+
+    @on(TextArea.Changed, ".takeaway")
+    def _takeaway_changed(self, event: TextArea.Changed) -> None:
+        for name, area in self.takeaway_areas.items():
+            if area is event.text_area:
+                self._check_ownit(name, area.text)
+        self._changed()
+
+    @on(Input.Changed, ".field-row Input")
+    @on(Select.Changed, "#plan-mention")
+    def _plan_changed(self) -> None:
+        self._changed()
+
+    @on(DateField.Changed)
+    def _date_changed(self) -> None:
+        self._changed()
+
+    @on(EditableRow.Changed)
+    def _row_changed(self) -> None:
+        self._refresh_counts()
+        self._changed()
+
+    @on(EditableRow.RemoveRequested)
+    def _row_remove(self, event: EditableRow.RemoveRequested) -> None:
+        self._remove_row(event.row)
+
+    @on(Button.Pressed, "#add-action")
+    async def _add_action_pressed(self) -> None:
+        await self.action_add_action()
+
+    @on(Button.Pressed, "#add-follow-up")
+    async def _add_follow_pressed(self) -> None:
+        await self.action_add_follow_up()
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    @dataclass
+    class SaveStateChanged(Message):
+        """The background writer's state (posted from its thread)."""
+
+        state: SaveState
+
+    @dataclass
+    class Saved(Message):
+        """The background writer stored the debrief (posted from its thread)."""
+
+        debrief: Debrief
+
+    def collect(self) -> WrapUpDraft:
+        """What the screen shows now, as the edit to store (raises ValueError on bad text)."""
+        plan = StayInTouch(
+            channel=self.plan_channel.value.strip(),
+            next_check_in=self.plan_check_in.value,
+            may_mention={"yes": True, "no": False}.get(str(self.plan_mention.value)),
+            referral=self.plan_referral.value.strip(),
+            revisit_trigger=self.plan_revisit.value.strip(),
+        )
+        takeaways = Takeaways(**{name: area.text for name, area in self.takeaway_areas.items()})
+        return WrapUpDraft(
+            takeaways=takeaways,
+            action_items=[item for row in self.action_rows if (item := row.to_item()) is not None],
+            stay_in_touch=plan,
+            follow_ups=[entry for row in self.follow_rows if (entry := row.to_entry()) is not None],
+            move_on=self.move_on_field.value,
+        )
+
+    def _changed(self) -> None:
+        """Something was edited: hand the whole wrap-up to the background writer (newest wins)."""
+        if self._loading or self.saver is None:
+            return
+        try:
+            draft = self.collect()
+        except ValueError as error:  # pydantic's ValidationError is a ValueError
+            self._report_failure(_one_line_error(error))
+            return
+        if draft == self._last_draft:
+            return  # focus moved, a date was normalised: nothing new to write
+        try:
+            self.saver.submit("wrapup", draft.apply)
+        except StoreError as error:
+            self._report_failure(str(error))
+            return
+        self._last_draft = draft
+
+    def save_now(self, finish: bool = False) -> Debrief | None:
+        """Store what the screen shows and wait for it (leaving, finishing, exporting)."""
+        if self.saver is None:
+            return None
+        try:
+            draft = self.collect()
+            self.saver.submit("wrapup", draft.apply, urgent=True)
+            self._last_draft = draft
+            if finish:
+                self.saver.submit("finish", lambda debrief: debrief.advance(Status.WRAPPED), urgent=True)
+        except (ValueError, StoreError) as error:
+            self._report_failure(_one_line_error(error))
+            return None
+        if not self.saver.flush():
+            self._report_failure(self.saver.state.message or "the database did not answer")
+            return None
+        try:
+            saved = self.debrief_app.store.get(self.debrief_id)
+        except StoreError as error:
+            self._report_failure(str(error))
+            return None
+        self._show_saved(saved)
+        return saved
+
+    def _post_state(self, state: SaveState) -> None:
+        self.post_message(self.SaveStateChanged(state))
+
+    def _post_saved(self, debrief: Debrief) -> None:
+        self.post_message(self.Saved(debrief))
+
+    @on(SaveStateChanged)
+    def _state_changed(self, event: SaveStateChanged) -> None:
+        if event.state.kind is SaveKind.FAILED:
+            self._report_failure(event.state.message)
+            return
+        self._show_status("Saving…" if event.state.kind is SaveKind.SAVING else "All changes saved.")
+
+    def _show_status(self, text: str) -> None:
+        """The save state, and where the last export went (kept: the rep may need the path)."""
+        if self.last_export is not None:
+            text += f" Summary: {self.last_export}"
+        status = self.query_one("#wrapup-status", Static)
+        status.update(text)
+        status.remove_class("-error")
+
+    @on(Saved)
+    def _saved(self, event: Saved) -> None:
+        self._show_saved(event.debrief)
+
+    def _show_saved(self, debrief: Debrief) -> None:
+        self.debrief = debrief
+        self.query_one("#wrapup-title", Static).update(self._title_text(debrief))
+
+    def _report_failure(self, message: str) -> None:
+        status = self.query_one("#wrapup-status", Static)
+        status.update(f"Not saved: {message}")
+        status.add_class("-error")
+        self.notify(f"Not saved: {message}", severity="error", markup=False)
+
+    def on_unmount(self) -> None:
+        """Leaving by any way (quit included): what the fields hold is queued, then written."""
+        if self.saver is None:
+            return
+        if not self._loading:
+            try:
+                draft = self.collect()
+                if draft != self._last_draft:
+                    self.saver.submit("wrapup", draft.apply, urgent=True)
+            except (ValueError, StoreError):
+                pass  # the last good save stays on disk; there is no screen left to tell
+        self.saver.close()
+
+    # -- rows --------------------------------------------------------------------------------------
+
+    def _focused_row(self) -> EditableRow | None:
+        node: Widget | None = self.focused
+        while node is not None:
+            if isinstance(node, EditableRow):
+                return node
+            parent = node.parent
+            node = parent if isinstance(parent, Widget) else None
+        return None
+
+    def _remove_row(self, row: EditableRow) -> None:
+        rows: list[ActionItemRow] | list[FollowUpRow]
+        if isinstance(row, ActionItemRow):
+            rows, fallback = self.action_rows, "#add-action"
+            position = rows.index(row)
+            rows.remove(row)
+        elif isinstance(row, FollowUpRow):
+            rows, fallback = self.follow_rows, "#add-follow-up"
+            position = rows.index(row)
+            rows.remove(row)
+        else:
+            return
+        row.remove()
+        if rows:
+            rows[min(position, len(rows) - 1)].focus_first()
+        else:
+            self.query_one(fallback, Button).focus()
+        self._refresh_counts()
+        self._changed()
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Row keys only where they apply: done on an action item, remove on any row."""
+        if self.debrief is None:
+            return action == "back"
+        if action == "toggle_done":
+            return isinstance(self._focused_row(), ActionItemRow)
+        if action == "remove_row":
+            return self._focused_row() is not None
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def action_save(self) -> None:
+        """Save now."""
+        if self.save_now() is not None:
+            self.notify("Saved.")
+
+    def action_finish(self) -> None:
+        """Mark wrapped (the reset button is set too, if the rep left it empty)."""
+        if self.debrief is None:
+            return
+        move_on = self.move_on_field
+        suggested = ""
+        if move_on.value is None:
+            move_on.set_value(suggest_move_on(self.debrief, self.today))
+            suggested = f" Move-on date set to {format_date(move_on.value)}."
+        saved = self.save_now(finish=True)
+        if saved is None:
+            return
+        check_in = saved.stay_in_touch.next_check_in
+        nudge = f" Next check-in: {format_date(check_in)}." if check_in else " Tip: set a next check-in date."
+        if not any((saved.takeaways.what_happened, saved.takeaways.differently, saved.takeaways.next_time)):
+            nudge += " The takeaways are still empty."
+        self.notify(f"Wrapped up.{suggested}{nudge} You can keep editing.", title="Wrap-up", markup=False)
+
+    async def action_add_action(self) -> None:
+        """A new, empty action item; the cursor goes to its text."""
+        row = ActionItemRow(None, today=self.today)
+        self.action_rows.append(row)
+        await self.query_one("#actions", Vertical).mount(row)
+        row.focus_first()
+        row.scroll_visible()
+
+    async def action_add_follow_up(self) -> None:
+        """A new follow-up dated today; the cursor goes to its channel."""
+        row = FollowUpRow(None, today=self.today)
+        self.follow_rows.append(row)
+        await self.query_one("#follow-ups", Vertical).mount(row)
+        row.focus_first()
+        row.scroll_visible()
+        self._refresh_counts()
+        self._changed()
+
+    def action_toggle_done(self) -> None:
+        """Done, or open again."""
+        row = self._focused_row()
+        if isinstance(row, ActionItemRow):
+            row.toggle_done()
+
+    def action_remove_row(self) -> None:
+        """Remove the row under the cursor."""
+        row = self._focused_row()
+        if row is not None:
+            self._remove_row(row)
+
+    def action_suggest_move_on(self) -> None:
+        """The default reset button: a month after the call."""
+        if self.debrief is None:
+            return
+        field = self.move_on_field
+        field.set_value(suggest_move_on(self.debrief, self.today))
+        field.input.focus()
+        field.scroll_visible()
+        self._changed()
+
+    def _summary(self) -> str | None:
+        saved = self.save_now()
+        if saved is None:
+            return None
+        return summary_markdown(saved, self.today)
+
+    def action_export(self) -> None:
+        """Write the summary to a private file in the exports folder and say where."""
+        from debrief.core.store import atomic_write
+        from debrief.locations import ensure_private_dir, exports_dir
+
+        text = self._summary()
+        if text is None or self.debrief is None:
+            return
+        try:
+            folder = ensure_private_dir(exports_dir())
+            path = folder / summary_filename(self.debrief)
+            atomic_write(path, text.encode(), folder)
+        except (OSError, StoreError) as error:
+            self._report_failure(f"export failed: {_one_line_error(error)}")
+            return
+        self.last_export = path
+        self._show_status("All changes saved.")
+        self.notify(str(path), title="Summary saved to", markup=False)
+
+    def action_copy(self) -> None:
+        """Copy the summary (OSC 52: most terminals; F3 saves a file where it does not work)."""
+        text = self._summary()
+        if text is None:
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify("Summary copied to the clipboard. If your terminal does not allow it, F3 saves a file.")
+
+    def action_back(self) -> None:
+        """Save and go back to where the rep came from."""
+        unsaved = self.saver is not None and self.saver.dirty and not self._leave_anyway
+        if unsaved and self.save_now() is None:
+            self._leave_anyway = True
+            self.notify("Could not save; press Esc again to leave anyway.", severity="warning")
+            return
+        self.dismiss()
+
+
+def _one_line_error(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        return f"{field}: {message}" if field else message
+    if isinstance(error, OSError):
+        return str(error.strerror or error)
+    return one_line(str(error), 200)
