@@ -20,6 +20,7 @@ _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
 _RELATIVE = re.compile(r"^(?:in\s+(\d+)\s+(days?|weeks?)|(\d+)\s+(days?|weeks?)\s+ago)$")
 _WEEKDAY = re.compile(r"^(last|next|this)?\s*(" + "|".join(_WEEKDAYS) + r")$")
+_MONTH = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b")
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
 
 
@@ -64,12 +65,15 @@ def parse_date(text: str, today: date | None = None) -> date:
     natural = _natural_date(words, today)
     if natural is not None:
         return _in_range(natural, text)
-    try:
-        return _in_range(date.fromisoformat(words), text)
-    except ValueError:
-        pass
-    if not any(ch.isalpha() for ch in words) and not re.fullmatch(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}", words):
-        # "11/02/2026" is ambiguous between continents: only ISO digits are accepted.
+    iso = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", words)
+    if iso:
+        try:
+            return _in_range(date(*map(int, iso.groups())), text)
+        except ValueError:
+            raise ValueError(f"not a date: {text!r} (no such day)") from None
+    if not _MONTH.search(words):
+        # Without a month name, dateutil guesses ("T5" -> the 5th; "11/02" differs between
+        # continents): only ISO digits and the natural forms above are accepted.
         raise ValueError(f"not a date: {text!r} (use YYYY-MM-DD, 'today' or 'yesterday')")
     try:
         parsed = date_parser.parse(words, default=datetime(today.year, today.month, today.day))
