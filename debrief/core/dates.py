@@ -68,9 +68,10 @@ def parse_date(text: str, today: date | None = None) -> date:
     iso = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", words)
     if iso:
         try:
-            return _in_range(date(*map(int, iso.groups())), text)
+            day = date(*map(int, iso.groups()))
         except ValueError:
             raise ValueError(f"not a date: {text!r} (no such day)") from None
+        return _in_range(day, text)
     if not _MONTH.search(words):
         # Without a month name, dateutil guesses ("T5" -> the 5th; "11/02" differs between
         # continents): only ISO digits and the natural forms above are accepted.
