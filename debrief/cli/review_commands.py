@@ -1,0 +1,86 @@
+"""Commands that review across debriefs: compare (side by side), stats (patterns), search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from debrief.cli.common import BadInput, db_option, echo, format_option, open_store, print_json
+
+
+@click.command("compare")
+@click.argument("debrief_ids", nargs=-1, metavar="ID ID [ID ID]")
+@format_option("md", "json")
+@db_option
+def compare_command(debrief_ids: tuple[str, ...], output_format: str, db: Path | None) -> None:
+    """Two to four debriefs side by side, aligned question by question."""
+    from debrief.core.review import check_compare_ids, compare, comparison_markdown
+
+    try:
+        ids = check_compare_ids(debrief_ids)
+    except ValueError as error:
+        raise BadInput(str(error)) from None
+    comparison = compare(open_store(db).get_many(ids))
+    if output_format == "json":
+        print_json(comparison.to_json())
+    else:
+        echo(comparison_markdown(comparison).rstrip())
+
+
+@click.command("stats")
+@format_option("text", "json")
+@db_option
+def stats_command(output_format: str, db: Path | None) -> None:
+    """Loss reasons, competitors, stages, quarters, red flags, guess accuracy, follow-ups due."""
+    from datetime import date
+
+    from debrief.core.review import stats_of, stats_text
+
+    stats = stats_of(open_store(db).all(), date.today())
+    if output_format == "json":
+        print_json(stats)
+    else:
+        echo(stats_text(stats).rstrip())
+
+
+@click.command("search")
+@click.argument("words", nargs=-1, required=True, metavar="WORDS...")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True,
+              help="Show at most this many debriefs.")
+@format_option("text", "json")
+@db_option
+def search_command(words: tuple[str, ...], limit: int, output_format: str, db: Path | None) -> None:
+    """Search all notes, impressions and takeaways; every word must match ("quote a phrase")."""
+    from debrief.core.review import search, search_doc
+
+    query = " ".join(words)
+    if not any(word.strip() for word in words):
+        raise BadInput("nothing to search for: give one or more words")
+    results = search((search_doc(debrief) for debrief in open_store(db).all()), query, limit=limit)
+    if output_format == "json":
+        print_json(results.to_json())
+        return
+    if not results.total:
+        echo(f"No debrief mentions {query!r}.")
+        return
+    shown = len(results.hits)
+    more = f" (showing {shown})" if shown < results.total else ""
+    echo(f"{results.total:,} debrief{'s' if results.total != 1 else ''} match{'es' if results.total == 1 else ''}"
+         f" {query!r}{more}")
+    for hit in results.hits:
+        doc = hit.doc
+        lost_to = f", lost to {doc.lost_to}" if doc.lost_to else ""
+        echo("")
+        who = f" — {doc.contact}, {doc.lost_on.isoformat()}{lost_to}"
+        echo(click.style(f"{doc.id}  {doc.company}", bold=True) + who)
+        for piece in hit.snippets:
+            marked, position = [], 0
+            for start, end in piece.spans:
+                marked += [piece.text[position:start], click.style(piece.text[start:end], bold=True, underline=True)]
+                position = end
+            marked.append(piece.text[position:])
+            echo(f"  {piece.label}: " + "".join(marked))
+
+
+COMMANDS = [compare_command, stats_command, search_command]

@@ -1,0 +1,274 @@
+"""Patterns across all debriefs: why we lose, to whom, where, when, and how well we guess.
+
+Every debrief is read once in a worker (with a progress hint: 10,000 take a few seconds) into the
+review library, which keeps the few facts the patterns need; coming back re-reads only what
+changed. Counts read best as bars, quarters as columns, co-occurrence and lists as tables.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from debrief.core.review import compute_stats, library_for, save_export, stats_markdown
+from debrief.core.store import StoreError
+from debrief.core.text import one_line
+from debrief.widgets.bar_chart import Bar, BarChart, Column, ColumnChart
+
+if TYPE_CHECKING:
+    from debrief.app import DebriefApp
+
+BARS = 10
+"""Rows per bar chart: the long tail of reasons or competitors reads better in the export."""
+QUARTERS = 8
+"""Quarters in the time charts: two years."""
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _short(quarter: str) -> str:
+    """``2026-Q3`` as ``Q3'26``: eight of them fit under a half-width chart."""
+    return f"{quarter[-2:]}'{quarter[2:4]}"
+
+
+class Panel(Vertical):
+    """A titled box on the patterns page."""
+
+
+class PatternsScreen(Screen[None]):
+    """Loss reasons, competitors, stages, quarters, red flags, guess accuracy, follow-ups, unclear questions."""
+
+    CSS_PATH = "patterns.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="patterns.back", tooltip="Back to where you came from"),
+        Binding("r", "refresh", "Refresh", id="patterns.refresh",
+                tooltip="Count again (re-reads only the debriefs that changed)"),
+        Binding("s", "search", "Search", id="patterns.search", tooltip="Search all notes and takeaways"),
+        Binding("e", "export", "Export", id="patterns.export", tooltip="Save the patterns as a Markdown report"),
+        Binding("y", "copy", "Copy", id="patterns.copy", tooltip="Copy the patterns as Markdown to the clipboard"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stats: dict[str, Any] | None = None
+
+    @property
+    def debrief_app(self) -> DebriefApp:
+        """The app, typed: it holds the store and today's date."""
+        return cast("DebriefApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static("Patterns across your lost deals", id="patterns-title")
+        with Horizontal(id="patterns-loading"):
+            yield Static("Reading your debriefs…", id="patterns-status", markup=False)
+            yield ProgressBar(id="patterns-progress", show_eta=False)
+        with VerticalScroll(id="patterns-body"):
+            yield Static("", id="patterns-summary", markup=False)
+            with Horizontal(id="patterns-columns"):
+                with Vertical(classes="patterns-column"):
+                    with Panel(id="panel-reasons") as panel:
+                        panel.border_title = "Why we lose"
+                        panel.border_subtitle = "share of debriefs"
+                        yield BarChart(id="chart-reasons", legend=("buyer said", "I guessed"))
+                    with Panel(id="panel-competitors") as panel:
+                        panel.border_title = "Who we lose to"
+                        yield BarChart(id="chart-competitors")
+                    with Panel(id="panel-stages") as panel:
+                        panel.border_title = "Where in the deal"
+                        yield BarChart(id="chart-stages")
+                with Vertical(classes="patterns-column"):
+                    with Panel(id="panel-quarters") as panel:
+                        panel.border_title = "Losses by quarter"
+                        yield ColumnChart(id="chart-quarters")
+                    with Panel(id="panel-accuracy") as panel:
+                        panel.border_title = "My guesses, confirmed by the buyer"
+                        panel.border_subtitle = "per quarter"
+                        yield Static("", id="accuracy-summary", markup=False)
+                        yield ColumnChart(id="chart-accuracy", top=100, classes="-accent", empty="")
+                    with Panel(id="panel-follow-ups") as panel:
+                        panel.border_title = "Follow-ups"
+                        yield Static("", id="follow-ups-summary", markup=False)
+                        yield DataTable(id="table-due", cursor_type="row", zebra_stripes=True)
+            with Panel(id="panel-flags") as panel:
+                panel.border_title = "Red flags before losses"
+                panel.border_subtitle = "which reasons followed each red flag, and how much more often than usual"
+                yield DataTable(id="table-flags", cursor_type="row", zebra_stripes=True)
+            with Panel(id="panel-unclear") as panel:
+                panel.border_title = "Questions most often left unclear"
+                yield DataTable(id="table-unclear", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#patterns-body").display = False
+        self.query_one("#table-flags", DataTable).add_columns("Red flag", "Seen",
+                                                               "Then the buyer said (share, × usual)")
+        self.query_one("#table-due", DataTable).add_columns("Check in", "Company", "Overdue")
+        self.query_one("#table-unclear", DataTable).add_columns("Question", "Unclear", "Asked", "Share")
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        """Back from a debrief: count again (only changed debriefs are re-read)."""
+        if self.stats is not None:
+            self.load()
+
+    # -- loading -------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="patterns")
+    def load(self) -> None:
+        """Read what changed since the last look, then count; off the UI thread."""
+        worker = get_current_worker()
+        library = library_for(self.debrief_app.store)
+        try:
+            library.refresh(lambda done, todo: self.app.call_from_thread(self._progress, done, todo))
+            stats = compute_stats(library.facts(), self.debrief_app.today)
+        except (StoreError, OSError) as error:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._failed, str(error))
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, stats, list(library.unreadable))
+
+    def _progress(self, done: int, todo: int) -> None:
+        self.query_one("#patterns-loading").display = True
+        self.query_one("#patterns-status", Static).update(f"Reading {todo:,} debriefs…")
+        self.query_one("#patterns-progress", ProgressBar).update(total=todo, progress=done)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#patterns-loading").display = False
+        self.query_one("#patterns-title", Static).update(f"Patterns: cannot read the database ({one_line(message)})")
+        self.notify(message, title="Patterns", severity="error")
+
+    def _show(self, stats: dict[str, Any], unreadable: list[str]) -> None:
+        self.stats = stats
+        self.query_one("#patterns-loading").display = False
+        body = self.query_one("#patterns-body", VerticalScroll)
+        body.display = True
+        self.query_one("#patterns-summary", Static).update(self._summary(stats, unreadable))
+        self._fill_bars(stats)
+        self._fill_time(stats)
+        self._fill_tables(stats)
+        if self.focused is None:
+            body.focus()
+
+    # -- filling -------------------------------------------------------------------------------
+
+    def _summary(self, stats: dict[str, Any], unreadable: list[str]) -> str:
+        total = stats["total"]
+        if not total:
+            return "No debriefs yet: patterns appear once you have logged a few losses."
+        period = stats["period"]
+        accuracy = stats["guess_accuracy"]["accuracy"]
+        parts = [f"{total:,} lost deals from {period['from']} to {period['to']}, {stats['value_lost']:,.0f} in value.",
+                 f"The buyer's reasons are known for {stats['heard']:,}; "
+                 f"my guesses were confirmed {_pct(accuracy)} of the time."]
+        if unreadable:
+            parts.append(f"{len(unreadable)} debrief file(s) could not be read: {', '.join(unreadable[:5])}.")
+        return " ".join(parts)
+
+    def _fill_bars(self, stats: dict[str, Any]) -> None:
+        reasons = stats["reasons"][:BARS]
+        width = max([len(f"{r[key]:,}") for r in reasons for key in ("count", "guessed")] + [1])
+        self.query_one("#chart-reasons", BarChart).bars = tuple(
+            Bar(label=r["label"], value=r["count"], note=f"{r['count']:>{width},} · {_pct(r['share']):>4}",
+                alt=r["guessed"], alt_note=f"{r['guessed']:>{width},} · {_pct(r['guessed_share']):>4}")
+            for r in reasons)
+        for key in ("competitors", "stages"):
+            rows = stats[key][:BARS]
+            width = max([len(f"{r['count']:,}") for r in rows] + [1])
+            self.query_one(f"#chart-{key}", BarChart).bars = tuple(
+                Bar(label=r["label"], value=r["count"], note=f"{r['count']:>{width},} · {_pct(r['share']):>4}")
+                for r in rows)
+
+    def _fill_tables(self, stats: dict[str, Any]) -> None:
+        flags = self.query_one("#table-flags", DataTable)
+        flags.clear()
+        for flag in stats["red_flags"]:
+            said = ", ".join(f"{r['label']} {_pct(r['share'])}" + (f" ×{r['lift']:.1f}" if r["lift"] else "")
+                             for r in flag["reasons"][:2]) or "—"
+            flags.add_row(one_line(flag["label"], 46), f"{flag['count']:,}", said, key=flag["flag"])
+        follow = stats["follow_ups"]
+        items, check_ins = follow["action_items"], follow["check_ins"]
+        hint = "\nEnter on a row opens the debrief." if follow["due"] else ""
+        self.query_one("#follow-ups-summary", Static).update(
+            f"Action items: {items['done']:,} done, {items['open']:,} open, {items['overdue']:,} overdue.\n"
+            f"Check-ins: {check_ins['due']:,} due by {stats['today']}, {check_ins['upcoming']:,} coming up; "
+            f"{follow['logged']:,} follow-ups logged.{hint}")
+        due = self.query_one("#table-due", DataTable)
+        due.clear()
+        for row in follow["due"][:BARS]:
+            due.add_row(row["next_check_in"], one_line(row["company"], 26), f"{row['days_overdue']:,} days",
+                        key=row["id"])
+        due.display = bool(follow["due"])
+        unclear = self.query_one("#table-unclear", DataTable)
+        unclear.clear()
+        for question in stats["unclear_questions"][:BARS]:
+            unclear.add_row(one_line(question["text"], 70), f"{question['unclear']:,}", f"{question['asked']:,}",
+                            _pct(question["share"]), key=question["question_id"])
+        flags.display = bool(stats["red_flags"])
+        unclear.display = bool(stats["unclear_questions"])
+
+    def _fill_time(self, stats: dict[str, Any]) -> None:
+        """Losses per quarter, and the share of guesses the buyer confirmed per quarter."""
+        quarters = stats["quarters"][-QUARTERS:]
+        self.query_one("#chart-quarters", ColumnChart).columns = tuple(
+            Column(label=_short(q["quarter"]), value=q["count"], note=f"{q['count']:,}") for q in quarters)
+        accuracy = stats["guess_accuracy"]
+        self.query_one("#accuracy-summary", Static).update(
+            f"{_pct(accuracy['accuracy'])} of {accuracy['guessed']:,} guessed reasons were confirmed "
+            f"({accuracy['debriefs']:,} debriefs where the buyer gave reasons)."
+            if accuracy["guessed"] else "No guess could be checked yet: write your guess before the call.")
+        rows = accuracy["quarters"][-QUARTERS:]
+        self.query_one("#chart-accuracy", ColumnChart).columns = tuple(
+            Column(label=_short(q["quarter"]), value=None if q["accuracy"] is None else q["accuracy"] * 100,
+                   note=_pct(q["accuracy"])) for q in rows)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#table-due")
+    def open_due(self, event: DataTable.RowSelected) -> None:
+        """Enter on a due check-in opens that debrief."""
+        if event.row_key.value:
+            self.debrief_app.open_read(event.row_key.value)
+
+    def action_back(self) -> None:
+        """Back to where the rep came from."""
+        self.dismiss()
+
+    def action_refresh(self) -> None:
+        """Count again."""
+        self.load()
+
+    def action_search(self) -> None:
+        """Search all notes and takeaways."""
+        self.debrief_app.open_search()
+
+    def action_export(self) -> None:
+        """Save the patterns as a Markdown report and say where."""
+        if self.stats is None:
+            self.notify("Still reading your debriefs…", timeout=2)
+            return
+        try:
+            path = save_export(stats_markdown(self.stats), f"patterns-{self.stats['today']}.md")
+        except (OSError, StoreError) as error:
+            self.notify(f"Export failed: {error}", severity="error")
+            return
+        self.notify(str(path), title="Patterns saved to")
+
+    def action_copy(self) -> None:
+        """Copy the patterns as Markdown (OSC 52; where the terminal refuses, Export saves a file)."""
+        if self.stats is None:
+            self.notify("Still reading your debriefs…", timeout=2)
+            return
+        self.app.copy_to_clipboard(stats_markdown(self.stats))
+        self.notify("Patterns copied as Markdown. If your terminal does not allow it, press e to save a file.",
+                    timeout=3)

@@ -1,0 +1,119 @@
+"""``debrief compare``, ``debrief stats`` and ``debrief search``: the real command, a real database."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+
+from debrief.core.store import Store
+from tests.test_review import compare_set, known_set
+
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def test_compare_four_lines_answers_up_by_question_id(store: Store, run_cli: RunCli) -> None:
+    debriefs = compare_set()
+    store.put_many(debriefs)
+    result = run_cli("compare", "wwwwww", "xxxxxx", "yyyyyy", "zzzzzz", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [d["id"] for d in data["debriefs"]] == ["wwwwww", "xxxxxx", "yyyyyy", "zzzzzz"]
+    assert [row["question_id"] for row in data["rows"]] == ["q-open", "q-who", "q-factors", "q-price", "q-custom",
+                                                           "adhoc-1"]
+    for row in data["rows"]:
+        assert len(row["answers"]) == 4
+        for debrief, cell in zip(debriefs, row["answers"], strict=True):
+            asked = row["question_id"] in debrief.answers or (
+                debrief.script is not None and row["question_id"] in debrief.script.question_ids)
+            assert (cell is not None) == asked, (row["question_id"], debrief.id)
+            if row["question_id"] in debrief.answers:
+                answer = debrief.answers[row["question_id"]]
+                assert cell == {"notes": answer.notes, "clarified": answer.clarified, "state": answer.state.value,
+                                "tags": answer.tags}
+    assert {"tags", "takeaways", "guess"} <= set(data)
+
+
+def test_compare_markdown(store: Store, run_cli: RunCli) -> None:
+    store.put_many(compare_set())
+    result = run_cli("compare", "WWWWWW", "zzzzzz")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# Side by side: Willow Labs (wwwwww) · Zinnia Health (zzzzzz)")
+    assert "| ≠ How did you weigh the cost against the value? | unclear<br>Our quote was 20% above." in result.stdout
+
+
+def test_compare_refuses_one_id_five_ids_and_repeats(store: Store, run_cli: RunCli) -> None:
+    store.put_many(compare_set())
+    for args, reason in ((["wwwwww"], "side by side needs two to four debriefs; one was given"),
+                         (["wwwwww", "xxxxxx", "yyyyyy", "zzzzzz", "wwwwww"], "at most four"),
+                         (["wwwwww", "xxxxxx", "wwwwww"], "wwwwww was given twice"),
+                         ([], "none were given")):
+        result = run_cli("compare", *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stdout == ""
+        assert reason in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in result.stderr
+
+
+def test_compare_unknown_id_is_not_found(store: Store, run_cli: RunCli) -> None:
+    store.put_many(compare_set())
+    result = run_cli("compare", "wwwwww", "qqqqqq")
+    assert result.returncode == 1
+    assert "no debrief with id 'qqqqqq'" in result.stderr
+    assert run_cli("compare", "wwwwww", "xxxxxx", "--format", "xml").returncode == 2
+
+
+def test_stats_json_has_the_breakdowns(store: Store, run_cli: RunCli) -> None:
+    store.put_many(known_set())
+    result = run_cli("stats", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    for key in ("reasons", "competitors", "stages", "quarters", "red_flags", "guess_accuracy", "follow_ups",
+                "unclear_questions", "total"):
+        assert key in stats, key
+    assert stats["total"] == 4
+    assert {r["reason"]: r["count"] for r in stats["reasons"]} == {"price": 2, "features": 1, "value": 1, "timing": 0}
+    assert {r["reason"]: r["guessed"] for r in stats["reasons"]} == {"price": 2, "features": 1, "value": 0,
+                                                                     "timing": 1}
+    assert [(c["label"], c["count"]) for c in stats["competitors"]] == [
+        ("Salesforce", 2), ("not recorded", 1), ("HubSpot", 1)]
+    assert [(s["stage"], s["count"], s["share"]) for s in stats["stages"]] == [("demo", 3, 0.75),
+                                                                               ("proposal", 1, 0.25)]
+    assert [(q["quarter"], q["count"]) for q in stats["quarters"]] == [
+        ("2025-Q3", 1), ("2025-Q4", 0), ("2026-Q1", 1), ("2026-Q2", 2)]
+    assert stats["guess_accuracy"]["confirmed"] == 2 and stats["guess_accuracy"]["guessed"] == 3
+    assert stats["follow_ups"]["action_items"]["done"] == 2
+    assert [row["id"] for row in stats["follow_ups"]["due"]] == ["aaaaaa"]
+    assert stats["unclear_questions"][0]["question_id"] == "q-factors"
+
+
+def test_stats_text_and_empty_database(store: Store, run_cli: RunCli) -> None:
+    empty = run_cli("stats")
+    assert empty.returncode == 0 and "No debriefs yet" in empty.stdout
+    store.put_many(known_set())
+    result = run_cli("stats")
+    assert result.returncode == 0, result.stderr
+    for title in ("Why we lose", "Who we lose to", "Where in the deal", "Losses by quarter",
+                  "My guesses confirmed by the buyer", "Red flags before losses", "Follow-ups",
+                  "Questions most often left unclear"):
+        assert title in result.stdout
+
+
+def test_search_command(store: Store, run_cli: RunCli) -> None:
+    debriefs = compare_set()
+    debriefs[1].answers["q-who"].clarified = "Only the CFO signs anything over 50k."
+    store.put_many(debriefs)
+    result = run_cli("search", "cfo", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["total"] == 1 and data["hits"][0]["id"] == "xxxxxx"
+    snippet = data["hits"][0]["snippets"][0]
+    start, end = snippet["matches"][0]
+    assert snippet["text"][start:end].lower() == "cfo"
+    text = run_cli("search", "pilot")
+    assert text.returncode == 0
+    assert "2 debriefs match 'pilot'" in text.stdout and "\x1b" not in text.stdout
+    assert "No debrief mentions 'zebra'" in run_cli("search", "zebra").stdout
+    blank = run_cli("search", " ")
+    assert blank.returncode == 2 and "nothing to search for" in blank.stderr
