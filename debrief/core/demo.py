@@ -10,6 +10,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
+from debrief.core.banks import Bank
 from debrief.core.model import (
     ActionItem,
     Answer,
@@ -20,8 +21,6 @@ from debrief.core.model import (
     FollowUp,
     Marker,
     Schedule,
-    Script,
-    ScriptQuestion,
     Status,
     StayInTouch,
     Takeaways,
@@ -53,20 +52,25 @@ REASON_SETS = [
 FLAGS = ["decision-maker", "price", "timing", "champion-left", "incumbent", "late-entry", "no-pain",
          "single-thread", "competitor-demo", "silence"]
 
-QUESTIONS = [
-    ("opening", "Opening", "thanks-context", "Looking back, how did this project start on your side?", ["criteria"]),
-    ("decision", "How the decision was made", "decision-factors", "What mattered most in your final decision?", ["criteria"]),
-    ("decision", "How the decision was made", "decision-who", "Who was involved in the final decision, and how did they weigh in?", ["decision-maker", "decision-process"]),
-    ("evaluation", "Evaluation", "eval-strengths", "Where did our solution fit your needs best?", ["product-fit"]),
-    ("evaluation", "Evaluation", "eval-gaps", "Where did it fall short of what you needed?", ["features", "product-fit"]),
-    ("competitor", "The alternative", "winner-edge", "What stood out about the option you chose?", ["competitor"]),
-    ("price", "Price and value", "value-case", "How did you weigh the cost against the value you expected?", ["price", "value"]),
-    ("relationship", "Our team", "team-experience", "How was it to work with our team during the evaluation?", ["relationship", "trust"]),
-    ("better", "What we could do better", "do-differently", "What could we have done differently to be more helpful?", ["relationship"]),
-    ("better", "What we could do better", "moment", "Was there a moment when the decision tipped?", ["decision-process"]),
-    ("ahead", "Looking ahead", "revisit", "What would have to change for you to look at this area again?", ["timing"]),
-    ("ahead", "Looking ahead", "stay-touch", "How would you like us to stay in touch?", []),
-]
+PHRASES = {
+    "price": "the price", "value": "not seeing the value clearly", "product-fit": "product fit",
+    "features": "a missing reporting feature", "integration": "the integration with their ERP",
+    "competitor": "the other vendor's stronger demo", "relationship": "the relationship with their team",
+    "trust": "trust in a smaller vendor", "timing": "timing", "budget": "a budget freeze",
+    "decision-process": "how the decision was run", "decision-maker": "the CFO's veto",
+    "champion": "losing their internal champion", "status-quo": "sticking with what they have",
+    "implementation": "the implementation effort", "support": "support coverage in their time zone",
+    "references": "references in their industry", "criteria": "the evaluation criteria",
+    "urgency": "no urgency to change", "scope": "the scope of the rollout",
+}
+"""How a rep would write each loss reason in a note."""
+
+LOST_DAYS_AGO = {
+    Status.LOGGED: (0, 12), Status.SCHEDULED: (2, 20), Status.PREPARED: (5, 20),
+    Status.IN_CALL: (10, 25), Status.HELD: (18, 120), Status.WRAPPED: (30, 720),
+}
+"""How long ago a loss at each status happened, so call dates and statuses agree."""
+
 NOTES = [
     "They said the decision came down to {reason}. Their team felt {winner} was a safer bet.",
     "Mostly about {reason}. Gave an example: the pilot showed gaps in reporting they needed by Q1.",
@@ -85,26 +89,31 @@ TAKEAWAYS = [
 ]
 
 
-def _question(phase: str, title: str, qid: str, text: str, tags: list[str]) -> ScriptQuestion:
-    return ScriptQuestion(
-        id=qid, phase=phase, phase_title=title, text=text, minutes=2, tags=tags,
-        intent="Learn what really drove the decision.",
-        probes=["Could you give me an example?", "What did that look like day to day?"],
-    )
+def _selection(bank: Bank, minutes: int, cache: dict[tuple[str, int], list[str]]) -> list[str]:
+    key = (bank.id, minutes)
+    if key not in cache:
+        from debrief.core.script import default_selection
+
+        cache[key] = default_selection(bank, minutes)
+    return cache[key]
 
 
 def demo_debriefs(count: int, seed: int = 7, today: date | None = None) -> Iterator[Debrief]:
     """``count`` varied, realistic debriefs at every stage of the flow."""
+    from debrief.core.banks import load_banks
+    from debrief.core.script import build_script, suggest_bank
+
     rng = random.Random(seed)
     today = today or date.today()
-    questions = [_question(*row) for row in QUESTIONS]
+    banks = load_banks()
+    selections: dict[tuple[str, int], list[str]] = {}
     for _ in range(count):
         company = rng.choice(COMPANIES)
         contact = Contact(name=f"{rng.choice(FIRST)} {rng.choice(LAST)}", role=rng.choice(ROLES))
-        lost_on = today - timedelta(days=rng.randint(0, 720))
+        status = rng.choices(list(Status), weights=[3, 2, 1, 0, 2, 6])[0]
+        lost_on = today - timedelta(days=rng.randint(*LOST_DAYS_AGO[status]))
         winner = rng.choice(COMPETITORS)
         reasons = rng.choice(REASON_SETS)
-        status = rng.choices(list(Status), weights=[3, 2, 1, 0, 2, 6])[0]
         created = datetime.combine(lost_on, time(17, 30))
         debrief = Debrief(
             id=new_id(), created_at=created, updated_at=created, status=Status.LOGGED,
@@ -120,21 +129,26 @@ def demo_debriefs(count: int, seed: int = 7, today: date | None = None) -> Itera
             guessed_reasons=rng.sample(reasons + ["price", "features"], 2),
         )
         if status.rank >= Status.SCHEDULED.rank:
-            at = datetime.combine(lost_on + timedelta(days=rng.randint(7, 21)), time(rng.choice([9, 10, 14, 16]), 0))
+            earliest = 7 if status.rank >= Status.HELD.rank else max(7, (today - lost_on).days + 1)
+            day = lost_on + timedelta(days=rng.randint(earliest, max(earliest, 21)))
+            at = datetime.combine(day, time(rng.choice([9, 10, 14, 16]), 0))
             debrief.schedule = Schedule(at=at, minutes=rng.choice([15, 20]), booked_at=created)
-        if status.rank >= Status.PREPARED.rank:
-            chosen = [q for q in questions if rng.random() < 0.8]
-            debrief.script = Script(bank_id="lost-to-competitor", bank_version=1,
-                                    minutes=debrief.schedule.minutes if debrief.schedule else 20,
-                                    questions=chosen, chosen_at=created)
+        if status.rank >= Status.PREPARED.rank and banks.banks:
+            minutes = debrief.schedule.minutes if debrief.schedule else 20
+            bank = suggest_bank(debrief, banks)
+            chosen = [qid for qid in _selection(bank, minutes, selections) if rng.random() < 0.9]
+            debrief.script = build_script(debrief, bank, chosen, minutes, rep_name="Sam Rivera")
+            debrief.script.chosen_at = created
         if status.rank >= Status.HELD.rank and debrief.script and debrief.schedule:
             start = debrief.schedule.at
             for position, question in enumerate(debrief.script.questions):
-                said = rng.choice(reasons) if question.tags or rng.random() < 0.3 else ""
+                overlap = [tag for tag in question.tags if tag in reasons]
+                said = rng.choice(overlap or reasons) if overlap or rng.random() < 0.3 else ""
                 state = rng.choices(list(AnswerState)[1:], weights=[6, 1, 2])[0]
                 debrief.answers[question.id] = Answer(
                     question_id=question.id,
-                    notes=rng.choice(NOTES).format(reason=said or reasons[0], winner=winner or "staying put"),
+                    notes=rng.choice(NOTES).format(reason=PHRASES[said or reasons[0]],
+                                                   winner=winner or "staying put"),
                     state=state,
                     clarified="They meant the rollout plan, not the product." if state == AnswerState.CLARIFIED else "",
                     tags=[said] if said else [],
@@ -153,7 +167,7 @@ def demo_debriefs(count: int, seed: int = 7, today: date | None = None) -> Itera
         if status == Status.WRAPPED:
             happened, differently, next_time = rng.choice(TAKEAWAYS)
             debrief.takeaways = Takeaways(
-                what_happened=happened.format(reason=reasons[0], winner=winner or "the status quo"),
+                what_happened=happened.format(reason=PHRASES[reasons[0]], winner=winner or "the status quo"),
                 differently=differently, next_time=next_time,
             )
             debrief.action_items = [ActionItem(text="Share the lesson at the team meeting", owner="me",
