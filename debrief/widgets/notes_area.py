@@ -1,0 +1,24 @@
+"""The notes of the live call: a TextArea that leaves the call's keys to the call.
+
+TextArea binds F6 (select line) and F7 (select all) itself; during a call those keys mark an answer
+unclear or clarified, so the notes give them up. Everything else a TextArea does is kept.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+from textual.widgets import TextArea
+
+RESERVED_KEYS = frozenset({"f6", "f7"})
+"""Keys the call screen needs that TextArea would otherwise take."""
+
+
+def _keep(binding: BindingType) -> bool:
+    keys = binding.key if isinstance(binding, Binding) else binding[0]
+    return not set(keys.split(",")) & RESERVED_KEYS
+
+
+class NotesArea(TextArea, inherit_bindings=False):
+    """A soft-wrapping TextArea for notes, without TextArea's F6/F7 bindings."""
+
+    BINDINGS = [binding for binding in TextArea.BINDINGS if _keep(binding)]

@@ -1,0 +1,578 @@
+"""The live-call screen, driven key by key; every assertion is on the saved data too."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import shutil
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import cast
+
+import pytest
+from textual.binding import Binding
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input, OptionList, SelectionList, Static
+
+from debrief.app import DebriefApp
+from debrief.core.autosave import SaveKind
+from debrief.core.call import GENERIC_PROBES, Speaker
+from debrief.core.model import AnswerState, Contact, Debrief, Schedule, Script, ScriptQuestion, Status
+from debrief.core.store import Store
+from debrief.screens.call import PROBE_MARK, CallScreen
+from debrief.screens.call_dialogs import (
+    AdHocPrompt,
+    EndCallPrompt,
+    ProbePicker,
+    QuestionPicker,
+    TagPicker,
+    TextPrompt,
+)
+from debrief.screens.help import HelpScreen
+from debrief.widgets.notes_area import NotesArea
+from debrief.widgets.question_list import QuestionList
+from debrief.widgets.talk_meter import TalkMeter
+
+SIZE = (100, 30)
+
+
+def async_test(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+    """Run an async test body in its own event loop (fixtures still reach it through the wrap)."""
+
+    @functools.wraps(test)
+    def run(*args: object, **kwargs: object) -> None:
+        asyncio.run(test(*args, **kwargs))  # type: ignore[arg-type]
+
+    return run
+
+
+def call_script() -> Script:
+    """A small prepared script with an opening, a closing, probes and tags."""
+    return Script(
+        bank_id="lost-to-competitor", minutes=20,
+        opening="Thanks for making time, Jane. We accept your decision; I'd like to learn from it.",
+        closing="Thank you. May I check in again in a few months?",
+        chosen_at=datetime(2026, 11, 20, 9, 0),
+        questions=[
+            ScriptQuestion(id="decision-factors", phase="decision", phase_title="How the decision was made",
+                           text="What mattered most in your final decision?", intent="Learn the real criteria.",
+                           minutes=3, tags=["criteria", "price"],
+                           probes=["Could you give me an example?", "How did you weigh that?"]),
+            ScriptQuestion(id="decision-who", phase="decision", phase_title="How the decision was made",
+                           text="Who was involved in the final decision?", intent="Map the buying group.",
+                           minutes=2, tags=["decision-maker"], probes=["Who had the last word?"]),
+            ScriptQuestion(id="do-differently", phase="better", phase_title="What we could do better",
+                           text="What could we have done differently?", intent="Own the loss.", minutes=3,
+                           tags=["relationship"]),
+            ScriptQuestion(id="stay-touch", phase="ahead", phase_title="Looking ahead",
+                           text="How would you like us to stay in touch?", intent="Keep the door open.",
+                           minutes=2, probes=["Would you mention us to others?"]),
+        ],
+    )
+
+
+def prepared_debrief(store: Store, script: Script | None = None, debrief_id: str = "cak234") -> Debrief:
+    return store.add(Debrief(
+        id=debrief_id, company="Northwind Logistics", contact=Contact(name="Jane Okafor", role="VP Operations"),
+        lost_to="HubSpot", stage="proposal", value=48000, status=Status.PREPARED,
+        schedule=Schedule(at=datetime(2026, 11, 24, 10, 0), minutes=20, booked_at=datetime(2026, 11, 10, 9, 0)),
+        script=script if script is not None else call_script(),
+        created_at=datetime(2026, 11, 3, 17, 30), updated_at=datetime(2026, 11, 3, 17, 30),
+    ))
+
+
+@pytest.fixture
+def debrief(store: Store) -> Debrief:
+    return prepared_debrief(store)
+
+
+def saved(screen: CallScreen, store: Store) -> Debrief:
+    """What is on disk once the saver has written everything handed to it."""
+    assert screen.saver is not None
+    assert screen.saver.flush(5)
+    return store.get(screen.debrief_id)
+
+
+async def call_screen(pilot: Pilot[None]) -> CallScreen:
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, CallScreen)
+    return screen
+
+
+def top(app: DebriefApp) -> Screen[object]:
+    """The screen on top (a function, so a check after a key press is not narrowed away)."""
+    return app.screen
+
+
+def notes_of(screen: CallScreen) -> NotesArea:
+    notes = screen.query_one("#call-notes", NotesArea)
+    return notes
+
+
+@async_test
+async def test_opens_with_the_notes_focused_and_typing_goes_into_the_first_answer(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        assert app.focused is notes_of(screen)
+        await pilot.press("T", "h", "e", "y", "space", "s", "a", "i", "d")
+        assert notes_of(screen).text == "They said"
+        stored = saved(screen, store)
+        assert stored.answers["decision-factors"].notes == "They said"
+        assert stored.answers["decision-factors"].state is AnswerState.ANSWERED
+        assert stored.status is Status.IN_CALL
+        assert stored.call.started_at is not None
+        await pilot.pause()
+        assert str(screen.query_one("#call-saved", Static).render()) == "saved"
+
+
+@async_test
+async def test_opening_first_closing_last_and_the_question_with_probes(
+        make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=(130, 36)) as pilot:
+        screen = await call_screen(pilot)
+        panel = screen.query_one("#call-script")
+        text = screen.query_one("#call-script-text", Static)
+        reminders = screen.query_one("#call-reminders", Static)
+        assert panel.display and "We accept your decision" in str(text.render())
+        assert reminders.display and "Listen more than you speak" in str(reminders.render())
+        assert "What mattered most" in str(screen.query_one("#call-question", Static).render())
+        probes = str(screen.query_one("#call-probes", Static).render())
+        assert "Learn the real criteria." in probes and "Could you give me an example?" in probes
+        await pilot.press("f4")
+        assert not panel.display
+        await pilot.press("f4", "f4")
+        assert panel.display and "May I check in again" in str(text.render())
+        assert not reminders.display
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("f5", "1")
+        assert panel.display and not reminders.display  # at 80 columns the notes need the room
+
+
+@async_test
+async def test_next_and_previous_keep_notes_apart_and_save_the_position(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        notes_of(screen).insert("Price and the rollout plan")
+        await pilot.press("f4")
+        assert notes_of(screen).text == ""
+        notes_of(screen).insert("The CFO decided")
+        await pilot.press("ctrl+n")
+        assert screen.session.current == 2
+        await pilot.press("ctrl+b", "f3")
+        assert notes_of(screen).text == "Price and the rollout plan"
+        await pilot.press("f3")  # already at the first question: nothing happens
+        assert screen.session.current == 0
+        stored = saved(screen, store)
+        assert stored.answers["decision-factors"].notes == "Price and the rollout plan"
+        assert stored.answers["decision-who"].notes == "The CFO decided"
+        assert stored.call.current_question == "decision-factors"
+        for _ in range(5):
+            await pilot.press("f4")
+        assert screen.session.current == 3
+        assert saved(screen, store).call.current_question == "stay-touch"
+
+
+@async_test
+async def test_go_to_any_question(make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        await pilot.press("f5")
+        assert isinstance(app.screen, QuestionPicker)
+        await pilot.press("3")
+        assert top(app) is screen and screen.session.current == 2
+        await pilot.press("ctrl+g")
+        await pilot.press("down", "enter")
+        assert screen.session.current == 3
+        await pilot.press("f5", "escape")
+        assert screen.session.current == 3 and app.focused is notes_of(screen)
+        assert saved(screen, store).call.current_question == "stay-touch"
+
+
+@async_test
+async def test_mark_unclear_and_take_the_mark_off(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        notes_of(screen).insert("Something about the integration")
+        await pilot.press("f6")
+        assert saved(screen, store).answers["decision-factors"].state is AnswerState.UNCLEAR
+        assert "unclear" in str(screen.query_one("#call-answer", Static).render())
+        assert screen.query_one(QuestionList).rows[0].state is AnswerState.UNCLEAR
+        await pilot.press("f6")
+        assert saved(screen, store).answers["decision-factors"].state is AnswerState.ANSWERED
+
+
+@async_test
+async def test_clarified_asks_for_the_buyers_words(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        await pilot.press("f6", "f7")
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("enter")  # empty: the dialog asks for words and stays
+        assert isinstance(app.screen, TextPrompt)
+        assert "please write a few words" in str(app.screen.query_one("#prompt-error", Static).render())
+        app.screen.query_one(Input).value = "It took them too long to see ROI"
+        await pilot.press("enter")
+        assert top(app) is screen
+        answer = saved(screen, store).answers["decision-factors"]
+        assert answer.state is AnswerState.CLARIFIED
+        assert answer.clarified == "It took them too long to see ROI"
+        assert "It took them too long" in str(screen.query_one("#call-answer", Static).render())
+        await pilot.press("f7", "escape")
+        assert saved(screen, store).answers["decision-factors"].clarified == "It took them too long to see ROI"
+
+
+@async_test
+async def test_insert_a_probe_into_the_notes_and_mark_it_used(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        notes_of(screen).insert("They liked the product")
+        await pilot.press("f8")
+        assert isinstance(app.screen, ProbePicker)
+        await pilot.press("enter")
+        assert app.focused is notes_of(screen)
+        expected = f"They liked the product\n{PROBE_MARK}Could you give me an example?\n"
+        assert notes_of(screen).text == expected
+        await pilot.press("O", "k")
+        await pilot.press("f8", "2")
+        stored = saved(screen, store).answers["decision-factors"]
+        assert stored.probes_used == ["Could you give me an example?", "How did you weigh that?"]
+        assert stored.notes.startswith(expected + "Ok\n")
+        assert "✓ Could you give me an example?" in str(screen.query_one("#call-probes", Static).render())
+
+
+@async_test
+async def test_a_question_without_probes_offers_general_ones(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        await pilot.press("f5", "3", "f8")
+        assert isinstance(app.screen, ProbePicker) and app.screen.probes
+        await pilot.press("escape")
+        assert notes_of(screen).text == ""
+        await pilot.press("f8", "1")
+        assert saved(screen, store).answers["do-differently"].probes_used == [GENERIC_PROBES[0]]
+        assert notes_of(screen).text == f"{PROBE_MARK}{GENERIC_PROBES[0]}\n"
+
+
+@async_test
+async def test_tag_loss_reasons(make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        await pilot.press("f9")
+        assert isinstance(app.screen, TagPicker)
+        selections = app.screen.query_one(SelectionList)
+        assert selections.get_option_at_index(0).value == "criteria"  # the question's own tags first
+        await pilot.press("down", "space", "enter")
+        assert saved(screen, store).answers["decision-factors"].tags == ["price"]
+        await pilot.press("ctrl+r", "space", "enter")
+        assert saved(screen, store).answers["decision-factors"].tags == ["price", "criteria"]
+        assert "Price" in str(screen.query_one("#call-answer", Static).render())
+        await pilot.press("f9", "space", "escape")
+        assert saved(screen, store).answers["decision-factors"].tags == ["price", "criteria"]
+
+
+@async_test
+async def test_drop_a_marker_with_and_without_a_label(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        await pilot.press("f4", "ctrl+f")
+        assert isinstance(app.screen, TextPrompt)
+        app.screen.query_one(Input).value = "Key quote on pricing"
+        await pilot.press("enter")
+        await pilot.press("ctrl+f", "enter")
+        await pilot.press("ctrl+f", "escape")
+        markers = saved(screen, store).call.markers
+        assert [marker.label for marker in markers] == ["Key quote on pricing", ""]
+        assert all(marker.question_id == "decision-who" for marker in markers)
+
+
+@async_test
+async def test_adhoc_question_is_tone_checked_and_added_after_the_current_one(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        await pilot.press("ctrl+o")
+        dialog = app.screen
+        assert isinstance(dialog, AdHocPrompt)
+        dialog.query_one(Input).value = "Why didn't you pick us?"
+        await pilot.pause()
+        findings = str(dialog.query_one("#adhoc-findings", Static).render())
+        assert "⚠" in findings
+        await pilot.press("enter")
+        assert top(app) is dialog  # a flagged question asks once more before it is asked
+        assert "Enter again" in str(dialog.query_one("#adhoc-findings", Static).render())
+        await pilot.press("enter")
+        assert top(app) is screen
+        stored = saved(screen, store)
+        assert stored.script is not None
+        assert stored.script.question_ids[:2] == ["decision-factors", "custom-1"]
+        assert stored.call.adhoc[0].text == "Why didn't you pick us?" and stored.call.adhoc[0].findings
+        assert screen.session.current == 1 and screen.question.id == "custom-1"
+        notes_of(screen).insert("They would have liked a pilot")
+        await pilot.pause()
+        assert saved(screen, store).answers["custom-1"].notes == "They would have liked a pilot"
+
+
+@async_test
+async def test_adhoc_suggestion_replaces_the_wording(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        await pilot.press("ctrl+o")
+        dialog = app.screen
+        assert isinstance(dialog, AdHocPrompt)
+        dialog.query_one(Input).value = "Wouldn't you agree our price was fair?"
+        await pilot.pause()
+        await pilot.press("f2")
+        suggestion = dialog.query_one(Input).value
+        assert suggestion and suggestion != "Wouldn't you agree our price was fair?"
+        dialog.query_one(Input).value = "What would you tell a peer about choosing a vendor?"
+        await pilot.pause()
+        await pilot.press("enter")
+        assert top(app) is screen
+        stored = saved(screen, store)
+        assert stored.call.adhoc[0].text == "What would you tell a peer about choosing a vendor?"
+        await pilot.press("ctrl+o", "escape")
+        assert len(saved(screen, store).call.adhoc) == 1
+
+
+@async_test
+async def test_timer_starts_and_pauses_and_counts_per_question(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        await pilot.press("ctrl+s")
+        assert screen.session.running
+        assert saved(screen, store).status is Status.IN_CALL
+        await pilot.pause(1.2)
+        await pilot.press("ctrl+s")
+        assert not screen.session.running
+        stored = saved(screen, store)
+        assert stored.call.elapsed >= 1.0
+        assert stored.answers["decision-factors"].seconds >= 1.0
+        assert "❚❚" in screen.query_one("#call-timer").render().plain
+
+
+@async_test
+async def test_toggle_who_is_talking_and_the_nudge(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        await pilot.press("f2")
+        assert screen.session.speaker is Speaker.REP and screen.session.running
+        await pilot.pause(0.6)
+        await pilot.press("ctrl+t")
+        assert Speaker(screen.session.speaker) is Speaker.BUYER
+        await pilot.pause(0.3)
+        await pilot.press("f2", "ctrl+s")
+        stored = saved(screen, store)
+        assert stored.call.rep_talk >= 0.5 and stored.call.buyer_talk >= 0.2
+        assert stored.call.longest_monologue >= 0.5
+        meter = screen.query_one(TalkMeter)
+        assert not meter.has_class("-nudge")
+        # Well past the target share: the meter nudges (figures set, the real tick draws them).
+        screen.session.rep_talk, screen.session.buyer_talk = 90.0, 30.0
+        screen._show_figures()
+        await pilot.pause()
+        assert meter.has_class("-nudge")
+        assert "75%" in meter.render().plain
+        assert any("Listen more" in (note.title or "") for note in app._notifications)
+
+
+@async_test
+async def test_end_call_records_it_and_goes_on_to_the_wrap_up(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        notes_of(screen).insert("Vague answer")
+        await pilot.press("f6", "f2")
+        await pilot.pause(0.3)
+        await pilot.press("f10")
+        assert isinstance(app.screen, EndCallPrompt)
+        await pilot.press("escape")
+        assert top(app) is screen
+        assert store.get(debrief.id).status is Status.IN_CALL
+        await pilot.press("f10", "w")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WrapUpScreen"
+        stored = store.get(debrief.id)
+        assert stored.status is Status.HELD
+        assert stored.call.ended_at is not None and stored.call.elapsed > 0
+        assert stored.call.unclear_left == 1
+        assert stored.call.rep_talk > 0
+        assert stored.answers["decision-factors"].notes == "Vague answer"
+
+
+@async_test
+async def test_end_call_without_wrap_up_goes_back(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await call_screen(pilot)
+        await pilot.press("f10", "e")
+        await pilot.pause()
+        assert not isinstance(app.screen, CallScreen)
+        assert type(app.screen).__name__ != "WrapUpScreen"
+        assert store.get(debrief.id).status is Status.HELD
+
+
+@async_test
+async def test_reopening_resumes_on_the_same_question_with_every_note(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        notes_of(screen).insert("First answer")
+        await pilot.press("f4", "f4", "ctrl+s")
+        notes_of(screen).insert("Third answer, typed just before quitting")
+        await pilot.pause(1.1)
+        await pilot.press("ctrl+q")  # quitting flushes: nothing waits on the debounce
+    stored = store.get(debrief.id)
+    assert stored.answers["do-differently"].notes == "Third answer, typed just before quitting"
+    assert stored.call.elapsed >= 1.0
+
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        assert screen.session.current == 2
+        assert notes_of(screen).text == "Third answer, typed just before quitting"
+        assert notes_of(screen).cursor_location == notes_of(screen).document.end
+        assert screen.session.elapsed == stored.call.elapsed
+        assert screen.query_one(QuestionList).rows[0].state is AnswerState.ANSWERED
+        await pilot.press("f3", "f3")
+        assert notes_of(screen).text == "First answer"
+
+
+@async_test
+async def test_a_debrief_without_a_script_uses_the_default_selection(
+        make_app: Callable[..., DebriefApp], store: Store) -> None:
+    debrief = store.add(Debrief(company="Bluepeak Health", contact=Contact(name="Amir Haddad"),
+                                lost_to="Zendesk", status=Status.LOGGED))
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        assert screen.script.questions and screen.script.bank_id != "none"
+        assert store.get(debrief.id).script is None  # opening alone records nothing
+        await pilot.press("O", "k")
+        stored = saved(screen, store)
+        assert stored.script is not None
+        assert stored.script.question_ids == screen.script.question_ids
+        assert stored.answers[screen.script.question_ids[0]].notes == "Ok"
+
+
+@async_test
+async def test_a_failed_save_is_shown_and_retried(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief, db_path: Path) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        assert screen.saver is not None
+        tmp = db_path / "tmp"
+        shutil.rmtree(tmp)
+        tmp.write_text("in the way")
+        notes_of(screen).insert("Words that must not be lost")
+        await pilot.pause()
+        assert not screen.saver.flush(2)
+        await pilot.pause()
+        label = screen.query_one("#call-saved", Static)
+        assert label.has_class("-failed") and "not saved" in str(label.render())
+        tmp.unlink()
+        tmp.mkdir(mode=0o700)
+        assert screen.saver.flush(5)
+        await pilot.pause()
+        assert str(label.render()) == "saved"
+        assert screen.saver.state.kind is SaveKind.SAVED
+        assert store.get(debrief.id).answers["decision-factors"].notes == "Words that must not be lost"
+
+
+@async_test
+async def test_a_key_that_arrives_before_the_notes_have_focus_still_lands_in_them(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        screen.set_focus(None)
+        await pilot.press("H", "i")
+        assert app.focused is notes_of(screen)
+        assert saved(screen, store).answers["decision-factors"].notes == "Hi"
+
+
+@async_test
+async def test_every_call_key_is_on_the_help_screen_and_in_the_palette(
+        make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await call_screen(pilot)
+        await pilot.press("f4")  # "Prev" is greyed (and out of the palette) on the first question
+        ids = {binding.id for binding in CallScreen.BINDINGS if isinstance(binding, Binding)}
+        assert len(ids) == 12
+        commands = {command.title for command in app.get_system_commands(cast("Screen[object]", screen))}
+        assert {"Talk", "Prev", "Next", "Go to", "Unclear", "Clarified", "Probe", "Tag", "Timer", "Marker",
+                "Ask own", "End"} <= commands
+        footer_keys = {key.action for key in screen.query("FooterKey")}  # type: ignore[attr-defined]
+        assert {"talk", "next", "previous", "unclear", "clarified", "probe", "tag", "end"} <= footer_keys
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-keys")
+        listed = {str(table.get_row_at(row)[2]) for row in range(table.row_count)}  # type: ignore[attr-defined]
+        assert ids <= listed
+
+
+@async_test
+async def test_fits_in_80x24(make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await call_screen(pilot)
+        notes = notes_of(screen)
+        assert notes.size.height >= 3 and notes.region.right <= 80 and notes.region.bottom <= 23
+        question = screen.query_one("#call-question", Static)
+        assert question.region.height >= 2 and question.region.bottom <= 23
+        assert screen.query_one(QuestionList).region.width >= 20
+
+
+@async_test
+async def test_picker_lists_states(make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        notes_of(screen).insert("Answered")
+        await pilot.press("f6", "f5")
+        options = app.screen.query_one(OptionList)
+        assert "?" in str(options.get_option_at_index(0).prompt)
+        assert "○" in str(options.get_option_at_index(1).prompt)
+
+
+@async_test
+async def test_an_unknown_debrief_is_a_message_not_a_crash(make_app: Callable[..., DebriefApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        home = app.screen
+        app.open_call("zzzzzz")
+        await pilot.pause()
+        assert app.screen is home
+        assert any("Cannot open the call" in str(note.message) for note in app._notifications)

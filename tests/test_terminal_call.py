@@ -1,0 +1,119 @@
+"""The live call in a real terminal: type at once, get killed, lose nothing, resume."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Callable
+
+import pytest
+
+from debrief.core.store import Store
+from tests.test_call_screen import prepared_debrief
+from tests.tmux_harness import Terminal
+
+pytestmark = pytest.mark.tmux
+
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def _show(run_cli: RunCli, debrief_id: str) -> dict[str, object]:
+    result = run_cli("show", debrief_id, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def test_type_at_once_kill_9_and_resume(terminal: Callable[..., Terminal], run_cli: RunCli,
+                                        store: Store) -> None:
+    debrief = prepared_debrief(store)
+    term = terminal("call", debrief.id, width=100, height=30)
+    term.type("Price first")  # at once: no waiting for the screen, no clicks, no extra keys
+    term.wait_for("What mattered most in your final")
+    screen = term.wait_for("│ Price first")  # in the notes box, not the shell's echo
+    term.type(", then the rollout plan")
+    term.send("F4")  # right after the words: they stay with the question they were typed for
+    term.wait_for("Q2/4")
+    term.type("The CFO decided")
+    term.wait_for("The CFO decided")
+    time.sleep(2)
+    term.kill_app()
+    term.wait_for("[exited]")
+
+    data = _show(run_cli, debrief.id)
+    answers = data["answers"]
+    assert isinstance(answers, dict)
+    assert answers["decision-factors"]["notes"] == "Price first, then the rollout plan"
+    assert answers["decision-who"]["notes"] == "The CFO decided"
+    assert data["status"] == "in_call"
+    call = data["call"]
+    assert isinstance(call, dict) and call["current_question"] == "decision-who"
+
+    again = terminal("call", debrief.id, width=100, height=30)
+    screen = again.wait_for("The CFO decided")
+    assert "Q2/4" in screen and "Who was involved in the final" in screen
+    again.type(" with procurement")  # the cursor is at the end of the notes: typing continues them
+    again.wait_for("The CFO decided with procurement")
+    again.send("F3")
+    again.wait_for("Price first, then the rollout plan")
+    again.send("C-q")
+    again.wait_for("[exited] 0")
+    assert _show(run_cli, debrief.id)["answers"]["decision-who"]["notes"] == (  # type: ignore[index]
+        "The CFO decided with procurement")
+
+
+def test_f_keys_and_chords_reach_the_call_in_a_real_terminal(terminal: Callable[..., Terminal],
+                                                             run_cli: RunCli, store: Store) -> None:
+    """F-keys and the ctrl chords arrive through tmux while the notes have the focus."""
+    debrief = prepared_debrief(store)
+    term = terminal("call", debrief.id, width=100, height=30)
+    term.wait_for("What mattered most")
+    term.type("Something vague")
+    term.send("F6")
+    term.wait_for("ask for an example")
+    term.send("C-n")
+    term.wait_for("Q2/4")
+    term.send("C-b")
+    term.wait_for("Q1/4")
+    term.send("C-s")
+    term.wait_for("▶")
+    term.send("F2")
+    term.wait_for("now you")
+    term.send("C-t")
+    term.wait_for("now buyer")
+    term.send("F8")
+    term.wait_for("Ask a probe")
+    term.send("Enter")
+    term.wait_for("» Could you give me an example?")
+    term.send("F7")
+    term.wait_for("Clarified answer")
+    term.type("They meant onboarding time")
+    term.send("Enter")
+    term.wait_for("“They meant onboarding time”")
+    term.send("C-f")
+    term.wait_for("Marker at")
+    term.type("Key quote")
+    term.send("Enter")
+    term.wait_for("⚑ 1 marker")
+    term.send("F9")
+    term.wait_for("Tag loss reasons")
+    term.send("Space", "Enter")
+    term.wait_for("tags: Evaluation criteria")
+    term.send("F5")
+    term.wait_for("Go to question")
+    term.send("4")
+    term.wait_for("Q4/4")
+    term.send("F10")
+    term.wait_for("End the call?")
+    term.send("e")
+    term.wait_for("Call ended")
+    term.send("C-q")
+    term.wait_for("[exited] 0")
+    data = _show(run_cli, debrief.id)
+    assert data["status"] == "held"
+    answer = data["answers"]["decision-factors"]  # type: ignore[index]
+    assert answer["state"] == "clarified" and answer["tags"] == ["criteria"]
+    assert answer["probes_used"] == ["Could you give me an example?"]
+    assert data["call"]["markers"][0]["label"] == "Key quote"  # type: ignore[index]
+    assert data["call"]["rep_talk"] > 0 or data["call"]["buyer_talk"] > 0  # type: ignore[index]
