@@ -24,7 +24,8 @@ class Terminal:
         if shutil.which("tmux") is None:
             raise RuntimeError("tmux is not installed (.ci/run installs it)")
         self.name = f"debrief-test-{uuid.uuid4().hex[:8]}"
-        self.env = env
+        # COLUMNS/LINES (set in pytest-xdist workers) would override the pane's real size.
+        self.env = {key: value for key, value in env.items() if key not in ("COLUMNS", "LINES")}
         self.width = width
         self.height = height
         self.socket = ["-L", self.name]
