@@ -71,7 +71,9 @@ def command_times(size: int, repeat: int) -> dict[str, list[float]]:
     run_command("list", "--db", db)  # warm the page cache and create an empty database
     some_id = ""
     for number in range(repeat):
-        times["new"].append(run_command("new", "--company", f"Bench {number}", "--contact", "Sam Bench", "--db", db))
+        times["new"].append(
+            run_command("new", "--company", f"Bench {number}", "--contact", "Sam Bench", "--db", db)
+        )
     some_id = Store.open(root).summaries()[0]["id"]
     for _ in range(repeat):
         times["list"].append(run_command("list", "--format", "json", "--db", db))
@@ -108,7 +110,8 @@ def main() -> None:
     if 0 in medians and len(medians) > 1:
         largest = max(medians)
         print()
-        print(f"debrief new at {largest:,} / empty: {medians[largest]['new'] / medians[0]['new']:.2f}x (budget <= 1.5x)")
+        ratio = medians[largest]["new"] / medians[0]["new"]
+        print(f"debrief new at {largest:,} / empty: {ratio:.2f}x (budget <= 1.5x)")
 
 
 if __name__ == "__main__":

@@ -143,7 +143,7 @@ class DebriefApp(App[None]):
         """Every binding of the current screen is also a palette command: one definition each."""
         yield from super().get_system_commands(screen)
         seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen or binding.system:
                 continue

@@ -55,7 +55,9 @@ def make_app(store: Store, tmp_path: Path) -> Callable[..., DebriefApp]:
 def run_cli(db_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the real ``debrief`` command with the test's database."""
 
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, input: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run([DEBRIEF, *args], capture_output=True, text=True, input=input,
                               env={**os.environ, **(env or {})}, timeout=120)
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import shutil
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import cast
@@ -38,14 +36,6 @@ from debrief.widgets.talk_meter import TalkMeter
 SIZE = (100, 30)
 
 
-def async_test(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async test body in its own event loop (fixtures still reach it through the wrap)."""
-
-    @functools.wraps(test)
-    def run(*args: object, **kwargs: object) -> None:
-        asyncio.run(test(*args, **kwargs))  # type: ignore[arg-type]
-
-    return run
 
 
 def call_script() -> Script:
@@ -112,7 +102,6 @@ def notes_of(screen: CallScreen) -> NotesArea:
     return notes
 
 
-@async_test
 async def test_opens_with_the_notes_focused_and_typing_goes_into_the_first_answer(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -130,7 +119,6 @@ async def test_opens_with_the_notes_focused_and_typing_goes_into_the_first_answe
         assert str(screen.query_one("#call-saved", Static).render()) == "saved"
 
 
-@async_test
 async def test_opening_first_closing_last_and_the_question_with_probes(
         make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -154,7 +142,6 @@ async def test_opening_first_closing_last_and_the_question_with_probes(
         assert panel.display and not reminders.display  # at 80 columns the notes need the room
 
 
-@async_test
 async def test_next_and_previous_keep_notes_apart_and_save_the_position(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -180,7 +167,6 @@ async def test_next_and_previous_keep_notes_apart_and_save_the_position(
         assert saved(screen, store).call.current_question == "stay-touch"
 
 
-@async_test
 async def test_go_to_any_question(make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
     async with app.run_test(size=SIZE) as pilot:
@@ -197,7 +183,6 @@ async def test_go_to_any_question(make_app: Callable[..., DebriefApp], store: St
         assert saved(screen, store).call.current_question == "stay-touch"
 
 
-@async_test
 async def test_mark_unclear_and_take_the_mark_off(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -212,7 +197,6 @@ async def test_mark_unclear_and_take_the_mark_off(
         assert saved(screen, store).answers["decision-factors"].state is AnswerState.ANSWERED
 
 
-@async_test
 async def test_clarified_asks_for_the_buyers_words(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -234,7 +218,6 @@ async def test_clarified_asks_for_the_buyers_words(
         assert saved(screen, store).answers["decision-factors"].clarified == "It took them too long to see ROI"
 
 
-@async_test
 async def test_insert_a_probe_into_the_notes_and_mark_it_used(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -255,7 +238,6 @@ async def test_insert_a_probe_into_the_notes_and_mark_it_used(
         assert "✓ Could you give me an example?" in str(screen.query_one("#call-probes", Static).render())
 
 
-@async_test
 async def test_a_question_without_probes_offers_general_ones(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -270,7 +252,6 @@ async def test_a_question_without_probes_offers_general_ones(
         assert notes_of(screen).text == f"{PROBE_MARK}{GENERIC_PROBES[0]}\n"
 
 
-@async_test
 async def test_tag_loss_reasons(make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
     async with app.run_test(size=SIZE) as pilot:
@@ -288,7 +269,6 @@ async def test_tag_loss_reasons(make_app: Callable[..., DebriefApp], store: Stor
         assert saved(screen, store).answers["decision-factors"].tags == ["price", "criteria"]
 
 
-@async_test
 async def test_drop_a_marker_with_and_without_a_label(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -305,7 +285,6 @@ async def test_drop_a_marker_with_and_without_a_label(
         assert all(marker.question_id == "decision-who" for marker in markers)
 
 
-@async_test
 async def test_adhoc_question_is_tone_checked_and_added_after_the_current_one(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -333,7 +312,6 @@ async def test_adhoc_question_is_tone_checked_and_added_after_the_current_one(
         assert saved(screen, store).answers["custom-1"].notes == "They would have liked a pilot"
 
 
-@async_test
 async def test_adhoc_suggestion_replaces_the_wording(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -357,7 +335,6 @@ async def test_adhoc_suggestion_replaces_the_wording(
         assert len(saved(screen, store).call.adhoc) == 1
 
 
-@async_test
 async def test_timer_starts_and_pauses_and_counts_per_question(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -375,7 +352,6 @@ async def test_timer_starts_and_pauses_and_counts_per_question(
         assert "❚❚" in screen.query_one("#call-timer").render().plain
 
 
-@async_test
 async def test_toggle_who_is_talking_and_the_nudge(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -402,7 +378,6 @@ async def test_toggle_who_is_talking_and_the_nudge(
         assert any("Listen more" in (note.title or "") for note in app._notifications)
 
 
-@async_test
 async def test_end_call_records_it_and_goes_on_to_the_wrap_up(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -427,7 +402,6 @@ async def test_end_call_records_it_and_goes_on_to_the_wrap_up(
         assert stored.answers["decision-factors"].notes == "Vague answer"
 
 
-@async_test
 async def test_end_call_without_wrap_up_goes_back(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -440,7 +414,6 @@ async def test_end_call_without_wrap_up_goes_back(
         assert store.get(debrief.id).status is Status.HELD
 
 
-@async_test
 async def test_reopening_resumes_on_the_same_question_with_every_note(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -467,7 +440,6 @@ async def test_reopening_resumes_on_the_same_question_with_every_note(
         assert notes_of(screen).text == "First answer"
 
 
-@async_test
 async def test_a_debrief_without_a_script_uses_the_default_selection(
         make_app: Callable[..., DebriefApp], store: Store) -> None:
     debrief = store.add(Debrief(company="Bluepeak Health", contact=Contact(name="Amir Haddad"),
@@ -484,7 +456,6 @@ async def test_a_debrief_without_a_script_uses_the_default_selection(
         assert stored.answers[screen.script.question_ids[0]].notes == "Ok"
 
 
-@async_test
 async def test_a_failed_save_is_shown_and_retried(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief, db_path: Path) -> None:
     app = make_app(call_id=debrief.id)
@@ -509,7 +480,6 @@ async def test_a_failed_save_is_shown_and_retried(
         assert store.get(debrief.id).answers["decision-factors"].notes == "Words that must not be lost"
 
 
-@async_test
 async def test_a_key_that_arrives_before_the_notes_have_focus_still_lands_in_them(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -521,7 +491,6 @@ async def test_a_key_that_arrives_before_the_notes_have_focus_still_lands_in_the
         assert saved(screen, store).answers["decision-factors"].notes == "Hi"
 
 
-@async_test
 async def test_every_call_key_is_on_the_help_screen_and_in_the_palette(
         make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
@@ -542,7 +511,6 @@ async def test_every_call_key_is_on_the_help_screen_and_in_the_palette(
         assert ids <= listed
 
 
-@async_test
 async def test_fits_in_80x24(make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -554,7 +522,6 @@ async def test_fits_in_80x24(make_app: Callable[..., DebriefApp], debrief: Debri
         assert screen.query_one(QuestionList).region.width >= 20
 
 
-@async_test
 async def test_picker_lists_states(make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
     async with app.run_test(size=SIZE) as pilot:
@@ -566,7 +533,6 @@ async def test_picker_lists_states(make_app: Callable[..., DebriefApp], debrief:
         assert "○" in str(options.get_option_at_index(1).prompt)
 
 
-@async_test
 async def test_an_unknown_debrief_is_a_message_not_a_crash(make_app: Callable[..., DebriefApp]) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

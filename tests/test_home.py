@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -26,14 +24,6 @@ from tests.conftest import TODAY
 SETTINGS = Settings()
 
 
-def async_test(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async test body in its own event loop (fixtures still reach it through the wrap)."""
-
-    @functools.wraps(test)
-    def run(*args: object, **kwargs: object) -> None:
-        asyncio.run(test(*args, **kwargs))  # type: ignore[arg-type]
-
-    return run
 
 
 def debrief(company: str, lost_days_ago: int, **changes: object) -> Debrief:
@@ -110,7 +100,6 @@ def test_next_step_follows_the_flow() -> None:
 # -- the screen ---------------------------------------------------------------------------------
 
 
-@async_test
 async def test_empty_database_shows_a_friendly_start(make_app: Callable[..., DebriefApp]) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -126,7 +115,6 @@ async def test_empty_database_shows_a_friendly_start(make_app: Callable[..., Deb
         assert isinstance(app.screen, LogLossScreen)
 
 
-@async_test
 async def test_table_lists_every_debrief_from_the_index(store: Store, make_app: Callable[..., DebriefApp]) -> None:
     store.put_many(demo_debriefs(40, seed=5, today=TODAY))
     app = make_app()
@@ -141,7 +129,6 @@ async def test_table_lists_every_debrief_from_the_index(store: Store, make_app: 
         assert "40 debriefs" in str(app.screen.query_one("#home-stats").render())
 
 
-@async_test
 async def test_filter_as_you_type_and_escape_clears(store: Store, make_app: Callable[..., DebriefApp]) -> None:
     items = [debrief("Acme Corp", 5, lost_to="Salesforce"), debrief("Globex", 6, lost_to="HubSpot"),
              debrief("Initech", 7, lost_to="Salesforce", stage="negotiation"), debrief("Umbrella", 8)]
@@ -169,7 +156,6 @@ async def test_filter_as_you_type_and_escape_clears(store: Store, make_app: Call
         assert table.has_focus
 
 
-@async_test
 async def test_sort_key_cycles_columns_and_reverses(store: Store, make_app: Callable[..., DebriefApp]) -> None:
     store.put_many([debrief("Bravo", 3), debrief("alpha", 9), debrief("Charlie", 1)])
     app = make_app()
@@ -195,7 +181,6 @@ async def test_sort_key_cycles_columns_and_reverses(store: Store, make_app: Call
         assert table.sort_key != "company"
 
 
-@async_test
 async def test_marking_rows_for_comparison(store: Store, make_app: Callable[..., DebriefApp]) -> None:
     items = [debrief(name, days) for name, days in (("A", 3), ("B", 4), ("C", 5))]
     store.put_many(items)
@@ -219,7 +204,6 @@ async def test_marking_rows_for_comparison(store: Store, make_app: Callable[...,
         assert line.startswith("●")
 
 
-@async_test
 async def test_due_panel_and_due_only(store: Store, make_app: Callable[..., DebriefApp]) -> None:
     waiting = debrief("Waiting Co", 5)
     done = debrief("Done Co", 40, status=Status.WRAPPED, move_on=TODAY - timedelta(days=2))
@@ -240,7 +224,6 @@ async def test_due_panel_and_due_only(store: Store, make_app: Callable[..., Debr
         assert table.selected_id == waiting.id
 
 
-@async_test
 async def test_returning_home_shows_changes_and_selects_the_new_loss(
         store: Store, make_app: Callable[..., DebriefApp]) -> None:
     store.put_many([debrief("Old Co", 30), debrief("Older Co", 60)])
@@ -258,7 +241,6 @@ async def test_returning_home_shows_changes_and_selects_the_new_loss(
 
 
 @pytest.mark.parametrize("key", ["e", "s"])
-@async_test
 async def test_row_keys_open_their_screen_for_the_selected_debrief(
         key: str, store: Store, make_app: Callable[..., DebriefApp]) -> None:
     item = debrief("Acme", 10)
@@ -271,7 +253,6 @@ async def test_row_keys_open_their_screen_for_the_selected_debrief(
         assert getattr(app.screen, "debrief_id", None) == item.id
 
 
-@async_test
 async def test_every_key_has_an_id_a_tooltip_and_a_line_in_help(
         store: Store, make_app: Callable[..., DebriefApp]) -> None:
     from textual.widgets import DataTable

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import stat
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
@@ -18,16 +16,6 @@ from debrief.core.store import Store
 from debrief.screens.home import HomeScreen
 from debrief.screens.log_loss import LogLossScreen, draft_path, parse_value, read_draft
 from debrief.widgets.debrief_table import DebriefTable
-
-
-def async_test(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async test body in its own event loop (fixtures still reach it through the wrap)."""
-
-    @functools.wraps(test)
-    def run(*args: object, **kwargs: object) -> None:
-        asyncio.run(test(*args, **kwargs))  # type: ignore[arg-type]
-
-    return run
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -71,7 +59,6 @@ def test_bad_values_say_why(text: str, message: str) -> None:
 # -- the form ------------------------------------------------------------------------------------
 
 
-@async_test
 async def test_logging_a_loss_saves_it_and_selects_it_on_home(
         store: Store, make_app: Callable[..., DebriefApp]) -> None:
     app = make_app()
@@ -109,7 +96,6 @@ async def test_logging_a_loss_saves_it_and_selects_it_on_home(
         assert not draft_path(store.root, None).exists()
 
 
-@async_test
 async def test_validation_is_inline_and_nothing_is_saved_until_fixed(
         store: Store, make_app: Callable[..., DebriefApp]) -> None:
     app = make_app()
@@ -146,7 +132,6 @@ async def test_validation_is_inline_and_nothing_is_saved_until_fixed(
         assert [d.lost_on for d in store.all()] == [date(2026, 11, 20)]
 
 
-@async_test
 async def test_the_guess_is_capped_at_three_reasons(make_app: Callable[..., DebriefApp]) -> None:
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
@@ -162,7 +147,6 @@ async def test_the_guess_is_capped_at_three_reasons(make_app: Callable[..., Debr
         assert "Up to 3" in error_of(screen, "reasons")
 
 
-@async_test
 async def test_a_draft_survives_leaving_and_reopening(store: Store, make_app: Callable[..., DebriefApp]) -> None:
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
@@ -197,7 +181,6 @@ async def test_a_draft_survives_leaving_and_reopening(store: Store, make_app: Ca
         assert not path.exists()
 
 
-@async_test
 async def test_typing_then_quitting_keeps_the_draft(store: Store, make_app: Callable[..., DebriefApp]) -> None:
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
@@ -210,7 +193,6 @@ async def test_typing_then_quitting_keeps_the_draft(store: Store, make_app: Call
     assert (read_draft(draft_path(store.root, None)) or {}).get("company") == "Initech"
 
 
-@async_test
 async def test_editing_updates_the_stored_debrief(store: Store, make_app: Callable[..., DebriefApp]) -> None:
     made = datetime(2026, 11, 10, 9, 0)
     item = store.add(Debrief(company="Umbrella", contact=Contact(name="Alice Abernathy"), lost_on=date(2026, 11, 9),

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import stat
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,14 +22,6 @@ from debrief.widgets.question_picker import QuestionPicker, ScriptList
 AppFactory = Callable[..., DebriefApp]
 
 
-def async_test(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async test body in its own event loop (keeps fixtures working through wraps)."""
-
-    @functools.wraps(test)
-    def run(*args: object, **kwargs: object) -> None:
-        asyncio.run(test(*args, **kwargs))  # type: ignore[arg-type]
-
-    return run
 
 
 @pytest.fixture
@@ -59,7 +49,6 @@ def script_ids(screen: PrepareScreen) -> list[str]:
     return [question.id for question in screen.chosen]
 
 
-@async_test
 async def test_opens_on_the_suggested_bank_with_a_fitting_selection(
         make_app: AppFactory, debrief_id: str) -> None:
     app = make_app()
@@ -76,7 +65,6 @@ async def test_opens_on_the_suggested_bank_with_a_fitting_selection(
         assert f"{len(screen.chosen)} questions" in total and "of 20 minutes" in total
 
 
-@async_test
 async def test_pick_and_drop_with_space_then_save(make_app: AppFactory, debrief_id: str,
                                                   store: Store) -> None:
     app = make_app()
@@ -112,7 +100,6 @@ async def test_pick_and_drop_with_space_then_save(make_app: AppFactory, debrief_
         assert "{{" not in question.text and "{%" not in question.text
 
 
-@async_test
 async def test_reorder_with_brackets_and_shift_arrows(make_app: AppFactory, debrief_id: str,
                                                       store: Store) -> None:
     app = make_app()
@@ -145,7 +132,6 @@ async def test_reorder_with_brackets_and_shift_arrows(make_app: AppFactory, debr
     assert saved.script is not None and saved.script.question_ids == order
 
 
-@async_test
 async def test_add_your_own_question_with_the_tone_check(make_app: AppFactory, debrief_id: str,
                                                          store: Store) -> None:
     from debrief.core.script import suggested_phrasing
@@ -201,7 +187,6 @@ async def test_add_your_own_question_with_the_tone_check(make_app: AppFactory, d
     assert custom.custom and custom.text == mine and custom.phase_title == "Your questions"
 
 
-@async_test
 async def test_switch_bank_keeps_your_questions(make_app: AppFactory, debrief_id: str,
                                                store: Store) -> None:
     app = make_app()
@@ -228,7 +213,6 @@ async def test_switch_bank_keeps_your_questions(make_app: AppFactory, debrief_id
     assert saved.script.question_ids == ids
 
 
-@async_test
 async def test_running_total_warns_above_the_slot_and_the_cap(make_app: AppFactory, debrief_id: str,
                                                               store: Store) -> None:
     app = make_app()
@@ -259,7 +243,6 @@ async def test_running_total_warns_above_the_slot_and_the_cap(make_app: AppFacto
     assert len(saved.script.questions) == screen.bank.question_count
 
 
-@async_test
 async def test_reopening_shows_the_saved_script(make_app: AppFactory, debrief_id: str,
                                                 store: Store) -> None:
     app = make_app()
@@ -277,7 +260,6 @@ async def test_reopening_shows_the_saved_script(make_app: AppFactory, debrief_id
         assert not screen.dirty
 
 
-@async_test
 async def test_escape_asks_before_dropping_changes(make_app: AppFactory, debrief_id: str,
                                                    store: Store) -> None:
     app = make_app()
@@ -292,7 +274,6 @@ async def test_escape_asks_before_dropping_changes(make_app: AppFactory, debrief
     assert store.get(debrief_id).script is None
 
 
-@async_test
 async def test_export_writes_private_files_in_a_visible_folder(
         make_app: AppFactory, debrief_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
@@ -316,7 +297,6 @@ async def test_export_writes_private_files_in_a_visible_folder(
     assert all(question in written for question in chosen)
 
 
-@async_test
 async def test_copy_puts_the_script_on_the_clipboard(make_app: AppFactory, debrief_id: str) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -326,7 +306,6 @@ async def test_copy_puts_the_script_on_the_clipboard(make_app: AppFactory, debri
         assert screen.chosen[0].text.split()[0] in app.clipboard
 
 
-@async_test
 async def test_preview_follows_the_script(make_app: AppFactory, debrief_id: str) -> None:
     from textual.widgets import Markdown
 
@@ -345,7 +324,6 @@ async def test_preview_follows_the_script(make_app: AppFactory, debrief_id: str)
         assert not screen.has_class("-preview-only")
 
 
-@async_test
 async def test_unknown_debrief_goes_back_with_a_message(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -355,7 +333,6 @@ async def test_unknown_debrief_goes_back_with_a_message(make_app: AppFactory) ->
         assert any("zzzzzz" in notification.message for notification in app._notifications)
 
 
-@async_test
 async def test_every_key_has_an_id_and_a_tooltip(make_app: AppFactory, debrief_id: str) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -371,7 +348,6 @@ async def test_every_key_has_an_id_and_a_tooltip(make_app: AppFactory, debrief_i
         assert {"prepare.save", "prepare.pick", "prepare.bank"} <= active
 
 
-@async_test
 async def test_the_call_asks_what_was_prepared(make_app: AppFactory, debrief_id: str) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -392,7 +368,6 @@ async def test_the_call_asks_what_was_prepared(make_app: AppFactory, debrief_id:
         assert call.script.question_ids == order
 
 
-@async_test
 async def test_a_script_from_a_removed_bank_is_kept(make_app: AppFactory, debrief_id: str,
                                                     store: Store) -> None:
     from debrief.core.model import Script

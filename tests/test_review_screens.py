@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +33,6 @@ MakeApp = Callable[..., DebriefApp]
 IDS = ["wwwwww", "xxxxxx", "yyyyyy", "zzzzzz"]
 
 
-def async_test(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async test body in its own event loop (fixtures still reach it through the wrap)."""
-
-    @functools.wraps(test)
-    def run(*args: object, **kwargs: object) -> None:
-        asyncio.run(test(*args, **kwargs))  # type: ignore[arg-type]
-
-    return run
 
 
 @pytest.fixture
@@ -67,7 +57,6 @@ async def settle(pilot: Pilot[Any]) -> None:
 # -- read ------------------------------------------------------------------------------------------
 
 
-@async_test
 async def test_read_shows_everything_and_jumps_to_call_and_wrapup(store: Store, make_app: MakeApp) -> None:
     debrief = compare_set()[0]
     store.put(debrief)
@@ -105,7 +94,6 @@ async def test_read_shows_everything_and_jumps_to_call_and_wrapup(store: Store, 
         assert type(app.screen).__name__ == "WrapUpScreen"
 
 
-@async_test
 async def test_read_opens_the_call(store: Store, make_app: MakeApp) -> None:
     store.put(compare_set()[0])
     app = make_app()
@@ -117,7 +105,6 @@ async def test_read_opens_the_call(store: Store, make_app: MakeApp) -> None:
         assert type(app.screen).__name__ == "CallScreen"
 
 
-@async_test
 async def test_read_shows_edits_made_elsewhere_on_return(store: Store, make_app: MakeApp) -> None:
     store.put(compare_set()[1])
     app = make_app()
@@ -136,7 +123,6 @@ async def test_read_shows_edits_made_elsewhere_on_return(store: Store, make_app:
         assert "Edited while away" in read.text
 
 
-@async_test
 async def test_read_exports_and_copies(store: Store, make_app: MakeApp, home: Path) -> None:
     debrief = compare_set()[2]
     store.put(debrief)
@@ -153,7 +139,6 @@ async def test_read_exports_and_copies(store: Store, make_app: MakeApp, home: Pa
         assert app.clipboard == debrief_markdown(debrief)
 
 
-@async_test
 async def test_read_of_a_missing_debrief_says_so(store: Store, make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -179,7 +164,6 @@ async def _compare(app: DebriefApp, pilot: Pilot[Any], ids: list[str],
     return screen
 
 
-@async_test
 async def test_compare_aligns_rows_and_scrolls_every_column_together(store: Store, make_app: MakeApp) -> None:
     store.put_many(compare_set())
     app = make_app()
@@ -212,7 +196,6 @@ async def test_compare_aligns_rows_and_scrolls_every_column_together(store: Stor
         assert grid.cell_text(last, 1).splitlines()[-1] in bottom  # the last line of the last row, in view
 
 
-@async_test
 async def test_compare_jumps_between_differences_and_filters(store: Store, make_app: MakeApp) -> None:
     store.put_many(compare_set())
     app = make_app()
@@ -240,7 +223,6 @@ async def test_compare_jumps_between_differences_and_filters(store: Store, make_
         assert "deal:Contact" in table.row_names
 
 
-@async_test
 async def test_compare_enter_reads_the_debrief_of_the_column(store: Store, make_app: MakeApp) -> None:
     store.put_many(compare_set())
     app = make_app()
@@ -255,7 +237,6 @@ async def test_compare_enter_reads_the_debrief_of_the_column(store: Store, make_
         assert app.screen.debrief_id == "xxxxxx"
 
 
-@async_test
 async def test_compare_shows_edits_made_while_reading(store: Store, make_app: MakeApp) -> None:
     store.put_many(compare_set())
     app = make_app()
@@ -273,7 +254,6 @@ async def test_compare_shows_edits_made_while_reading(store: Store, make_app: Ma
         assert grid.cell_text(stage, 1) == "security review"
 
 
-@async_test
 async def test_compare_exports_and_copies_markdown(store: Store, make_app: MakeApp, home: Path) -> None:
     debriefs = compare_set()
     store.put_many(debriefs)
@@ -289,7 +269,6 @@ async def test_compare_exports_and_copies_markdown(store: Store, make_app: MakeA
         assert app.clipboard == expected
 
 
-@async_test
 async def test_compare_refuses_bad_ids_without_crashing(store: Store, make_app: MakeApp) -> None:
     store.put_many(compare_set())
     app = make_app()
@@ -304,7 +283,6 @@ async def test_compare_refuses_bad_ids_without_crashing(store: Store, make_app: 
             assert not isinstance(app.screen, CompareScreen)
 
 
-@async_test
 async def test_compare_fits_a_small_terminal(store: Store, make_app: MakeApp) -> None:
     store.put_many(compare_set())
     app = make_app()
@@ -324,7 +302,6 @@ async def test_compare_fits_a_small_terminal(store: Store, make_app: MakeApp) ->
 # -- patterns --------------------------------------------------------------------------------------------
 
 
-@async_test
 async def test_patterns_show_the_breakdowns(store: Store, make_app: MakeApp) -> None:
     store.put_many(known_set())
     app = make_app()
@@ -360,7 +337,6 @@ async def test_patterns_show_the_breakdowns(store: Store, make_app: MakeApp) -> 
         assert "4 lost deals" in summary and "confirmed 67% of the time" in summary
 
 
-@async_test
 async def test_patterns_due_check_in_opens_the_debrief(store: Store, make_app: MakeApp) -> None:
     store.put_many(known_set())
     app = make_app()
@@ -375,7 +351,6 @@ async def test_patterns_due_check_in_opens_the_debrief(store: Store, make_app: M
         assert isinstance(app.screen, ReadScreen) and app.screen.debrief_id == "aaaaaa"
 
 
-@async_test
 async def test_patterns_count_again_after_a_change(store: Store, make_app: MakeApp, home: Path) -> None:
     store.put_many(known_set())
     app = make_app()
@@ -399,7 +374,6 @@ async def test_patterns_count_again_after_a_change(store: Store, make_app: MakeA
         assert app.clipboard == report
 
 
-@async_test
 async def test_patterns_of_an_empty_database(store: Store, make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -420,7 +394,6 @@ def _cfo_set() -> list[Debrief]:
     return debriefs
 
 
-@async_test
 async def test_search_as_you_type_highlights_and_opens(store: Store, make_app: MakeApp) -> None:
     store.put_many(_cfo_set())
     app = make_app()
@@ -451,7 +424,6 @@ async def test_search_as_you_type_highlights_and_opens(store: Store, make_app: M
         assert isinstance(app.screen, ReadScreen) and app.screen.debrief_id == "xxxxxx"
 
 
-@async_test
 async def test_search_keys_between_box_and_results(store: Store, make_app: MakeApp) -> None:
     store.put_many(_cfo_set())
     app = make_app()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import stat
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -36,14 +34,6 @@ SETTINGS = Settings(rep_name="Sam Seller")
 LOST = date(2026, 11, 20)  # a Friday
 
 
-def async_test(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async test body in its own event loop (fixtures still reach it through the wrap)."""
-
-    @functools.wraps(test)
-    def run(*args: object, **kwargs: object) -> None:
-        asyncio.run(test(*args, **kwargs))  # type: ignore[arg-type]
-
-    return run
 
 
 @pytest.fixture(autouse=True)
@@ -184,7 +174,6 @@ def screen_of(app: DebriefApp) -> ScheduleScreen:
     return screen
 
 
-@async_test
 async def test_booking_from_the_screen_saves_schedule_files_and_status(
         store: Store, make_app: Callable[..., DebriefApp], home_folder: Path) -> None:
     item = store.add(deal())
@@ -215,7 +204,6 @@ async def test_booking_from_the_screen_saves_schedule_files_and_status(
     assert saved == sorted([f"{file_stem(stored)}-invitation.txt", f"{file_stem(stored)}.ics"])
 
 
-@async_test
 async def test_the_cool_off_warning_shows_as_the_rep_types(store: Store, make_app: Callable[..., DebriefApp]) -> None:
     item = store.add(deal(lost_on=TODAY))
     app = make_app()
@@ -244,7 +232,6 @@ async def test_the_cool_off_warning_shows_as_the_rep_types(store: Store, make_ap
     assert store.get(item.id).schedule is None
 
 
-@async_test
 async def test_save_files_writes_what_is_on_screen_without_booking(
         store: Store, make_app: Callable[..., DebriefApp], home_folder: Path) -> None:
     item = store.add(deal())

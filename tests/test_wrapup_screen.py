@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import os
 import stat
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,14 +29,6 @@ from tests.test_wrapup import CALL_AT, held_debrief, wrapped_debrief
 MakeApp = Callable[..., DebriefApp]
 
 
-def async_test(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async test body in its own event loop (fixtures still arrive through the wrapper)."""
-
-    @functools.wraps(test)
-    def run(*args: object, **kwargs: object) -> None:
-        asyncio.run(test(*args, **kwargs))  # type: ignore[arg-type]
-
-    return run
 
 
 EXCUSE = "They just didn't listen to us, and the product team never shipped the integration."
@@ -74,7 +65,6 @@ def text_of(widget: Static) -> str:
 # -- what the screen shows -------------------------------------------------------------------------
 
 
-@async_test
 async def test_answers_by_phase_with_the_unclear_one_highlighted(store: Store, make_app: MakeApp) -> None:
     store.put(held_debrief())
     app = make_app()
@@ -94,7 +84,6 @@ async def test_answers_by_phase_with_the_unclear_one_highlighted(store: Store, m
         assert app.focused is screen.query_one("#takeaway-what-happened", TextArea)
 
 
-@async_test
 async def test_every_key_has_an_id_a_tooltip_and_a_place_in_the_palette(store: Store, make_app: MakeApp) -> None:
     store.put(held_debrief())
     app = make_app()
@@ -112,7 +101,6 @@ async def test_every_key_has_an_id_a_tooltip_and_a_place_in_the_palette(store: S
 # -- takeaways and the own-it check --------------------------------------------------------------------
 
 
-@async_test
 async def test_typed_takeaways_are_saved_without_asking(store: Store, make_app: MakeApp) -> None:
     store.put(held_debrief())
     app = make_app()
@@ -130,7 +118,6 @@ async def test_typed_takeaways_are_saved_without_asking(store: Store, make_app: 
         assert text_of(screen.query_one("#wrapup-status", Static)) == "All changes saved."
 
 
-@async_test
 async def test_an_excuse_is_flagged_as_it_is_typed(store: Store, make_app: MakeApp) -> None:
     store.put(held_debrief())
     app = make_app()
@@ -156,7 +143,6 @@ async def test_an_excuse_is_flagged_as_it_is_typed(store: Store, make_app: MakeA
         await saved(pilot, store, lambda d: d.takeaways.what_happened.startswith("I never found out"))
 
 
-@async_test
 async def test_an_over_long_takeaway_is_reported_not_crashed(store: Store, make_app: MakeApp) -> None:
     store.put(held_debrief())
     app = make_app()
@@ -173,7 +159,6 @@ async def test_an_over_long_takeaway_is_reported_not_crashed(store: Store, make_
 # -- action items -------------------------------------------------------------------------------------
 
 
-@async_test
 async def test_action_items_are_added_edited_marked_done_and_removed(store: Store, make_app: MakeApp) -> None:
     store.put(held_debrief())
     app = make_app()
@@ -212,7 +197,6 @@ async def test_action_items_are_added_edited_marked_done_and_removed(store: Stor
         assert app.focused is second.text_input
 
 
-@async_test
 async def test_a_bad_due_date_is_explained_in_place_and_keeps_the_last_good_one(
         store: Store, make_app: MakeApp) -> None:
     store.put(wrapped_debrief())
@@ -238,7 +222,6 @@ async def test_a_bad_due_date_is_explained_in_place_and_keeps_the_last_good_one(
 # -- stay in touch, follow-ups, move on ------------------------------------------------------------------
 
 
-@async_test
 async def test_the_stay_in_touch_plan_is_saved_and_reaches_the_index(store: Store, make_app: MakeApp) -> None:
     store.put(held_debrief())
     app = make_app()
@@ -266,7 +249,6 @@ async def test_the_stay_in_touch_plan_is_saved_and_reaches_the_index(store: Stor
         assert store.get("wrp234").stay_in_touch.next_check_in == expected
 
 
-@async_test
 async def test_follow_ups_are_logged_and_counted(store: Store, make_app: MakeApp) -> None:
     store.put(held_debrief())
     app = make_app()
@@ -291,7 +273,6 @@ async def test_follow_ups_are_logged_and_counted(store: Store, make_app: MakeApp
         assert text_of(title) == "Follow-up log · 2 attempts"
 
 
-@async_test
 async def test_the_move_on_date_is_suggested_and_can_be_typed(store: Store, make_app: MakeApp) -> None:
     store.put(held_debrief())
     app = make_app()
@@ -311,7 +292,6 @@ async def test_the_move_on_date_is_suggested_and_can_be_typed(store: Store, make
 # -- finishing, exporting, leaving ------------------------------------------------------------------------
 
 
-@async_test
 async def test_finish_wraps_up_and_editing_stays_possible(store: Store, make_app: MakeApp) -> None:
     store.put(held_debrief())
     app = make_app()
@@ -331,7 +311,6 @@ async def test_finish_wraps_up_and_editing_stays_possible(store: Store, make_app
         assert debrief.status is Status.WRAPPED
 
 
-@async_test
 async def test_export_writes_a_private_markdown_file(store: Store, make_app: MakeApp, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
@@ -352,7 +331,6 @@ async def test_export_writes_a_private_markdown_file(store: Store, make_app: Mak
         assert str(path) in text_of(screen.query_one("#wrapup-status", Static))
 
 
-@async_test
 async def test_copy_puts_the_summary_on_the_clipboard(store: Store, make_app: MakeApp) -> None:
     store.put(wrapped_debrief())
     app = make_app()
@@ -363,7 +341,6 @@ async def test_copy_puts_the_summary_on_the_clipboard(store: Store, make_app: Ma
         assert "## Follow-ups (2)" in app.clipboard
 
 
-@async_test
 async def test_escape_saves_and_goes_back(store: Store, make_app: MakeApp) -> None:
     store.put(held_debrief())
     app = make_app()
@@ -376,7 +353,6 @@ async def test_escape_saves_and_goes_back(store: Store, make_app: MakeApp) -> No
         assert store.get("wrp234").takeaways.differently == "Ask who signs."
 
 
-@async_test
 async def test_quitting_right_after_typing_loses_nothing(store: Store, make_app: MakeApp) -> None:
     store.put(held_debrief())
     app = make_app()
@@ -387,7 +363,6 @@ async def test_quitting_right_after_typing_loses_nothing(store: Store, make_app:
     assert store.get("wrp234").stay_in_touch.channel == "phone"
 
 
-@async_test
 async def test_an_unknown_debrief_is_a_message_not_a_crash(store: Store, make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -402,7 +377,6 @@ async def test_an_unknown_debrief_is_a_message_not_a_crash(store: Store, make_ap
         assert not isinstance(app.screen, WrapUpScreen)
 
 
-@async_test
 async def test_a_loss_without_a_call_can_still_be_wrapped_up(store: Store, make_app: MakeApp) -> None:
     debrief = held_debrief()
     debrief.script, debrief.answers, debrief.schedule = None, {}, None

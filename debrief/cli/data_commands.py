@@ -96,8 +96,8 @@ def list_command(output_format: str, db: Path | None) -> None:
                ("CALL", "call_at", 16)]
     echo("  ".join(title.ljust(width) for title, _, width in columns).rstrip())
     for row in rows:
-        cells = [one_line(str(row.get(key) or "").replace("T", " ") if key == "call_at" else str(row.get(key) or ""), width)
-                 for _, key, width in columns]
+        cells = [one_line(str(row.get(key) or ""), width) for _, key, width in columns]
+        cells[-1] = cells[-1].replace("T", " ")
         echo("  ".join(cell.ljust(width) for cell, (_, _, width) in zip(cells, columns, strict=True)).rstrip())
 
 
