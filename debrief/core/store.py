@@ -28,6 +28,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -337,7 +338,10 @@ class Store:
             data = AtomicJSONStorage(str(path), str(self.root / "tmp")).read()
             if data:
                 rows.extend(data.get(INDEX_TABLE, {}).values())
-        rows.sort(key=lambda row: (row.get("lost_on") or "", row.get("created_at") or ""), reverse=True)
+        try:
+            rows.sort(key=itemgetter("lost_on", "created_at"), reverse=True)
+        except (KeyError, TypeError):  # an entry written by hand, missing a field: slower, tolerant
+            rows.sort(key=lambda row: (row.get("lost_on") or "", row.get("created_at") or ""), reverse=True)
         return rows
 
     def all(self) -> Iterator[Debrief]:

@@ -177,8 +177,7 @@ class DebriefTable(ScrollView, can_focus=True):
         keep = keep if keep is not None else self.selected_id
         self.rows = rows
         self.loaded = True
-        keys = self.search_keys
-        self._haystacks = ["\n".join(row.get(key, "") for key in keys).casefold() for row in rows]
+        self._haystacks = []  # built on the first filter keystroke, not at start-up
         self._orders = {}
         present = {row["id"] for row in rows}
         self.marked = [debrief_id for debrief_id in self.marked if debrief_id in present]
@@ -236,6 +235,9 @@ class DebriefTable(ScrollView, can_focus=True):
         order = self._order()
         words = self.filter_text.casefold().split()
         if words:
+            if len(self._haystacks) != len(self.rows):
+                keys = self.search_keys
+                self._haystacks = ["\n".join(row.get(key, "") for key in keys).casefold() for row in self.rows]
             haystacks = self._haystacks
             order = [index for index in order if all(word in haystacks[index] for word in words)]
         if self.only is not None:
