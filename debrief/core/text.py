@@ -15,6 +15,8 @@ MAX_TEXT = 100_000
 
 def strip_control(text: str) -> str:
     """Remove terminal escape sequences and control characters, keeping tabs and newlines."""
+    if not _CONTROL.search(text):
+        return text  # the common case: stored text was cleaned when it was first saved
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", _ANSI.sub("", text))
 
