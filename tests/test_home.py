@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from debrief.app import DebriefApp
@@ -20,6 +19,7 @@ from debrief.screens.log_loss import LogLossScreen
 from debrief.widgets.debrief_table import DebriefTable
 from debrief.widgets.due_panel import DueGroup
 from tests.conftest import TODAY
+from tests.pilot_helpers import settle
 
 SETTINGS = Settings()
 
@@ -37,11 +37,6 @@ def debrief(company: str, lost_days_ago: int, **changes: object) -> Debrief:
     return item
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    """Let the home screen finish loading in its worker and show the rows."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def home(app: DebriefApp) -> HomeScreen:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input, Select, SelectionList, Static, TextArea
 
 from debrief.app import DebriefApp
@@ -16,12 +15,7 @@ from debrief.core.store import Store
 from debrief.screens.home import HomeScreen
 from debrief.screens.log_loss import LogLossScreen, draft_path, parse_value, read_draft
 from debrief.widgets.debrief_table import DebriefTable
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.pilot_helpers import settle
 
 
 def form(app: DebriefApp) -> LogLossScreen:

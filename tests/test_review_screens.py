@@ -26,6 +26,7 @@ from debrief.screens.search import SearchScreen
 from debrief.widgets.bar_chart import BarChart, ColumnChart
 from debrief.widgets.compare_grid import CompareGrid, line_text
 from debrief.widgets.search_results import SearchResultList
+from tests.pilot_helpers import settle
 from tests.test_review import TODAY, compare_set, known_set
 from tests.tmux_harness import Terminal
 
@@ -43,15 +44,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOME", str(folder))
     monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
     return folder
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish and the screen catch up with what they posted."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 # -- read ------------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
 from debrief.app import DebriefApp
@@ -29,6 +28,7 @@ from debrief.core.store import Store
 from debrief.screens.home import HomeScreen
 from debrief.screens.schedule import ScheduleScreen
 from tests.conftest import TODAY
+from tests.pilot_helpers import settle
 
 SETTINGS = Settings(rep_name="Sam Seller")
 LOST = date(2026, 11, 20)  # a Friday
@@ -162,10 +162,6 @@ def test_files_are_private_and_named_for_the_deal(tmp_path: Path) -> None:
 # -- the screen ------------------------------------------------------------------------------------
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def screen_of(app: DebriefApp) -> ScheduleScreen:
