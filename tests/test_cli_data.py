@@ -128,7 +128,8 @@ def test_truncated_file_gives_exit_2_and_is_left_as_it_was(run_cli, db_path: Pat
     shard = next(p for p in (db_path / "index").glob("*.json") if p.stat().st_size > 20)
     cut = shard.read_bytes()[:-7]
     shard.write_bytes(cut)
-    assert run_cli("list").returncode == 2
+    listed = run_cli("list")
+    assert listed.returncode == 2 and "debrief repair" in listed.stderr
     run_cli(*NEW)  # lands in another shard, or is refused: either way the damaged one stays as it was
     assert shard.read_bytes() == cut
 
@@ -173,3 +174,19 @@ def test_demo_makes_varied_debriefs(run_cli) -> None:  # type: ignore[no-untyped
     shown = json.loads(run_cli("show", wrapped["id"], "--format", "json").stdout)
     assert shown["takeaways"]["next_time"] and shown["answers"]
     assert run_cli("demo", "--count", "0").returncode == 2
+
+
+def test_repair_command_rebuilds_and_reports(run_cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    kept = new_id(run_cli)
+    broken = new_id(run_cli, "new", "--company", "Globex", "--contact", "Hank Scorpio")
+    for shard in (db_path / "index").glob("*.json"):
+        shard.write_bytes(b"{")
+    (db_path / "debriefs" / f"{broken}.json").write_bytes(b"{")
+    result = run_cli("repair")
+    assert result.returncode == 1
+    assert "index rebuilt: 1 debrief" in result.stdout and "moved aside" in result.stdout
+    assert broken in result.stdout and result.stderr.count("\n") == 1
+    assert [row["id"] for row in json.loads(run_cli("list", "--format", "json").stdout)] == [kept]
+    assert (db_path / "debriefs" / f"{broken}.json").read_bytes() == b"{"
+    (db_path / "debriefs" / f"{broken}.json").unlink()
+    assert run_cli("repair").returncode == 0

@@ -142,13 +142,25 @@ def test_leftover_temp_files_are_cleaned(store: Store) -> None:
     assert list((store.root / "tmp").iterdir()) == []
 
 
-def test_rebuild_index_from_files(store: Store) -> None:
+def test_repair_rebuilds_the_index_and_keeps_damaged_files(store: Store) -> None:
     for name in ("A", "B", "C"):
         store.add(make(name))
-    for shard in (store.root / "index").glob("*.json"):
-        shard.unlink()
-    assert store.rebuild_index() == 3
+    damaged_debrief = store.add(make("D"))
+    shards = sorted((store.root / "index").glob("*.json"))
+    shards[0].unlink()
+    shards[1].write_bytes(b"{broken")
+    debrief_file = store.root / "debriefs" / f"{damaged_debrief.id}.json"
+    debrief_file.write_bytes(b'{"debrief": ')
+    with pytest.raises(CorruptFile, match="debrief repair"):
+        store.summaries()
+    (store.root / "pending").write_text(damaged_debrief.id)  # a killed writer's note, too
+    report = Store.open(store.root).repair()
+    assert report.indexed == 3
+    assert len(report.damaged) == 1 and damaged_debrief.id in report.damaged[0]
+    assert [path.read_bytes() for path in report.moved_aside] == [b"{broken"]
+    assert debrief_file.read_bytes() == b'{"debrief": '
     assert sorted(row["company"] for row in store.summaries()) == ["A", "B", "C"]
+    assert not (store.root / "pending").exists()
 
 
 def test_newer_schema_is_refused(store: Store) -> None:

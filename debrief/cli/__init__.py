@@ -20,7 +20,7 @@ from debrief.core.store import NotFound, StoreError
 COMMAND_MODULES: dict[str, str] = {
     "new": "data_commands", "list": "data_commands", "show": "data_commands",
     "export": "data_commands", "import": "data_commands", "demo": "data_commands",
-    "locate": "data_commands", "call": "app_commands", "banks": "bank_commands",
+    "locate": "data_commands", "repair": "data_commands", "call": "app_commands", "banks": "bank_commands",
     "tone": "tone_commands", "schedule": "schedule_commands", "invite": "schedule_commands",
     "ics": "schedule_commands", "script": "script_commands", "compare": "review_commands",
     "stats": "review_commands", "search": "review_commands", "summary": "wrapup_commands",

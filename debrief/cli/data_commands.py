@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from debrief.cli.common import BadInput, db_option, echo, format_option, open_store, print_json
+from debrief.cli.common import BadInput, Missing, db_option, echo, format_option, open_store, print_json
 from debrief.core.dates import parse_date
 from debrief.core.model import LOSS_REASONS, RED_FLAGS, Contact, Debrief
 from debrief.core.text import one_line
@@ -182,5 +182,22 @@ def locate_command(db: Path | None) -> None:
     echo(f"settings:      {settings_file()}")
 
 
-COMMANDS = [new_command, list_command, show_command, export_command, import_command, demo_command,
+@click.command("repair")
+@db_option
+def repair_command(db: Path | None) -> None:
+    """Rebuild the index from the debrief files; damaged files are kept and reported, never overwritten.
+
+    Exit 0 when every debrief was read, 1 when some debrief files are damaged (listed).
+    """
+    report = open_store(db).repair()
+    echo(f"index rebuilt: {report.indexed} debrief{'s' if report.indexed != 1 else ''}")
+    for path in report.moved_aside:
+        echo(f"damaged index file moved aside: {path}")
+    for line in report.damaged:
+        echo(f"damaged debrief, left as it was: {line}")
+    if report.damaged:
+        raise Missing(f"{len(report.damaged)} debrief file(s) could not be read; restore them from an export")
+
+
+COMMANDS = [repair_command, new_command, list_command, show_command, export_command, import_command, demo_command,
             locate_command]

@@ -27,6 +27,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
@@ -51,6 +52,16 @@ LOCK_TIMEOUT = 10.0
 DEBRIEF_TABLE = "debrief"
 INDEX_TABLE = "index"
 META_TABLE = "meta"
+
+
+@dataclass
+class RepairReport:
+    """What ``Store.repair`` did."""
+
+    indexed: int = 0
+    moved_aside: list[Path] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)
+    """One line per debrief file that could not be read (left as it was)."""
 
 
 class StoreError(Exception):
@@ -221,11 +232,14 @@ class Store:
     # -- locking -------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def locked(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-        """Hold the folder's exclusive lock (re-entrant within this process)."""
+    def locked(self, timeout: float = LOCK_TIMEOUT, *, repair_index: bool = True) -> Iterator[None]:
+        """Hold the folder's exclusive lock (re-entrant within this process).
+
+        Taking it first finishes any index update a killed writer left (``repair_index``).
+        """
         with self._thread_lock:
             if self._lock_depth == 0:
-                self._acquire(timeout)
+                self._acquire(timeout, repair_index)
             self._lock_depth += 1
             try:
                 yield
@@ -234,7 +248,7 @@ class Store:
                 if self._lock_depth == 0:
                     self._release()
 
-    def _acquire(self, timeout: float) -> None:
+    def _acquire(self, timeout: float, repair_index: bool = True) -> None:
         try:
             fd = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as error:
@@ -253,7 +267,8 @@ class Store:
                 time.sleep(0.002)
         self._lock_fd = fd
         try:
-            self._repair_pending()
+            if repair_index:
+                self._repair_pending()
             self._clean_tmp()
         except BaseException:
             self._release()
@@ -335,7 +350,10 @@ class Store:
         rows: list[dict[str, Any]] = []
         for shard in range(SHARDS):
             path = self._index_path(f"{shard:02x}")
-            data = AtomicJSONStorage(str(path), str(self.root / "tmp")).read()
+            try:
+                data = AtomicJSONStorage(str(path), str(self.root / "tmp")).read()
+            except CorruptFile as error:
+                raise CorruptFile(f"{error}; 'debrief repair' rebuilds the index from the debriefs") from None
             if data:
                 rows.extend(data.get(INDEX_TABLE, {}).values())
         try:
@@ -515,16 +533,36 @@ class Store:
             self._set_summary(debrief_id, summary)
         self._clear_pending()
 
-    def rebuild_index(self) -> int:
-        """Recompute every summary from the debrief files (after a manual restore, say)."""
+    def repair(self) -> RepairReport:
+        """Rebuild the index from the debrief files, the truth; damaged index files are moved aside.
+
+        Nothing is overwritten: a damaged index file is renamed ``<name>.damaged-<time>`` and kept,
+        and a damaged debrief file is left as it is and reported.
+        """
         from debrief.core.model import summary_of
 
-        with self.locked():
-            self._mark_pending([])
+        report = RepairReport()
+        with self.locked(repair_index=False):
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            for shard in range(SHARDS):
+                path = self._index_path(f"{shard:02x}")
+                try:
+                    AtomicJSONStorage(str(path), str(self.root / "tmp")).read()
+                except CorruptFile:
+                    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+                    os.replace(path, aside)
+                    report.moved_aside.append(aside)
             shards: dict[str, dict[str, Any]] = {f"{shard:02x}": {} for shard in range(SHARDS)}
-            for debrief in self.all():
+            for debrief_id in self.ids():
+                try:
+                    debrief = self.get(debrief_id)
+                except StoreError as error:
+                    report.damaged.append(str(error))
+                    continue
                 shards[_shard_of(debrief.id)][str(_doc_id(debrief.id))] = summary_of(debrief)
-            for shard, rows in shards.items():
-                AtomicJSONStorage(str(self._index_path(shard)), str(self.root / "tmp")).write({INDEX_TABLE: rows})
+                report.indexed += 1
+            for name, rows in shards.items():
+                AtomicJSONStorage(str(self._index_path(name)), str(self.root / "tmp")).write({INDEX_TABLE: rows})
             self._clear_pending()
-            return sum(len(rows) for rows in shards.values())
+            self._clean_tmp()
+        return report
