@@ -100,6 +100,8 @@ def test_db_option_and_env(run_cli, tmp_path: Path) -> None:  # type: ignore[no-
     assert json.loads(run_cli("list", "--format", "json").stdout) == []
     env_rows = json.loads(run_cli("list", "--format", "json", env={"DEBRIEF_DB": str(other)}).stdout)
     assert [row["id"] for row in env_rows] == [debrief_id]
+    before_command = json.loads(run_cli("--db", str(other), "list", "--format", "json").stdout)
+    assert [row["id"] for row in before_command] == [debrief_id]
 
 
 def test_path_that_is_not_a_database_is_refused_untouched(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ import click
 from debrief import __version__
 from debrief.cli.common import BadInput, db_option
 from debrief.core.store import NotFound, StoreError
+from debrief.locations import DB_ENV
 
 COMMAND_MODULES: dict[str, str] = {
     "new": "data_commands", "list": "data_commands", "show": "data_commands",
@@ -53,6 +54,9 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 
     With no command, opens the app on the home screen.
     """
+    if db is not None:
+        # ``debrief --db X list`` means the same as ``debrief list --db X``.
+        os.environ[DB_ENV] = str(db)
     if ctx.invoked_subcommand is None:
         from debrief.cli.app_commands import run_app
 
