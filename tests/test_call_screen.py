@@ -18,7 +18,7 @@ from debrief.app import DebriefApp
 from debrief.core.autosave import SaveKind
 from debrief.core.call import GENERIC_PROBES, Speaker
 from debrief.core.model import AnswerState, Contact, Debrief, Schedule, Script, ScriptQuestion, Status
-from debrief.core.store import Store
+from debrief.core.store import InUse, Store
 from debrief.screens.call import PROBE_MARK, CallScreen
 from debrief.screens.call_dialogs import (
     AdHocPrompt,
@@ -542,3 +542,23 @@ async def test_an_unknown_debrief_is_a_message_not_a_crash(make_app: Callable[..
         await pilot.pause()
         assert app.screen is home
         assert any("Cannot open the call" in str(note.message) for note in app._notifications)
+
+
+async def test_a_second_window_on_the_same_call_is_refused(
+    make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief
+) -> None:
+    """Two live copies of one call would undo each other's notes: the second is turned away."""
+    other_window = Store.open(store.root).claim(debrief.id)
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not isinstance(app.screen, CallScreen)
+        assert any("open in another debrief window" in str(note.message) for note in app._notifications)
+    other_window.release()
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        with pytest.raises(InUse):
+            Store.open(store.root).claim(debrief.id)  # held while the call is open
+        notes_of(screen).insert("Now it opens")
+    Store.open(store.root).claim(debrief.id).release()  # and given back when it closes

@@ -150,3 +150,30 @@ def test_file_modes_survive_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert oct((store.root / "debriefs" / f"{saved.id}.json").stat().st_mode & 0o777) == "0o600"
+
+
+CLAIMER = textwrap.dedent(
+    """
+    import sys, time
+    from debrief.core.store import Store
+    claim = Store.open(sys.argv[1]).claim(sys.argv[2])
+    print("ready", flush=True)
+    time.sleep(60)
+    """
+)
+
+
+def test_a_killed_window_gives_its_claim_back(store: Store) -> None:
+    from debrief.core.store import InUse
+
+    debrief = store.add(Debrief(company="Acme", contact=Contact(name="Jane Doe")))
+    holder = start(CLAIMER, str(store.root), debrief.id)
+    try:
+        try:
+            store.claim(debrief.id)
+            raise AssertionError("a second claim on a held debrief must be refused")
+        except InUse:
+            pass
+    finally:
+        kill_after(holder, 0)
+    store.claim(debrief.id).release()

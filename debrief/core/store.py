@@ -8,6 +8,7 @@ Layout of a database folder (every file is a TinyDB JSON file unless said otherw
     index/<shard>.json      the summaries the home list needs, in 16 shards by id
     pending                 plain text: ids whose index entry is being changed (crash repair)
     tmp/                    temp files of atomic writes, cleaned when the lock is taken
+    claims/<id>.lock        empty; flocked while a live call edits that debrief
 
 Why: TinyDB's stock JSONStorage rewrites one whole file in place on every write (seconds at
 10,000 debriefs, and a kill mid-write leaves it unreadable). Here every write goes to a temp file,
@@ -62,6 +63,25 @@ class RepairReport:
     moved_aside: list[Path] = field(default_factory=list)
     damaged: list[str] = field(default_factory=list)
     """One line per debrief file that could not be read (left as it was)."""
+
+
+class InUse(Exception):
+    """The debrief is claimed by another window (see ``Store.claim``)."""
+
+
+class Claim:
+    """An exclusive claim on one debrief, held while a window edits it live; the kernel drops it
+    when the process dies, so a crash never leaves a debrief stuck."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd: int | None = fd
+
+    def release(self) -> None:
+        """Give the debrief back (idempotent)."""
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
 
 
 class StoreError(Exception):
@@ -287,6 +307,25 @@ class Store:
             for leftover in tmp.iterdir():
                 with contextlib.suppress(OSError):
                     leftover.unlink()
+
+    def claim(self, debrief_id: str) -> Claim:
+        """Claim a debrief for live editing; raise InUse if another window (or process) has it.
+
+        Two copies of the live call on one debrief would each save its own version of the same
+        notes, and the later would undo the earlier: the second copy is refused instead.
+        """
+        folder = self.root / "claims"
+        try:
+            folder.mkdir(mode=0o700, exist_ok=True)
+            fd = os.open(folder / f"{self._debrief_path(debrief_id).stem}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise StoreError(f"cannot claim {debrief_id}: {error.strerror or error}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise InUse(f"debrief {debrief_id} is open in another debrief window") from None
+        return Claim(fd)
 
     # -- paths -----------------------------------------------------------------------------------
 

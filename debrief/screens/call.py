@@ -53,7 +53,7 @@ from debrief.core.model import (
     Script,
     ScriptQuestion,
 )
-from debrief.core.store import StoreError
+from debrief.core.store import Claim, InUse, StoreError
 from debrief.core.text import one_line
 from debrief.screens.call_dialogs import (
     AdHocChoice,
@@ -136,6 +136,7 @@ class CallScreen(Screen[None]):
         self.script = Script(bank_id="none")
         self.session = CallSession(question_ids=[])
         self.saver: AutoSaver | None = None
+        self._claim: Claim | None = None
         self.load_error: str | None = None
         self.script_note = ""
         self._fallback_script = self.script
@@ -159,6 +160,10 @@ class CallScreen(Screen[None]):
         app = self.debrief_app
         try:
             debrief = app.store.get(self.debrief_id)
+            self._claim = app.store.claim(self.debrief_id)
+        except InUse as error:
+            self.load_error = f"{error}; close it there first"
+            return
         except StoreError as error:
             self.load_error = str(error)
             return
@@ -447,6 +452,7 @@ class CallScreen(Screen[None]):
         """Save everything and stop the saver (leaving the screen, quitting the app)."""
         saver = self.saver
         if saver is None:
+            self._release_claim()
             return True
         self._leaving = True
         self._capture_notes()
@@ -455,7 +461,14 @@ class CallScreen(Screen[None]):
         if self._begun:
             self._save_timing(urgent=True)
         self.saver = None
-        return saver.close()
+        saved = saver.close()
+        self._release_claim()
+        return saved
+
+    def _release_claim(self) -> None:
+        if self._claim is not None:
+            self._claim.release()
+            self._claim = None
 
     # -- actions -----------------------------------------------------------------------------------
 
