@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
@@ -65,13 +66,27 @@ def _flat(text: object) -> str:
     return one_line(value) if "\n" in value or "\t" in value else value
 
 
+@dataclass(frozen=True)
+class _RowContext:
+    """What every row of one load shares."""
+
+    today: date
+    settings: Settings
+    due_ids: frozenset[str]
+
+
 @dataclass
 class HomeData:
     """What one load of the index gives the screen."""
 
     rows: list[Row]
     due: Due
-    newest_created: dict[str, str]
+    summaries: list[dict[str, Any]]
+
+    @cached_property
+    def newest_created(self) -> dict[str, str]:
+        """When each debrief was logged (to select a new arrival); needed after the first load only."""
+        return {str(summary.get("id") or ""): str(summary.get("created_at") or "") for summary in self.summaries}
 
 
 class HomeRow(dict[str, str]):
@@ -81,23 +96,25 @@ class HomeRow(dict[str, str]):
     cell of every row up front (next step, labels) only delays the first screen.
     """
 
-    __slots__ = ("_settings", "_summary", "_today")
+    __slots__ = ("_context", "_summary")
 
-    def __init__(self, summary: dict[str, Any], today: date, settings: Settings, due: bool) -> None:
-        super().__init__(id=str(summary.get("id") or ""), _due="1" if due else "")
+    def __init__(self, summary: dict[str, Any], context: _RowContext) -> None:
         self._summary = summary
-        self._today = today
-        self._settings = settings
+        self._context = context
 
     def __missing__(self, key: str) -> str:
         summary = self._summary
-        if key == "status":
+        if key == "id":
+            value = str(summary.get("id") or "")
+        elif key == "_due":
+            value = "1" if summary.get("id") in self._context.due_ids else ""
+        elif key == "status":
             value = status_label(summary.get("status"))
         elif key == "call":
             call_at = summary.get("call_at")
             value = call_at.replace("T", " ")[:16] if isinstance(call_at, str) else ""
         elif key == "next":
-            value = next_step(summary, self._today, self._settings)
+            value = next_step(summary, self._context.today, self._context.settings)
         elif key == "lost_on":
             value = str(summary.get("lost_on") or "")
         elif key in ("company", "contact", "lost_to", "stage"):
@@ -117,10 +134,9 @@ class HomeRow(dict[str, str]):
 def build_home(summaries: list[dict[str, Any]], today: date, settings: Settings) -> HomeData:
     """Table rows and due lists from the index (pure: runs in a worker thread)."""
     due_now = due(summaries, today, settings)
-    due_ids = due_now.ids
-    rows: list[Row] = [HomeRow(summary, today, settings, summary.get("id") in due_ids) for summary in summaries]
-    created = {str(summary.get("id") or ""): str(summary.get("created_at") or "") for summary in summaries}
-    return HomeData(rows, due_now, created)
+    context = _RowContext(today, settings, frozenset(due_now.ids))
+    rows: list[Row] = [HomeRow(summary, context) for summary in summaries]
+    return HomeData(rows, due_now, summaries)
 
 
 SORT = Binding.Group("Sort", compact=True)
