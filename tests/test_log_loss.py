@@ -126,6 +126,28 @@ async def test_validation_is_inline_and_nothing_is_saved_until_fixed(
         assert [d.lost_on for d in store.all()] == [date(2026, 11, 20)]
 
 
+async def test_errors_stay_visible_after_the_wrap_up_form_was_opened(
+        store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    """Every screen's stylesheet is global: wrap-up's one-line field rows must not hide this form's errors."""
+    item = store.add(Debrief(company="Acme", contact=Contact(name="Jane"), lost_on=date(2026, 11, 20)))
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        for open_screen in (app.open_log_loss, lambda: app.open_wrapup(item.id)):
+            open_screen()
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        screen = form(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = screen.query_one("#company-error", Static)
+        assert "required" in str(error.render())
+        assert screen.get_widget_at(error.region.x, error.region.y)[0] is error  # on screen, not clipped
+
+
 async def test_the_guess_is_capped_at_three_reasons(make_app: Callable[..., DebriefApp]) -> None:
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:

@@ -245,3 +245,27 @@ async def test_save_files_writes_what_is_on_screen_without_booking(
     start = Calendar.from_ical(ics).walk("VEVENT")[0].decoded("DTSTART")
     assert start.astimezone().replace(tzinfo=None) == datetime(2026, 12, 2, 14, 30)
     assert store.get(item.id).schedule is None
+
+
+async def test_hints_stay_visible_after_the_other_forms_were_opened(
+        store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    """Every screen's stylesheet is global: the log-loss and wrap-up forms' rules must not hide these hints."""
+    item = store.add(deal())
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        for open_form in (app.open_log_loss, lambda: app.open_wrapup(item.id)):
+            open_form()
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+        app.open_schedule(item.id)
+        await settle(pilot)
+        screen = screen_of(app)
+        screen.query_one("#when", Input).value = "whenever suits"
+        await pilot.pause()
+        hint = screen.query_one("#when-hint", Static)
+        assert "Not a time I can read" in str(hint.render())
+        minutes_hint = screen.query_one("#minutes-hint", Static)
+        for shown in (hint, minutes_hint):  # on screen, not hidden or clipped
+            assert shown.display and screen.get_widget_at(shown.region.x, shown.region.y)[0] is shown
