@@ -522,6 +522,27 @@ async def test_fits_in_80x24(make_app: Callable[..., DebriefApp], debrief: Debri
         assert screen.query_one(QuestionList).region.width >= 20
 
 
+async def test_the_notes_stay_in_view_at_80x24_with_a_shipped_banks_long_opening(
+        make_app: Callable[..., DebriefApp], store: Store) -> None:
+    """A real bank's opening and probes are long: on a small terminal they must not push the notes off."""
+    debrief = store.add(Debrief(company="Acme Corp", contact=Contact(name="Jane Doe", role="VP Ops"),
+                                lost_to="Globex", status=Status.LOGGED))
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await call_screen(pilot)
+        assert "Open with" in str(screen.query_one("#call-script-text", Static).render())
+        for _ in range(2):  # on the first question (the opening) and the next one
+            notes = notes_of(screen)
+            assert notes.region.bottom <= 23 and notes.region.height >= 5
+            assert screen.get_widget_at(notes.region.x + 2, notes.region.y + 1)[0] is notes
+            assert screen.query_one("#call-question", Static).region.height >= 2
+            probes = screen.query_one("#call-probes", Static)
+            shown = " ".join("".join(strip.text for strip in probes.render_lines(probes.region.reset_offset)).split())
+            assert screen.question.probes[0][:20] in shown  # the first probe is on screen, above the cap
+            await pilot.press("f4")
+            await pilot.pause()
+
+
 async def test_picker_lists_states(make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
     async with app.run_test(size=SIZE) as pilot:

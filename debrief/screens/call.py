@@ -107,6 +107,8 @@ class CallScreen(Screen[None]):
     CSS_PATH = "call.tcss"
     AUTO_FOCUS = "#call-notes"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    """On a short terminal the opening and the question beside it are capped: the notes keep their room."""
     BINDINGS = [
         _key("f2,ctrl+t", "talk", "Talk", "Who is talking: you or the buyer (starts the timer)"),
         _key("f3,ctrl+b", "previous", "Prev", "The previous question"),
@@ -307,16 +309,17 @@ class CallScreen(Screen[None]):
             panel.display = True
         else:
             panel.display = False
+        self.set_class(panel.display, "-scripted")  # a short terminal then caps the question row
 
     def _show_probes(self) -> None:
         question = self.question
         used = self._answer(question.id).probes_used
-        lines: list[str] = []
+        probes = question.probes or GENERIC_PROBES
+        # The probes first: live they are what the rep reaches for, and a short terminal caps this panel.
+        lines = ["[b]Probes[/b] (F8)"]
+        lines += [f"{'✓' if probe in used else '·'} {_escape(probe)}" for probe in probes]
         if question.intent:
             lines.append(f"[i]{_escape(question.intent)}[/i]")
-        probes = question.probes or GENERIC_PROBES
-        lines.append("[b]Probes[/b] (F8)")
-        lines += [f"{'✓' if probe in used else '·'} {_escape(probe)}" for probe in probes]
         self.query_one("#call-probes", Static).update("\n".join(lines))
 
     def _show_answer(self) -> None:
