@@ -269,6 +269,22 @@ async def test_tag_loss_reasons(make_app: Callable[..., DebriefApp], store: Stor
         assert saved(screen, store).answers["decision-factors"].tags == ["price", "criteria"]
 
 
+async def test_the_dialogs_keep_their_key_hint_in_view_at_80x24(
+        make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
+    """The tag list is long: at 80x24 it scrolls, and the line that says which keys to press stays visible."""
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await call_screen(pilot)
+        for key in ("f9", "f5", "f8"):
+            await pilot.press(key)
+            await pilot.pause()
+            dialog = top(app)
+            hint = dialog.query_one(".call-dialog-hint", Static)
+            assert dialog.get_widget_at(hint.region.x, hint.region.y)[0] is hint, key
+            await pilot.press("escape")
+            await pilot.pause()
+
+
 async def test_drop_a_marker_with_and_without_a_label(
         make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
