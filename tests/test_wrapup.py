@@ -175,7 +175,10 @@ def test_guess_sentence_when_nothing_can_be_compared() -> None:
     debrief = held_debrief()
     for answer in debrief.answers.values():
         answer.tags = []
-    assert "cannot be checked" in compare_guess(debrief).sentence()
+    comparison = compare_guess(debrief)
+    assert "cannot be checked" in comparison.sentence()
+    assert {row.verdict for row in comparison.guessed} == {"not checked"}  # not a miss: nothing to judge by
+    assert comparison.matches == 0
     debrief.guessed_reasons = []
     assert compare_guess(debrief).sentence().startswith("No guess was written")
 

@@ -142,6 +142,8 @@ class ReasonRow:
     guessed: bool
     said: int
     """How many of the buyer's answers were tagged with it (0: the buyer did not give it)."""
+    checkable: bool = True
+    """False while no answer is tagged at all: a guess is then not yet a miss."""
 
     @property
     def label(self) -> str:
@@ -150,8 +152,11 @@ class ReasonRow:
 
     @property
     def verdict(self) -> str:
-        """``match`` (guessed and said), ``miss`` (guessed, not said) or ``not guessed``."""
+        """``match`` (guessed and said), ``miss`` (guessed, not said), ``not checked`` (guessed, but no
+        answer is tagged yet) or ``not guessed``."""
         if self.guessed:
+            if not self.checkable:
+                return "not checked"
             return "match" if self.said else "miss"
         return "not guessed"
 
@@ -200,7 +205,7 @@ def compare_guess(debrief: Debrief) -> GuessComparison:
     for answer in debrief.answers.values():
         for tag in answer.tags:
             counts[tag] = counts.get(tag, 0) + 1
-    rows = [ReasonRow(tag=tag, guessed=True, said=counts.get(tag, 0))
+    rows = [ReasonRow(tag=tag, guessed=True, said=counts.get(tag, 0), checkable=bool(counts))
             for tag in dict.fromkeys(debrief.guessed_reasons)]
     rows += [ReasonRow(tag=tag, guessed=False, said=counts[tag])
              for tag in debrief.buyer_reasons() if tag not in debrief.guessed_reasons]

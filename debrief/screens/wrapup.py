@@ -202,7 +202,8 @@ class WrapUpScreen(Screen[None]):
         yield Static("Your guess versus the buyer", classes="section-title", markup=False)
         yield Static(comparison.sentence(), classes="guess-sentence", markup=False)
         for row in comparison.rows:
-            said = f"the buyer said it {row.said}×" if row.said else "the buyer never said it"
+            said = (f"the buyer said it {row.said}×" if row.said else
+                    "the buyer never said it" if row.checkable else "tag the answers to check it")
             css = "-" + row.verdict.replace(" ", "-")
             with Horizontal(classes=f"reason-row {css}"):
                 yield Label(row.verdict, classes="reason-verdict")
