@@ -103,7 +103,7 @@ async def test_empty_database_shows_a_friendly_start(make_app: Callable[..., Deb
         assert screen.has_class("-empty")
         welcome = str(screen.query_one("#home-welcome").render())
         assert "log a loss" in welcome and "debrief demo" in welcome
-        assert screen.check_action("edit", ()) is None  # nothing to edit: shown, but disabled
+        assert screen.check_action("edit", ()) is False  # nothing to edit: the key leaves the footer
         assert screen.check_action("new", ()) is True
         await pilot.press("n")
         await pilot.pause()
@@ -143,7 +143,7 @@ async def test_filter_as_you_type_and_escape_clears(store: Store, make_app: Call
         app.screen.query_one("#home-filter", Input).value = "nothing like this"
         await pilot.pause()
         assert table.visible_ids == [] and table.selected_id is None
-        assert home(app).check_action("read", ()) is None
+        assert home(app).check_action("read", ()) is False
         await pilot.press("escape")
         await pilot.pause()
         assert len(table.visible_ids) == 4

@@ -25,9 +25,15 @@ def _date_option(value: str | None, field: str) -> date | None:
 
 
 def _validation_message(error: ValidationError) -> str:
+    """Pydantic's first complaint, in the product's words."""
     first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "input"
-    message = str(first["msg"]).removeprefix("Value error, ")
+    last = str(first["loc"][-1]) if first["loc"] else ""
+    field = {"name": "--contact", "impressions": "--impression", "": "input"}.get(last, "--" + last.replace("_", "-"))
+    limits = first.get("ctx") or {}
+    message = {
+        "string_too_short": "must not be empty",
+        "string_too_long": f"too long (at most {limits.get('max_length')} characters)",
+    }.get(first["type"], str(first["msg"]).removeprefix("Value error, "))
     return f"{field}: {message}"
 
 

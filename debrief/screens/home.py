@@ -46,11 +46,9 @@ SEARCH_KEYS = ["company", "contact", "lost_to", "status", "stage"]
 WELCOME = """\
 [b]Welcome to debrief.[/b]
 
-Lost a deal? That is the moment to learn from it. debrief walks you through it:
-capture the loss while it is fresh, cool off, book a short call with the buyer,
-ask good questions, and keep the lesson.
+Lost a deal? That is the moment to learn from it. debrief walks you through it: capture the loss while it is fresh, cool off, book a short call with the buyer, ask good questions, and keep the lesson.
 
-  [b $text-accent]n[/]    log a loss: the deal, your first impressions, red flags, your guess at why
+  [b $text-accent]n[/]    log a loss: the deal, first impressions, red flags, your guess at why
   [b $text-accent]F1[/]   every key on any screen ([b]ctrl+p[/] searches them all)
 
 Want to look around first? Fill the database with realistic examples:
@@ -316,10 +314,11 @@ class HomeScreen(Screen[None]):
         if not self.is_mounted or not self.loaded:
             return None if action in self.NEEDS_ROW | self.NEEDS_ROWS else True
         table = self.table
+        # With nothing to act on, row keys leave the footer rather than sit there doing nothing.
         if action in self.NEEDS_ROW:
-            return True if table.selected_id else None
+            return bool(table.selected_id)
         if action in self.NEEDS_ROWS:
-            return True if table.rows else None
+            return bool(table.rows)
         if action == "clear_filter":
             return bool(table.filter_text or self.due_only)
         if action == "to_table":

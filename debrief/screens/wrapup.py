@@ -288,7 +288,8 @@ class WrapUpScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if self.load_error is not None:
-            self.notify(self.load_error, severity="error", markup=False)
+            self.notify(f"Cannot open the wrap-up: {self.load_error}", severity="error", markup=False)
+            self.app.pop_screen()
             return
         self.saver = AutoSaver(self.debrief_app.store, self.debrief_id,
                                on_state=self._post_state, on_saved=self._post_saved)
