@@ -46,7 +46,9 @@ SEARCH_KEYS = ["company", "contact", "lost_to", "status", "stage"]
 WELCOME = """\
 [b]Welcome to debrief.[/b]
 
-Lost a deal? That is the moment to learn from it. debrief walks you through it: capture the loss while it is fresh, cool off, book a short call with the buyer, ask good questions, and keep the lesson.
+Lost a deal? That is the moment to learn from it. debrief walks you through it: \
+capture the loss while it is fresh, cool off, book a short call with the buyer, \
+ask good questions, and keep the lesson.
 
   [b $text-accent]n[/]    log a loss: the deal, first impressions, red flags, your guess at why
   [b $text-accent]F1[/]   every key on any screen ([b]ctrl+p[/] searches them all)
