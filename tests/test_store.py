@@ -204,3 +204,18 @@ def test_busy_database_times_out(store: Store) -> None:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def test_a_migrated_debrief_stays_readable_after_a_save(store: Store) -> None:
+    """A save writes the document whole: fields a migration removed do not linger in the file."""
+    saved = store.add(make())
+    path = store.root / "debriefs" / f"{saved.id}.json"
+    doc = orjson.loads(path.read_bytes())
+    stored = next(iter(doc["debrief"].values()))
+    stored.update(schema_version=0, contact_name="Jane Doe", contact_role="CTO")
+    del stored["contact"]
+    path.write_bytes(orjson.dumps(doc))
+    store.update(saved.id, lambda d: setattr(d, "impressions", "after the migration"))
+    again = Store.open(store.root).get(saved.id)
+    assert again.contact.name == "Jane Doe" and again.impressions == "after the migration"
+    assert b"contact_name" not in path.read_bytes()

@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document
 
 from debrief.core.ids import ID_ALPHABET, is_valid_id, new_id
 
@@ -512,16 +511,14 @@ class Store:
         self._clear_pending()
 
     def _write_file(self, path: Path, debrief: Debrief, durable: bool = True) -> None:
-        """One TinyDB write per save: update in place if the file exists, else insert.
+        """Write the debrief's TinyDB file whole, in one atomic write, through the TinyDB storage.
 
-        (TinyDB's upsert writes twice for a new document; a kill between the two writes would
-        leave a file with an empty table.)
+        Whole, not TinyDB's update or upsert: update merges into the stored document (a field a
+        migration removed would linger and make the file unreadable), skips a missing document
+        silently, and re-reads the file; upsert writes twice for a new one.
         """
-        table = self._tinydb(path, durable).table(DEBRIEF_TABLE)
-        if path.exists():
-            table.update(debrief.to_json(), doc_ids=[_doc_id(debrief.id)])
-        else:
-            table.insert(Document(debrief.to_json(), doc_id=_doc_id(debrief.id)))
+        document = {DEBRIEF_TABLE: {str(_doc_id(debrief.id)): debrief.to_json()}}
+        AtomicJSONStorage(str(path), str(self.root / "tmp"), durable).write(document)
 
     def _read_shard(self, debrief_id: str) -> dict[str, Any]:
         return self._read_shard_file(_shard_of(debrief_id))
