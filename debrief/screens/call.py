@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,7 +21,6 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.markup import escape
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 from debrief.core.autosave import AutoSaver, SaveKind, SaveState
@@ -55,6 +54,7 @@ from debrief.core.model import (
 )
 from debrief.core.store import Claim, InUse, StoreError
 from debrief.core.text import one_line
+from debrief.screens.base import DebriefScreen
 from debrief.screens.call_dialogs import (
     AdHocChoice,
     AdHocPrompt,
@@ -72,7 +72,7 @@ from debrief.widgets.question_list import STATE_WORDS, QuestionList, QuestionRow
 from debrief.widgets.talk_meter import TalkMeter
 
 if TYPE_CHECKING:
-    from debrief.app import DebriefApp
+    pass
 
 TIMING_SAVE_EVERY = 5
 """While the timer runs, its figures are saved every this many seconds (and on every action)."""
@@ -101,7 +101,7 @@ def _begin_call(debrief: Debrief, *, script: Script, at: datetime) -> None:
     start_call(debrief, at)
 
 
-class CallScreen(Screen[None]):
+class CallScreen(DebriefScreen):
     """Run the debrief call of one debrief: questions, notes, timer, talk meter."""
 
     CSS_PATH = "call.tcss"
@@ -152,10 +152,6 @@ class CallScreen(Screen[None]):
 
     # -- set-up ----------------------------------------------------------------------------------
 
-    @property
-    def debrief_app(self) -> DebriefApp:
-        """The app, typed: the store, the settings and the other screens."""
-        return cast("DebriefApp", self.app)
 
     def _load(self) -> None:
         """Read the debrief and the script it runs on (the saved one, else the default selection)."""

@@ -8,23 +8,23 @@ scrolls together.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from debrief.core.review import Comparison, check_compare_ids, compare, comparison_markdown, save_export
 from debrief.core.store import StoreError
+from debrief.screens.base import DebriefScreen
 from debrief.widgets.compare_grid import CompareGrid
 
 if TYPE_CHECKING:
-    from debrief.app import DebriefApp
+    pass
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(DebriefScreen):
     """Two to four debriefs side by side."""
 
     CSS_PATH = "compare.tcss"
@@ -50,10 +50,6 @@ class CompareScreen(Screen[None]):
         self.problem: str | None = None
         self._shown = False
 
-    @property
-    def debrief_app(self) -> DebriefApp:
-        """The app, typed: it holds the store."""
-        return cast("DebriefApp", self.app)
 
     def compose(self) -> ComposeResult:
         try:

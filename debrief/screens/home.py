@@ -11,24 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from debrief.core.progress import Due, due, next_step, status_label
 from debrief.core.settings import Settings
 from debrief.core.text import one_line
+from debrief.screens.base import DebriefScreen
 from debrief.widgets.debrief_table import Column, DebriefTable, Row
 from debrief.widgets.due_panel import DuePanel
-
-if TYPE_CHECKING:
-    from debrief.app import DebriefApp
 
 COLUMNS = [
     Column("company", "Company", 10, weight=4, max_width=30),
@@ -142,7 +139,7 @@ def build_home(summaries: list[dict[str, Any]], today: date, settings: Settings)
 SORT = Binding.Group("Sort", compact=True)
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(DebriefScreen):
     """The app's home: the list of debriefs and what is due."""
 
     TITLE = "Home"
@@ -182,10 +179,6 @@ class HomeScreen(Screen[None]):
         self._due = Due()
         self._binding_state: tuple[bool, ...] = ()
 
-    @property
-    def debrief_app(self) -> DebriefApp:
-        """The app, typed: it holds the store, settings and today's date."""
-        return cast("DebriefApp", self.app)
 
     @property
     def table(self) -> DebriefTable:

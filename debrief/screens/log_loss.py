@@ -12,14 +12,13 @@ import hashlib
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import orjson
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
@@ -27,9 +26,7 @@ from textual.widgets.selection_list import Selection
 
 from debrief.core.dates import parse_date
 from debrief.core.model import LOSS_REASONS, RED_FLAGS, Contact, Debrief
-
-if TYPE_CHECKING:
-    from debrief.app import DebriefApp
+from debrief.screens.base import DebriefScreen
 
 STAGES = ["discovery", "demo", "proposal", "negotiation", "security review", "final two", "contract"]
 """Common stages a deal is lost at; anything else goes in "other"."""
@@ -116,7 +113,7 @@ def format_value(value: float | None) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
-class LogLossScreen(Screen[None]):
+class LogLossScreen(DebriefScreen):
     """The form for a new loss, or for the deal and first impressions of an existing one."""
 
     CSS_PATH = "log_loss.tcss"
@@ -140,10 +137,6 @@ class LogLossScreen(Screen[None]):
         self._pending: dict[str, Any] | None = None
         self.title = "Edit the loss" if debrief_id else "Log a loss"
 
-    @property
-    def debrief_app(self) -> DebriefApp:
-        """The app, typed."""
-        return cast("DebriefApp", self.app)
 
     @property
     def draft_file(self) -> Path:

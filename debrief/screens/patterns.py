@@ -7,23 +7,23 @@ changed. Counts read best as bars, quarters as columns, co-occurrence and lists 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from debrief.core.review import compute_stats, library_for, save_export, stats_markdown
 from debrief.core.store import StoreError
 from debrief.core.text import one_line
+from debrief.screens.base import DebriefScreen
 from debrief.widgets.bar_chart import Bar, BarChart, Column, ColumnChart
 
 if TYPE_CHECKING:
-    from debrief.app import DebriefApp
+    pass
 
 BARS = 10
 """Rows per bar chart: the long tail of reasons or competitors reads better in the export."""
@@ -44,7 +44,7 @@ class Panel(Vertical):
     """A titled box on the patterns page."""
 
 
-class PatternsScreen(Screen[None]):
+class PatternsScreen(DebriefScreen):
     """Loss reasons, competitors, stages, quarters, red flags, guess accuracy, follow-ups, unclear questions."""
 
     CSS_PATH = "patterns.tcss"
@@ -62,10 +62,6 @@ class PatternsScreen(Screen[None]):
         super().__init__()
         self.stats: dict[str, Any] | None = None
 
-    @property
-    def debrief_app(self) -> DebriefApp:
-        """The app, typed: it holds the store and today's date."""
-        return cast("DebriefApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static("Patterns across your lost deals", id="patterns-title")

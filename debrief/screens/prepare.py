@@ -10,23 +10,22 @@ the live call asks exactly what was prepared here.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Markdown, Select, Static
 
 from debrief.core.model import LOSS_REASONS, Debrief, Script, ScriptQuestion, Status
 from debrief.core.text import one_line
+from debrief.screens.base import DebriefScreen
 from debrief.widgets.question_picker import QuestionPicker, QuestionRow, ScriptList
 
 if TYPE_CHECKING:
-    from debrief.app import DebriefApp
     from debrief.core.banks import Bank, BankSet
     from debrief.core.tone import Finding, ToneChecker
 
@@ -44,7 +43,7 @@ class _NoToneCheck:
         return []
 
 
-class PrepareScreen(Screen[None]):
+class PrepareScreen(DebriefScreen):
     """Choose and order the questions of one debrief's call script."""
 
     CSS_PATH = "prepare.tcss"
@@ -90,10 +89,6 @@ class PrepareScreen(Screen[None]):
 
     # -- loading -----------------------------------------------------------------------------
 
-    @property
-    def debrief_app(self) -> DebriefApp:
-        """The app, typed: it holds the store and the settings."""
-        return cast("DebriefApp", self.app)
 
     def _load(self) -> bool:
         from debrief.core.banks import load_banks

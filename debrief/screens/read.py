@@ -8,14 +8,13 @@ Keys jump to the live call or the wrap-up; coming back re-reads the debrief, so 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -26,9 +25,10 @@ from debrief.core.report import debrief_markdown, reason_label
 from debrief.core.review import GuessResult, save_export, slug
 from debrief.core.store import StoreError
 from debrief.core.text import one_line, strip_control
+from debrief.screens.base import DebriefScreen
 
 if TYPE_CHECKING:
-    from debrief.app import DebriefApp
+    pass
 
 MUTED = "$text-muted"
 STATES = {
@@ -168,7 +168,7 @@ def page(debrief: Debrief) -> list[Section]:
     return sections
 
 
-class ReadScreen(Screen[None]):
+class ReadScreen(DebriefScreen):
     """One debrief, read-only, section by section, with a table of contents to jump around."""
 
     CSS_PATH = "read.tcss"
@@ -193,10 +193,6 @@ class ReadScreen(Screen[None]):
         """The debrief as Markdown: what Export saves and Copy copies."""
         self._shown = False
 
-    @property
-    def debrief_app(self) -> DebriefApp:
-        """The app, typed: it holds the store."""
-        return cast("DebriefApp", self.app)
 
     def _load(self) -> None:
         try:

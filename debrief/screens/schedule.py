@@ -10,14 +10,12 @@ copies the invitation to the clipboard.
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 
 from debrief.core.dates import format_datetime, parse_datetime
@@ -33,14 +31,12 @@ from debrief.core.schedule import (
     save_invitation_files,
     suggest_slot,
 )
-
-if TYPE_CHECKING:
-    from debrief.app import DebriefApp
+from debrief.screens.base import DebriefScreen
 
 ICONS = {"error": "✗", "warning": "⚠", "note": "·"}
 
 
-class ScheduleScreen(Screen[None]):
+class ScheduleScreen(DebriefScreen):
     """Book (or move) the debrief call of one debrief."""
 
     CSS_PATH = "schedule.tcss"
@@ -68,10 +64,6 @@ class ScheduleScreen(Screen[None]):
         self.suggested: datetime | None = None
         self._could_book: bool | None = None
 
-    @property
-    def debrief_app(self) -> DebriefApp:
-        """The app, typed."""
-        return cast("DebriefApp", self.app)
 
     def now(self) -> datetime:
         """The current time; on a fixed "today" (tests, snapshots) the morning of that day."""

@@ -7,23 +7,23 @@ debriefs, off the UI thread so typing never waits.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from debrief.core.review import SearchResults, library_for, search
 from debrief.core.store import StoreError
 from debrief.core.text import one_line
+from debrief.screens.base import DebriefScreen
 from debrief.widgets.search_results import SearchResultList
 
 if TYPE_CHECKING:
-    from debrief.app import DebriefApp
+    pass
 
 LIMIT = 50
 """Debriefs listed at most: a query that matches more wants another word (and fewer entries keep
@@ -39,7 +39,7 @@ class SearchBox(Input):
     ]
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(DebriefScreen):
     """A search box over all debriefs' free text, results below with the matches styled."""
 
     CSS_PATH = "search.tcss"
@@ -57,10 +57,6 @@ class SearchScreen(Screen[None]):
         self.results: SearchResults | None = None
         self.count = 0
 
-    @property
-    def debrief_app(self) -> DebriefApp:
-        """The app, typed: it holds the store."""
-        return cast("DebriefApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static("Search notes, impressions and takeaways", id="search-title")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from textual import on
@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
@@ -41,13 +40,13 @@ from debrief.core.wrapup import (
     summary_filename,
     summary_markdown,
 )
+from debrief.screens.base import DebriefScreen
 from debrief.widgets.date_input import DateField
 from debrief.widgets.wrapup_rows import ActionItemRow, EditableRow, FollowUpRow
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from debrief.app import DebriefApp
 
 STATE_MARKS = {
     AnswerState.ANSWERED: "✓",
@@ -70,7 +69,7 @@ class Column(VerticalScroll):
         return self.max_scroll_y > 0
 
 
-class WrapUpScreen(Screen[None]):
+class WrapUpScreen(DebriefScreen):
     """Takeaways, action items, stay-in-touch plan, follow-ups and move-on date of one debrief."""
 
     CSS_PATH = "wrapup.tcss"
@@ -115,10 +114,6 @@ class WrapUpScreen(Screen[None]):
 
     # -- helpers -------------------------------------------------------------------------------
 
-    @property
-    def debrief_app(self) -> DebriefApp:
-        """The app, typed: it holds the store, the settings and today's date."""
-        return cast("DebriefApp", self.app)
 
     @property
     def today(self) -> date:
