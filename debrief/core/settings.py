@@ -65,6 +65,12 @@ class Settings:
         settings = cls()
         if not isinstance(data, dict):
             return settings
+        every: dict[str, Any] = {}
+        for item in dataclasses.fields(cls):
+            if item.name in data and (value := _coerce(data[item.name], getattr(settings, item.name))) is not None:
+                every[item.name] = value
+        if _safe(settings, every):
+            return dataclasses.replace(settings, **every)  # fields checked together (min before max)
         for item in dataclasses.fields(cls):
             if item.name not in data:
                 continue
