@@ -215,7 +215,7 @@ def save_invitation_files(debrief: Debrief, invitation: str, folder: Path | None
 
     Files are written atomically and readable only by the user: they name a prospect.
     """
-    from debrief.core.store import atomic_write
+    from debrief.core.store import StoreError, atomic_write
 
     folder = folder or export_dir()
     if not folder.is_dir():
@@ -227,8 +227,8 @@ def save_invitation_files(debrief: Debrief, invitation: str, folder: Path | None
         if debrief.schedule is not None:
             paths.append(folder / f"{stem}.ics")
             atomic_write(paths[1], calendar_event(debrief, now), folder)
-    except OSError as error:
-        raise ValueError(f"cannot write to {folder}: {error.strerror or error}") from None
+    except StoreError as error:  # atomic_write reports every OSError as a StoreError
+        raise ValueError(str(error)) from None
     return paths
 
 

@@ -26,6 +26,7 @@ from textual.widgets.selection_list import Selection
 
 from debrief.core.dates import parse_date
 from debrief.core.model import LOSS_REASONS, RED_FLAGS, Contact, Debrief
+from debrief.core.store import StoreError
 from debrief.screens.base import DebriefScreen
 
 STAGES = ["discovery", "demo", "proposal", "negotiation", "security review", "final two", "contract"]
@@ -263,7 +264,6 @@ class LogLossScreen(DebriefScreen):
     def on_mount(self) -> None:
         app = self.debrief_app
         if self.debrief_id is not None:
-            from debrief.core.store import StoreError
 
             try:
                 self.original = app.store.get(self.debrief_id)
@@ -286,7 +286,6 @@ class LogLossScreen(DebriefScreen):
         self.run_worker(self._load_competitors, thread=True, exclusive=True, group="competitors")
 
     def _load_competitors(self) -> None:
-        from debrief.core.store import StoreError
 
         try:
             summaries = self.debrief_app.store.summaries()
@@ -428,8 +427,8 @@ class LogLossScreen(DebriefScreen):
                 remove_draft(self.draft_file)
             else:
                 write_draft(self.draft_file, values)
-        except OSError as error:
-            self.notify(f"Could not keep a draft: {error.strerror or error}", severity="warning")
+        except (OSError, StoreError) as error:
+            self.notify(f"Could not keep a draft: {getattr(error, 'strerror', None) or error}", severity="warning")
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -476,7 +475,6 @@ class LogLossScreen(DebriefScreen):
         """Write the form to the store; ValueError with a readable reason when it cannot."""
         from pydantic import ValidationError
 
-        from debrief.core.store import StoreError
 
         app = self.debrief_app
         stage = str(values["stage_other"]).strip() if values["stage"] == OTHER else str(values["stage"] or "")
@@ -517,5 +515,5 @@ class LogLossScreen(DebriefScreen):
 
     def on_unmount(self) -> None:
         # Leaving by any road (ctrl+q while typing, say) still keeps what was typed last.
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, StoreError):
             self.save_draft()
