@@ -8,7 +8,6 @@ stored copy and a second process's edits to other fields survive.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,7 +43,6 @@ NOTES_QUESTION_ID = "call-notes"
 """The one question of a call whose script has none, so notes always have a home."""
 
 
-_QUOTED = re.compile(r'["“]([^"“”]+)["”]')
 
 
 def phrasing_from(suggestion: str) -> str:
@@ -54,11 +52,9 @@ def phrasing_from(suggestion: str) -> str:
     the quoted question is what goes into the rep's field (the first complete one, without "…"
     gaps to fill in); advice with no quoted question is returned as it is.
     """
-    quoted: list[str] = [text.strip() for text in _QUOTED.findall(suggestion)]
-    questions = [text for text in quoted if text.endswith("?") and "…" not in text and "..." not in text]
-    if questions:
-        return questions[0]
-    return suggestion.strip()
+    from debrief.core.script import suggested_phrasing
+
+    return suggested_phrasing(suggestion) or suggestion.strip()
 
 
 class Speaker(StrEnum):

@@ -8,6 +8,7 @@ on every change; it writes them within about half a second, off the UI thread.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -100,6 +101,14 @@ def _begin_call(debrief: Debrief, *, script: Script, at: datetime) -> None:
     keep_script(debrief, script)
     start_call(debrief, at)
 
+
+
+def _warm_tone_check() -> None:
+    """Load the tone rules once; a broken rules file is reported by the dialog that needs them."""
+    from debrief.core.tone import default_checker
+
+    with contextlib.suppress(ValueError, OSError):
+        default_checker()
 
 class CallScreen(DebriefScreen):
     """Run the debrief call of one debrief: questions, notes, timer, talk meter."""
@@ -226,6 +235,8 @@ class CallScreen(DebriefScreen):
         if self.script_note:
             self.notify(self.script_note, timeout=6)
         self.set_interval(1.0, self._tick)
+        # Compile the tone rules now, off the UI thread, not on the first key of an ad-hoc question.
+        self.run_worker(_warm_tone_check, thread=True, exit_on_error=False, group="call-warm")
 
     def _post_state(self, state: SaveState) -> None:
         """Called on the saver's thread: hand the state over to the UI thread."""

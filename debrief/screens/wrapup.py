@@ -624,16 +624,13 @@ class WrapUpScreen(DebriefScreen):
 
     def action_export(self) -> None:
         """Write the summary to a private file in the exports folder and say where."""
-        from debrief.core.store import atomic_write
-        from debrief.locations import ensure_private_dir, exports_dir
+        from debrief.core.review import save_export
 
         text = self._summary()
         if text is None or self.debrief is None:
             return
         try:
-            folder = ensure_private_dir(exports_dir())
-            path = folder / summary_filename(self.debrief)
-            atomic_write(path, text.encode(), folder)
+            path = save_export(text, summary_filename(self.debrief))
         except (OSError, StoreError) as error:
             self._report_failure(f"export failed: {_one_line_error(error)}")
             return
