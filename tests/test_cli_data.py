@@ -193,3 +193,17 @@ def test_repair_command_rebuilds_and_reports(run_cli, db_path: Path) -> None:  #
     assert (db_path / "debriefs" / f"{broken}.json").read_bytes() == b"{"
     (db_path / "debriefs" / f"{broken}.json").unlink()
     assert run_cli("repair").returncode == 0
+
+
+def test_a_reader_that_stops_early_is_not_an_error(run_cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from tests.tmux_harness import DEBRIEF
+
+    assert run_cli("demo", "--count", "1500", "--seed", "1").returncode == 0
+    process = subprocess.Popen([DEBRIEF, "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()  # like `debrief list | head -1`
+    assert process.wait(timeout=60) == 0
+    assert process.stderr.read() == b""

@@ -36,6 +36,12 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMAND_MODULES)
 
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _PipeClosed from None
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module_name = COMMAND_MODULES.get(cmd_name)
         if module_name is None:
@@ -64,8 +70,14 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"debrief: {message}", err=True)
+    from debrief.core.text import one_line
+
+    click.echo(f"debrief: {one_line(message)}", err=True)
     sys.exit(code)
+
+
+class _PipeClosed(Exception):
+    """The reader of our output went away (``debrief list | head``): not an error."""
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -79,7 +91,13 @@ def main(argv: list[str] | None = None) -> None:
         _fail(error.format_message(), 2)
     except click.ClickException as error:
         _fail(error.format_message(), error.exit_code)
-    except click.exceptions.Abort:
+    except _PipeClosed:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+    except click.exceptions.Abort as error:
+        # click turns ctrl+c into Abort before we see it.
+        if isinstance(error.__cause__, KeyboardInterrupt) or isinstance(error.__context__, KeyboardInterrupt):
+            _fail("interrupted", 130)
         _fail("aborted", 1)
     except click.exceptions.Exit as error:
         sys.exit(error.exit_code)
