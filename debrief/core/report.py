@@ -24,12 +24,6 @@ def reason_label(tag: str) -> str:
     return LOSS_REASONS.get(tag, tag)
 
 
-def guess_versus_buyer(debrief: Debrief) -> list[tuple[str, bool]]:
-    """Each reason the rep guessed, with whether the buyer's answers bore it out."""
-    said = set(debrief.buyer_reasons())
-    return [(tag, tag in said) for tag in debrief.guessed_reasons]
-
-
 def debrief_markdown(debrief: Debrief) -> str:
     """Everything in one debrief, as readable Markdown."""
     out: list[str] = [f"# {_clean(debrief.company)} — debrief {debrief.id}", ""]

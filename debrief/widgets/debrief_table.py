@@ -143,14 +143,6 @@ class DebriefTable(ScrollView, can_focus=True):
             super().__init__()
             self.debrief_id = debrief_id
 
-    class SortChanged(Message):
-        """The sort column or order changed (by a key or a header click)."""
-
-        def __init__(self, key: str, reverse: bool) -> None:
-            super().__init__()
-            self.key = key
-            self.reverse = reverse
-
     def __init__(self, columns: Sequence[Column], *, search_keys: Sequence[str] = (),
                  sort: tuple[str, bool] | None = None,
                  name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
@@ -201,7 +193,6 @@ class DebriefTable(ScrollView, can_focus=True):
         self.sort_key = column.key
         self.sort_reverse = column.newest_first if reverse is None else reverse
         self._rebuild(self.selected_id)
-        self.post_message(self.SortChanged(self.sort_key, self.sort_reverse))
 
     def cycle_sort(self) -> None:
         """The next column, in its natural direction."""
@@ -268,13 +259,6 @@ class DebriefTable(ScrollView, can_focus=True):
         """The id under the cursor, if any row is shown."""
         if 0 <= self.cursor < len(self._view):
             return self.rows[self._view[self.cursor]]["id"]
-        return None
-
-    @property
-    def selected_row(self) -> Row | None:
-        """The row under the cursor."""
-        if 0 <= self.cursor < len(self._view):
-            return self.rows[self._view[self.cursor]]
         return None
 
     def index_of(self, debrief_id: str) -> int | None:
