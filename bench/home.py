@@ -10,7 +10,7 @@ Run: ``python bench/home.py [--runs N]``. For 0 / 1,000 / 10,000 demo debriefs i
 - at 10,000: the time per keystroke of the filter (filtering the rows and drawing the lines in
   view), and one key press end to end through Textual.
 
-Budget (PRODUCT.md): first screen under 0.6 s median at 10,000 debriefs.
+Budget: first screen under 0.6 s median at 10,000 debriefs.
 """
 
 from __future__ import annotations

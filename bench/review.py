@@ -15,7 +15,7 @@ Prints medians and p95 in milliseconds:
 - patterns: counting over the facts in memory, the first full read, and ``debrief stats`` as a
   whole command.
 
-Budgets (PRODUCT.md): comparing four debriefs of 40 questions renders in under 100 ms; searching
+Budgets: comparing four debriefs of 40 questions renders in under 100 ms; searching
 all takes under 100 ms (median).
 """
 

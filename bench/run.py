@@ -1,4 +1,4 @@
-"""Run every benchmark and print the PRODUCT.md budgets as numbers.
+"""Run every benchmark and print the product's budgets as numbers.
 
     python -m bench.run            # all of them (builds 1,000 and 10,000-debrief demo databases once)
     python -m bench.run storage    # only some

@@ -248,7 +248,7 @@ def test_start_and_end_move_the_status() -> None:
     end_call(debrief, datetime(2026, 11, 23, 10, 20))
     assert Status(debrief.status) is Status.HELD
     assert debrief.call.ended_at == datetime(2026, 11, 23, 10, 20)
-    assert debrief.call.unclear_left == 1
+    assert unclear_left(debrief) == 1
 
 
 def test_changes_replay_on_the_stored_debrief_and_keep_other_edits(store: Store) -> None:

@@ -16,7 +16,7 @@ from textual.widgets import Input, OptionList, SelectionList, Static
 
 from debrief.app import DebriefApp
 from debrief.core.autosave import SaveKind
-from debrief.core.call import GENERIC_PROBES, Speaker
+from debrief.core.call import GENERIC_PROBES, Speaker, unclear_left
 from debrief.core.model import AnswerState, Contact, Debrief, Schedule, Script, ScriptQuestion, Status
 from debrief.core.store import InUse, Store
 from debrief.screens.call import PROBE_MARK, CallScreen
@@ -413,7 +413,7 @@ async def test_end_call_records_it_and_goes_on_to_the_wrap_up(
         stored = store.get(debrief.id)
         assert stored.status is Status.HELD
         assert stored.call.ended_at is not None and stored.call.elapsed > 0
-        assert stored.call.unclear_left == 1
+        assert unclear_left(stored) == 1
         assert stored.call.rep_talk > 0
         assert stored.answers["decision-factors"].notes == "Vague answer"
 

@@ -219,3 +219,17 @@ def test_a_migrated_debrief_stays_readable_after_a_save(store: Store) -> None:
     again = Store.open(store.root).get(saved.id)
     assert again.contact.name == "Jane Doe" and again.impressions == "after the migration"
     assert b"contact_name" not in path.read_bytes()
+
+
+def test_a_debrief_stored_with_the_old_unclear_count_still_opens(store: Store) -> None:
+    """Schema 1 kept a count of unclear answers in the call record; reading drops it."""
+    saved = store.add(make())
+    path = store.root / "debriefs" / f"{saved.id}.json"
+    doc = orjson.loads(path.read_bytes())
+    stored = next(iter(doc["debrief"].values()))
+    stored["schema_version"] = 1
+    stored["call"]["unclear_left"] = 3
+    path.write_bytes(orjson.dumps(doc))
+    again = Store.open(store.root).get(saved.id)
+    assert again.schema_version == SCHEMA_VERSION
+    assert "unclear_left" not in again.to_json()["call"]

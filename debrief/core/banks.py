@@ -1,6 +1,6 @@
 """Question banks: YAML interview guides, validated on load, rendered for one deal.
 
-A bank is a public file format (see PRODUCT.md): users write their own and download others', so
+A bank is a public file format: users write their own and download others', so
 every bank is checked before it is used. A bad bank becomes one :class:`BankError` that names the
 file, the line and the field (``FILE:LINE: field: reason``), never a traceback, and the other
 banks still load. Templates (opening, closing, question texts, probes) are checked on load too:

@@ -352,9 +352,8 @@ def record_timing(debrief: Debrief, *, elapsed: float, rep_talk: float, buyer_ta
 
 
 def end_call(debrief: Debrief, at: datetime) -> None:
-    """Close the call: when it ended, how many answers are still unclear, status held."""
+    """Close the call: when it ended, status held."""
     if debrief.call.started_at is None:
         debrief.call.started_at = at
     debrief.call.ended_at = at
-    debrief.call.unclear_left = unclear_left(debrief)
     debrief.advance(Status.HELD)

@@ -162,7 +162,6 @@ def demo_debriefs(count: int, seed: int = 7, today: date | None = None) -> Itera
                 elapsed=rep + buyer, rep_talk=rep, buyer_talk=buyer,
                 longest_monologue=rng.uniform(15, 90),
                 markers=[Marker(at=start + timedelta(minutes=6), elapsed=360, label="Key quote on pricing")],
-                unclear_left=sum(1 for a in debrief.answers.values() if a.state == AnswerState.UNCLEAR),
             )
         if status == Status.WRAPPED:
             happened, differently, next_time = rng.choice(TAKEAWAYS)

@@ -25,7 +25,15 @@ def _from_0(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-MIGRATIONS: dict[int, Migration] = {0: _from_0}
+def _from_1(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 stored a count of unclear answers at the end of the call; it is derived now."""
+    call = doc.get("call")
+    if isinstance(call, dict):
+        doc["call"] = {key: value for key, value in call.items() if key != "unclear_left"}
+    return doc
+
+
+MIGRATIONS: dict[int, Migration] = {0: _from_0, 1: _from_1}
 
 
 def upgrade(doc: dict[str, Any], target: int = SCHEMA_VERSION) -> dict[str, Any]:

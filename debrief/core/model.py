@@ -17,7 +17,7 @@ from debrief.core.text import check_text
 
 __all__ = ["ID_ALPHABET", "ID_LENGTH", "is_valid_id", "new_id"]  # re-exported: ids live in ids.py
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the stored shape of a debrief; bump it and add a migration when the shape changes."""
 
 def _clean(value: str) -> str:
@@ -204,7 +204,6 @@ class CallRecord(BaseModel):
     longest_monologue: float = Field(default=0, ge=0)
     markers: list[Marker] = Field(default_factory=list)
     adhoc: list[AdHocQuestion] = Field(default_factory=list)
-    unclear_left: int = 0
 
     @property
     def rep_share(self) -> float | None:

@@ -17,7 +17,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 TEMPLATE_NAMES = frozenset({"company", "contact", "lost_to", "stage", "value", "rep"})
-"""The names a template may use: the deal and the rep (see PRODUCT.md)."""
+"""The names a template may use: the deal and the rep."""
 
 
 class RenderError(ValueError):

@@ -1,6 +1,6 @@
 """Booking the debrief call: cool-off rules, a suggested slot, the invitation and the .ics event.
 
-Practice (see PRODUCT.md): never ask for the debrief in the rejection call; 2–4 weeks after the
+Practice: never ask for the debrief in the rejection call; 2–4 weeks after the
 loss is the common advice, and after about 30 days the buyer's reasons fade or get rationalised.
 The figures come from ``Settings``. The invitation is a Jinja2 template rendered in the sandbox of
 ``core.render``; the calendar event is built with the icalendar library (RFC 5545).

@@ -18,7 +18,6 @@ from debrief.core.model import (
     AnswerState,
     Debrief,
     FollowUp,
-    Status,
     StayInTouch,
     Takeaways,
 )
@@ -287,7 +286,6 @@ class WrapUpDraft:
     stay_in_touch: StayInTouch = field(default_factory=StayInTouch)
     follow_ups: list[FollowUp] = field(default_factory=list)
     move_on: date | None = None
-    finish: bool = False
 
     @classmethod
     def of(cls, debrief: Debrief) -> WrapUpDraft:
@@ -307,8 +305,6 @@ class WrapUpDraft:
         debrief.stay_in_touch = self.stay_in_touch.model_copy()
         debrief.follow_ups = [entry.model_copy() for entry in self.follow_ups]
         debrief.move_on = self.move_on
-        if self.finish:
-            debrief.advance(Status.WRAPPED)
 
 
 # -- the Markdown summary --------------------------------------------------------------------------
