@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from debrief.cli.common import BadInput, Missing, db_option, echo, format_option, open_store, print_json
 from debrief.core.dates import parse_date
+from debrief.core.errors import first_problem
 from debrief.core.model import LOSS_REASONS, RED_FLAGS, Contact, Debrief
 from debrief.core.text import one_line
 
@@ -26,15 +27,10 @@ def _date_option(value: str | None, field: str) -> date | None:
 
 def _validation_message(error: ValidationError) -> str:
     """Pydantic's first complaint, in the product's words."""
-    first = error.errors()[0]
-    last = str(first["loc"][-1]) if first["loc"] else ""
+    path, message = first_problem(error)
+    last = path.rsplit(".", 1)[-1].split("[", 1)[0]
     field = {"name": "--contact", "impressions": "--impression", "": "input"}.get(last, "--" + last.replace("_", "-"))
-    limits = first.get("ctx") or {}
-    message = {
-        "string_too_short": "must not be empty",
-        "string_too_long": f"too long (at most {limits.get('max_length')} characters)",
-    }.get(first["type"], str(first["msg"]).removeprefix("Value error, "))
-    return f"{field}: {message}"
+    return one_line(f"{field}: {message}", 300)
 
 
 def _tags(values: tuple[str, ...], known: dict[str, str], field: str) -> list[str]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from debrief.core.errors import error_line
 from debrief.core.model import Debrief
 from debrief.core.store import Store, StoreError
 
@@ -63,13 +64,7 @@ def _reason(error: BaseException) -> str:
 
 def _refusal(error: ValueError) -> str:
     """Pydantic's verbose message boiled down to the field and the reason."""
-    errors = getattr(error, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        field = ".".join(str(part) for part in first.get("loc", ()))
-        message = str(first.get("msg", "")).removeprefix("Value error, ")
-        return f"{field}: {message}" if field else message
-    return _reason(error)
+    return error_line(error, width=120)
 
 
 class AutoSaver:

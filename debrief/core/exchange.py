@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from debrief.core.errors import error_line
 from debrief.core.migrations import upgrade
 from debrief.core.model import SCHEMA_VERSION, Debrief
 from debrief.core.store import Store
@@ -48,9 +49,7 @@ def read_export(path: Path) -> list[Debrief]:
         try:
             debriefs.append(Debrief.model_validate(upgrade(item)))
         except ValidationError as error:
-            first = error.errors()[0]
-            field = ".".join(str(part) for part in first["loc"])
-            raise ValueError(f"{path}: debriefs[{number}].{field}: {first['msg']}") from None
+            raise ValueError(f"{path}: {error_line(error, root=f'debriefs[{number}]')}") from None
     return debriefs
 
 

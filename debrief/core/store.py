@@ -24,6 +24,9 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
+import secrets
+import stat
 import threading
 import time
 import zlib
@@ -52,6 +55,12 @@ LOCK_TIMEOUT = 10.0
 DEBRIEF_TABLE = "debrief"
 INDEX_TABLE = "index"
 META_TABLE = "meta"
+FOLDERS = ("debriefs", "index", "tmp", "claims")
+"""The database's own folders: each must be a real folder, never a symbolic link."""
+MAX_PENDING_BYTES = 4_000_000
+"""Largest ``pending`` file read: ids are a few bytes each; anything bigger is not ours."""
+TEMP_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.[0-9]+\.[0-9a-f]+\.tmp$")
+"""The names ``atomic_write`` gives its temp files: the tmp cleaner deletes these and nothing else."""
 
 
 @dataclass
@@ -107,15 +116,56 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, tmp_dir: Path, durable: bool = True) -> None:
+def _real_folder(folder: Path) -> bool:
+    """Whether ``folder`` is a folder itself, not a symbolic link to one (nor missing)."""
+    try:
+        return stat.S_ISDIR(os.lstat(folder).st_mode)
+    except OSError:
+        return False
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create ``folder`` and every missing parent 0700, whatever the umask (they may hold names)."""
+    missing: list[Path] = []
+    current = folder
+    while not os.path.lexists(current):
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700)  # mkdir's mode is masked by the umask, never widened: 0700 at most
+        os.chmod(path, 0o700)  # and never narrower than what we need
+
+
+def atomic_write(path: Path, data: bytes, tmp_dir: Path, durable: bool = True, *,
+                 contained: bool = False) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new bytes, never a mix.
 
-    The temp file is created 0600 (prospects' words are private), fsynced, renamed over the
+    The temp file is created 0600 (prospects' words are private) under a fresh name no other
+    file has (``O_EXCL``: never through a link someone left there), fsynced, renamed over the
     target, and the folder is fsynced so the rename itself survives a power cut.
+
+    ``contained``: both folders belong to the database, so neither may be a symbolic link, and a
+    target that is a link (or not a regular file) is refused rather than replaced.
     """
-    tmp = tmp_dir / f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    name = f"{path.name}.{os.getpid()}.{secrets.token_hex(8)}.tmp"
+    dir_fd: int | None = None
+    created = False
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        if contained:
+            for folder in (tmp_dir, path.parent):
+                if not _real_folder(folder):
+                    raise StoreError(f"{folder} is not a real folder of the database (a symbolic link?); "
+                                     "nothing was written")
+            with contextlib.suppress(FileNotFoundError):
+                if not stat.S_ISREG(os.lstat(path).st_mode):
+                    raise StoreError(f"{path} is a symbolic link or not a regular file; "
+                                     "debrief never writes through it")
+        flags = os.O_RDONLY | os.O_DIRECTORY | (os.O_NOFOLLOW if contained else 0)
+        dir_fd = os.open(tmp_dir, flags)
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=dir_fd)
+        created = True
         try:
             view = memoryview(data)
             while view:
@@ -125,15 +175,52 @@ def atomic_write(path: Path, data: bytes, tmp_dir: Path, durable: bool = True) -
                 os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
+        os.replace(name, path, src_dir_fd=dir_fd)
+        created = False
         if durable:
             _fsync_dir(path.parent)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         if error.errno == errno.ENOSPC:
             raise StoreError(f"disk full: {path.name} was not saved (the last save is intact)") from None
+        if error.errno == errno.ELOOP:
+            raise StoreError(f"{tmp_dir} is a symbolic link, not a folder of the database; "
+                             "nothing was written") from None
         raise StoreError(f"cannot write {path}: {error.strerror or error}") from None
+    finally:
+        if dir_fd is not None:
+            if created:
+                with contextlib.suppress(OSError):
+                    os.unlink(name, dir_fd=dir_fd)
+            os.close(dir_fd)
+
+
+def read_private(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a file inside the database, never through a symbolic link, never a FIFO.
+
+    Raises FileNotFoundError when it is absent and StoreError for a link, a non-regular file or
+    (with ``limit``) a file larger than ``limit`` bytes.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise StoreError(f"{path} is a symbolic link; debrief never reads through one "
+                             "(put the file itself there)") from None
+        raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise StoreError(f"{path} is not a regular file; it was left untouched")
+        if limit is not None and info.st_size > limit:
+            raise StoreError(f"{path} is too large ({info.st_size:,} bytes, at most {limit:,})")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read() if limit is None else handle.read(limit + 1)
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
 
 
 class AtomicJSONStorage(Storage):
@@ -150,11 +237,9 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_private(self.path)
         except FileNotFoundError:
             return None
-        except OSError as error:
-            raise StoreError(f"cannot read {self.path}: {error.strerror or error}") from None
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError:
@@ -164,7 +249,7 @@ class AtomicJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        atomic_write(self.path, orjson.dumps(data), self.tmp_dir, self.durable)
+        atomic_write(self.path, orjson.dumps(data), self.tmp_dir, self.durable, contained=True)
 
 
 def _shard_of(debrief_id: str) -> str:
@@ -212,16 +297,16 @@ class Store:
         if not marker.exists():
             store._create()
         store._check_marker()
+        store._check_folders()
         return store
 
     def _create(self) -> None:
         try:
-            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private_dirs(self.root)
             os.chmod(self.root, 0o700)
-            for sub in ("debriefs", "index", "tmp"):
-                (self.root / sub).mkdir(mode=0o700, exist_ok=True)
+            self._make_folders()
             lock = self.root / "lock"
-            os.close(os.open(lock, os.O_WRONLY | os.O_CREAT, 0o600))
+            os.close(os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600))
         except OSError as error:
             raise StoreError(f"cannot create a database at {self.root}: {error.strerror or error}") from None
         with self.locked():
@@ -244,6 +329,43 @@ class Store:
             raise StoreError(
                 f"{self.root} was written by a newer debrief (schema {version}); please upgrade"
             )
+
+    def _check_folders(self, *, missing_ok: bool = True) -> None:
+        """Refuse a database whose own folders are symbolic links (or files): following one would
+        read, write or clean up another folder of the rep's disk. A missing folder is fine here
+        (``repair`` recreates it) unless ``missing_ok`` is False."""
+        for name in FOLDERS:
+            self._folder(name, missing_ok=missing_ok)
+
+    def _folder(self, name: str, *, missing_ok: bool = False, create: bool = False) -> Path:
+        """``root/name`` once it is known to be a real folder (created 0700 with ``create``)."""
+        path = self.root / name
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            if create:
+                try:
+                    make_private_dirs(path)
+                except OSError as error:
+                    raise StoreError(f"cannot create {path}: {error.strerror or error}") from None
+                return path
+            if missing_ok:
+                return path
+            raise StoreError(f"{path} is missing; 'debrief repair' recreates it") from None
+        except OSError as error:
+            raise StoreError(f"cannot open {path}: {error.strerror or error}") from None
+        if stat.S_ISLNK(mode):
+            raise StoreError(f"{path} is a symbolic link, not a folder of the database; debrief never "
+                             "follows it (remove the link, then run 'debrief repair')")
+        if not stat.S_ISDIR(mode):
+            raise StoreError(f"{path} is not a folder; the database needs it to be one (move it aside, "
+                             "then run 'debrief repair')")
+        return path
+
+    def _make_folders(self) -> None:
+        """Create whichever of the database's own folders are missing, 0700."""
+        for name in FOLDERS:
+            self._folder(name, create=True)
 
     def _tinydb(self, path: Path, durable: bool = True) -> TinyDB:
         return TinyDB(str(path), storage=AtomicJSONStorage, tmp_dir=str(self.root / "tmp"), durable=durable)
@@ -268,8 +390,11 @@ class Store:
                     self._release()
 
     def _acquire(self, timeout: float, repair_index: bool = True) -> None:
+        self._folder("debriefs")
+        self._folder("index")
+        self._folder("tmp", create=True)
         try:
-            fd = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         except OSError as error:
             raise StoreError(f"cannot lock {self.root}: {error.strerror or error}") from None
         deadline = time.monotonic() + timeout
@@ -287,7 +412,10 @@ class Store:
         self._lock_fd = fd
         try:
             if repair_index:
-                self._repair_pending()
+                with contextlib.suppress(StoreError):
+                    # When it cannot be finished now (a full disk, a damaged shard) the pending
+                    # file stays: readers still see the truth, and the next writer tries again.
+                    self._repair_pending()
             self._clean_tmp()
         except BaseException:
             self._release()
@@ -300,12 +428,24 @@ class Store:
             self._lock_fd = None
 
     def _clean_tmp(self) -> None:
-        """Temp files left by a killed writer: nobody else writes while we hold the lock."""
-        tmp = self.root / "tmp"
-        with contextlib.suppress(OSError):
-            for leftover in tmp.iterdir():
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+        """Temp files left by a killed writer: nobody else writes while we hold the lock.
+
+        Only files named like our temp files, only regular files, and only in the real ``tmp/``
+        folder (opened without following a link): whatever else is there is not ours to delete.
+        """
+        try:
+            dir_fd = os.open(self.root / "tmp", os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError:
+            return  # missing, or a link: nothing of ours to clean there
+        try:
+            for entry in os.scandir(dir_fd):
+                if TEMP_NAME.match(entry.name) and entry.is_file(follow_symlinks=False):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.name, dir_fd=dir_fd)
+        except OSError:
+            pass
+        finally:
+            os.close(dir_fd)
 
     def claim(self, debrief_id: str) -> Claim:
         """Claim a debrief for live editing; raise InUse if another window (or process) has it.
@@ -313,10 +453,10 @@ class Store:
         Two copies of the live call on one debrief would each save its own version of the same
         notes, and the later would undo the earlier: the second copy is refused instead.
         """
-        folder = self.root / "claims"
+        folder = self._folder("claims", create=True)
         try:
-            folder.mkdir(mode=0o700, exist_ok=True)
-            fd = os.open(folder / f"{self._debrief_path(debrief_id).stem}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(folder / f"{self._debrief_path(debrief_id).stem}.lock",
+                         os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         except OSError as error:
             raise StoreError(f"cannot claim {debrief_id}: {error.strerror or error}") from None
         try:
@@ -361,9 +501,9 @@ class Store:
         try:
             return model.Debrief.model_validate(upgrade(doc))
         except ValidationError as error:
-            first = error.errors()[0]
-            field = ".".join(str(part) for part in first["loc"])
-            raise CorruptFile(f"{where}: {field}: {first['msg']}; the file was left untouched") from None
+            from debrief.core.errors import error_line
+
+            raise CorruptFile(f"{where}: {error_line(error)}; the file was left untouched") from None
         except ValueError as error:
             raise CorruptFile(f"{where}: {error}") from None
 
@@ -377,8 +517,12 @@ class Store:
 
     def ids(self) -> list[str]:
         """Every stored id, read from the files themselves (not the index)."""
-        folder = self.root / "debriefs"
-        return sorted(path.stem for path in folder.glob("*.json") if is_valid_id(path.stem))
+        folder = self._folder("debriefs")
+        try:
+            names = os.listdir(folder)
+        except OSError as error:
+            raise StoreError(f"cannot read {folder}: {error.strerror or error}") from None
+        return sorted(name[:-5] for name in names if name.endswith(".json") and is_valid_id(name[:-5]))
 
     def summaries(self) -> list[dict[str, Any]]:
         """The index: one small dict per debrief, newest loss first. Fast at 10,000."""

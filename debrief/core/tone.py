@@ -30,6 +30,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from debrief import locations
+from debrief.core.errors import first_problem
 
 RULES_FILE = Path(__file__).with_name("tone_rules.yaml")
 """The shipped question rules."""
@@ -386,9 +387,7 @@ def _parse_file(path: Path) -> tuple[_RulesFile, yaml.Node | None, Any]:
     except ValidationError as error:
         first = error.errors()[0]
         loc = tuple(first["loc"])
-        reason = str(first["msg"]).removeprefix("Value error, ")
-        if first["type"] == "extra_forbidden":
-            reason = "unknown field"
+        reason = first_problem(error)[1]
         raise RulesError(str(path), _line(node, loc), _field_name(loc, data), reason) from None
     return parsed, node, data
 

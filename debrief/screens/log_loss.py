@@ -25,6 +25,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, SelectionList,
 from textual.widgets.selection_list import Selection
 
 from debrief.core.dates import parse_date
+from debrief.core.errors import error_line
 from debrief.core.model import LOSS_REASONS, RED_FLAGS, Contact, Debrief
 from debrief.core.store import StoreError
 from debrief.screens.base import DebriefScreen
@@ -507,9 +508,7 @@ class LogLossScreen(DebriefScreen):
             self.notify(f"Saved the changes to {stored.company}.", title="Saved")
             return stored.id
         except ValidationError as error:
-            first = error.errors()[0]
-            field = ".".join(str(part) for part in first["loc"]) or "input"
-            raise ValueError(f"{field}: {str(first['msg']).removeprefix('Value error, ')}") from None
+            raise ValueError(error_line(error)) from None
         except StoreError as error:
             raise ValueError(str(error)) from None
 

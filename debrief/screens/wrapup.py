@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,6 +23,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static, TextAr
 
 from debrief.core.autosave import AutoSaver, SaveKind, SaveState
 from debrief.core.dates import format_date
+from debrief.core.errors import error_line
 from debrief.core.model import AnswerState, Debrief, Status, StayInTouch, Takeaways
 from debrief.core.report import reason_label
 from debrief.core.store import StoreError
@@ -657,11 +657,4 @@ class WrapUpScreen(DebriefScreen):
 
 
 def _one_line_error(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        message = str(first["msg"]).removeprefix("Value error, ")
-        return f"{field}: {message}" if field else message
-    if isinstance(error, OSError):
-        return str(error.strerror or error)
-    return one_line(str(error), 200)
+    return error_line(error, width=200)
