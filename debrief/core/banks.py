@@ -22,8 +22,13 @@ from jinja2 import Environment, TemplateSyntaxError, nodes
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
+from debrief.core import yaml_io
 from debrief.core.model import LOSS_REASONS, Contact, Debrief
 from debrief.core.render import TEMPLATE_NAMES, RenderError, render, unknown_names
+from debrief.core.yaml_io import YamlError
+from debrief.core.yaml_io import key_line as _key_line
+from debrief.core.yaml_io import line_of as _line
+from debrief.core.yaml_io import loc_line as _loc_line
 
 MAX_BANK_BYTES = 1_000_000
 """Largest bank file read: a real guide is a few kilobytes; anything this big is a mistake."""
@@ -268,125 +273,23 @@ def _load(path: Path, source: str) -> Bank:
 
 
 def _read_text(path: Path) -> str:
-    where = str(path)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BANK_BYTES + 1)
-    except OSError as error:
-        raise BankError(where, 1, "file", f"cannot read: {error.strerror or error}") from None
-    if len(raw) > MAX_BANK_BYTES:
-        raise BankError(where, 1, "file", f"too large for a bank (over {MAX_BANK_BYTES:,} bytes)")
-    if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise BankError(where, line, "file", "binary data (NUL bytes), not a YAML text file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise BankError(where, line, "file", "not UTF-8 text (save the bank as UTF-8)") from None
+        text = yaml_io.read_text(path, what="bank", max_bytes=MAX_BANK_BYTES)
+    except YamlError as error:
+        raise BankError(error.path, error.line, error.field, error.reason) from None
     if not text.strip():
-        raise BankError(where, 1, "file", "empty file, not a bank")
+        raise BankError(str(path), 1, "file", "empty file, not a bank")
     return text
 
 
-# libyaml's parser when PyYAML has it (about ten times faster), else the pure Python one.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _parse_yaml(text: str, where: str) -> tuple[yaml.Node, Any]:
-    loader = _Loader(text)
     try:
-        root = loader.get_single_node()
-        if root is None:
-            raise BankError(where, 1, "file", "empty file, not a bank")
-        _check_size(root, where)
-        return root, loader.construct_document(root)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        reason = " ".join(str(error.problem or error.context or "invalid YAML").split())
-        raise BankError(where, line, "yaml", reason) from None
-    except yaml.YAMLError as error:
-        raise BankError(where, 1, "yaml", " ".join(str(error).split())) from None
-    except RecursionError:
-        raise BankError(where, 1, "yaml", "nested too deeply") from None
-    finally:
-        loader.dispose()
-
-
-def _check_size(root: yaml.Node, where: str) -> None:
-    """Refuse documents that expand (through aliases) to more values than any bank needs."""
-    sizes: dict[int, int] = {}
-
-    def size(node: yaml.Node) -> int:
-        known = sizes.get(id(node))
-        if known is not None:
-            return known
-        sizes[id(node)] = 1  # a recursive alias counts once instead of looping
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(item) for item in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            _check_keys(node, where)
-            total += sum(size(key) + size(value) for key, value in node.value)
-        sizes[id(node)] = total
-        if total > MAX_NODES:
-            raise BankError(where, _line(node), "yaml",
-                            f"expands to more than {MAX_NODES:,} values (aliases?), not a bank")
-        return total
-
-    size(root)
-
-
-def _check_keys(node: yaml.MappingNode, where: str) -> None:
-    """A key given twice: YAML would silently keep the last, losing (say) the first probes."""
-    seen: dict[str, int] = {}
-    for key, _ in node.value:
-        if not isinstance(key, yaml.ScalarNode) or key.value == "<<":
-            continue
-        if key.value in seen:
-            raise BankError(where, _line(key), str(key.value),
-                            f"duplicate key (first on line {seen[key.value]})")
-        seen[key.value] = _line(key)
-
-
-# -- from a pydantic error to FILE:LINE: field -----------------------------------------------------
-
-
-def _line(node: yaml.Node | None) -> int:
-    return node.start_mark.line + 1 if node is not None else 1
-
-
-def _entry(node: yaml.Node | None, key: object) -> tuple[yaml.Node, yaml.Node] | None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(key):
-                return key_node, value_node
-    return None
-
-
-def _key_line(root: yaml.Node | None, key: object) -> int:
-    found = _entry(root, key)
-    return _line(found[0] if found else root)
-
-
-def _loc_line(root: yaml.Node, loc: tuple[int | str, ...]) -> int:
-    """The line of the YAML node at ``loc``: the key's line for a field, the item's for a list."""
-    node: yaml.Node = root
-    line = _line(root)
-    for part in loc:
-        if isinstance(part, int) and isinstance(node, yaml.SequenceNode):
-            if not 0 <= part < len(node.value):
-                break
-            node = node.value[part]
-            line = _line(node)
-            continue
-        found = _entry(node, part)
-        if found is None:
-            break
-        line = _line(found[0])
-        node = found[1]
-    return line
+        document = yaml_io.parse(text, where, max_nodes=MAX_NODES)
+    except YamlError as error:
+        raise BankError(error.path, error.line, error.field, error.reason) from None
+    if document.root is None:
+        raise BankError(where, 1, "file", "empty file, not a bank")
+    return document.root, document.data
 
 
 def _item(data: Any, *path: int | str) -> Any:
@@ -655,28 +558,14 @@ def template_lines(bank: Bank) -> dict[str, int]:
     For messages about a bank that loaded fine (the tone check in ``banks lint``); a field whose
     line cannot be found (the file changed since) maps to line 1.
     """
-    try:
-        loader = _Loader(Path(bank.path).read_text(encoding="utf-8-sig"))
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
-    except (OSError, ValueError, yaml.YAMLError):
-        root = None
+    root = yaml_io.node_tree(Path(bank.path))
     if root is None:
         return {name: 1 for _, name, _ in template_fields(bank)}
     return {name: _loc_line(root, loc) for loc, name, _ in template_fields(bank)}
 
 
 def _id_line(path: Path) -> int:
-    try:
-        loader = _Loader(path.read_text(encoding="utf-8-sig"))
-        try:
-            return _key_line(loader.get_single_node(), "id")
-        finally:
-            loader.dispose()
-    except (OSError, ValueError, yaml.YAMLError):
-        return 1
+    return _key_line(yaml_io.node_tree(path), "id")
 
 
 # -- rendering for one deal -------------------------------------------------------------------------

@@ -30,7 +30,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from debrief import locations
+from debrief.core import yaml_io
 from debrief.core.errors import first_problem
+from debrief.core.yaml_io import YamlError
+from debrief.core.yaml_io import loc_line as _line
 
 RULES_FILE = Path(__file__).with_name("tone_rules.yaml")
 """The shipped question rules."""
@@ -47,7 +50,6 @@ MAX_NODES = 50_000
 MAX_CHECK_CHARS = 100_000
 """Longest text checked; beyond it the rest is ignored (no real question or takeaway is longer)."""
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _MACRO_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -285,73 +287,11 @@ class _Draft:
 
 def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     """The data and the node tree of a YAML file; any problem is a :class:`RulesError`."""
-    name = str(path)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_RULES_BYTES + 1)
-    except OSError as error:
-        raise RulesError(name, 1, "file", f"cannot read ({error.strerror or error})") from None
-    if len(raw) > MAX_RULES_BYTES:
-        raise RulesError(name, 1, "file", f"too large (over {MAX_RULES_BYTES:,} bytes)")
-    if b"\x00" in raw:
-        raise RulesError(name, 1, "file", "binary data, not a YAML text file")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise RulesError(name, line, "file", "not UTF-8 text") from None
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is not None and _count_nodes(node) > MAX_NODES:
-            raise RulesError(name, 1, "file", "too many values (alias expansion?)")
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise RulesError(name, line, "yaml", f"syntax error: {problem}") from None
-    finally:
-        loader.dispose()
-    return data, node
-
-
-def _count_nodes(node: yaml.Node) -> int:
-    """How many values the document expands to (aliases counted each time), up to the limit."""
-    count, stack = 0, [node]
-    while stack and count <= MAX_NODES:
-        current = stack.pop()
-        count += 1
-        if isinstance(current, yaml.MappingNode):
-            stack.extend(part for pair in current.value for part in pair)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-    return count
-
-
-def _node_at(node: yaml.Node | None, loc: Iterable[Any]) -> yaml.Node | None:
-    """The node at a pydantic-style location, or the deepest one found on the way."""
-    current = node
-    for part in loc:
-        if isinstance(current, yaml.MappingNode):
-            for key, value in current.value:
-                if getattr(key, "value", None) == str(part):
-                    current = value
-                    break
-            else:
-                return current
-        elif isinstance(current, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(current.value):
-                return current
-            current = current.value[part]
-        else:
-            return current
-    return current
-
-
-def _line(node: yaml.Node | None, loc: Iterable[Any]) -> int:
-    found = _node_at(node, loc)
-    return found.start_mark.line + 1 if found is not None else 1
+        document = yaml_io.load(path, what="rules file", max_bytes=MAX_RULES_BYTES, max_nodes=MAX_NODES)
+    except YamlError as error:
+        raise RulesError(error.path, error.line, error.field, error.reason) from None
+    return document.data, document.root
 
 
 def _field_name(loc: tuple[Any, ...], data: Any) -> str:
