@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from debrief.core.dates import check_range
 from debrief.core.ids import ID_ALPHABET, ID_LENGTH, is_valid_id, new_id
 from debrief.core.text import check_text
 
@@ -26,6 +27,12 @@ def _clean(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_clean)]
 """Free text: no NUL bytes or terminal escapes, bounded length."""
+
+Day = Annotated[date, AfterValidator(check_range)]
+"""A date between 1990 and 2100: the same range every date field of the forms and commands takes."""
+
+Moment = Annotated[datetime, AfterValidator(check_range)]
+"""A date and time in the same range (an imported year 1 or 9999 is refused, not stored)."""
 
 
 class Status(StrEnum):
@@ -112,10 +119,10 @@ class Schedule(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    at: datetime
+    at: Moment
     minutes: int = Field(default=20, ge=5, le=120)
     invitation: Text = ""
-    booked_at: datetime = Field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    booked_at: Moment = Field(default_factory=lambda: datetime.now().replace(microsecond=0))
 
 
 class ScriptQuestion(BaseModel):
@@ -229,7 +236,7 @@ class ActionItem(BaseModel):
 
     text: Text = Field(min_length=1)
     owner: Text = ""
-    due: date | None = None
+    due: Day | None = None
     done: bool = False
 
 
@@ -239,7 +246,7 @@ class StayInTouch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     channel: Text = ""
-    next_check_in: date | None = None
+    next_check_in: Day | None = None
     may_mention: bool | None = None
     referral: Text = ""
     revisit_trigger: Text = ""
@@ -250,7 +257,7 @@ class FollowUp(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    on: date
+    on: Day
     channel: Text = ""
     outcome: Text = ""
 
@@ -262,15 +269,15 @@ class Debrief(BaseModel):
 
     schema_version: int = SCHEMA_VERSION
     id: str = Field(default_factory=new_id)
-    created_at: datetime = Field(default_factory=lambda: datetime.now().replace(microsecond=0))
-    updated_at: datetime = Field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    created_at: Moment = Field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    updated_at: Moment = Field(default_factory=lambda: datetime.now().replace(microsecond=0))
     status: Status = Status.LOGGED
 
     company: Text = Field(min_length=1, max_length=200)
     contact: Contact
     value: float | None = Field(default=None, ge=0)
     stage: Text = Field(default="", max_length=100)
-    lost_on: date = Field(default_factory=date.today)
+    lost_on: Day = Field(default_factory=date.today)
     lost_to: Text = Field(default="", max_length=200)
 
     impressions: Text = ""
@@ -286,7 +293,7 @@ class Debrief(BaseModel):
     action_items: list[ActionItem] = Field(default_factory=list)
     stay_in_touch: StayInTouch = Field(default_factory=StayInTouch)
     follow_ups: list[FollowUp] = Field(default_factory=list)
-    move_on: date | None = None
+    move_on: Day | None = None
 
     def advance(self, status: Status) -> None:
         """Record progress: the status only moves forward through the flow."""
@@ -346,5 +353,9 @@ def summary_of(debrief: Debrief) -> dict[str, Any]:
             else None
         ),
         "move_on": debrief.move_on.isoformat() if debrief.move_on else None,
+        # The due rule needs it: a check-in is done once a follow-up is logged on or after it.
+        "last_follow_up": (
+            max(entry.on for entry in debrief.follow_ups).isoformat() if debrief.follow_ups else None
+        ),
         "created_at": debrief.created_at.isoformat(timespec="seconds"),
     }
