@@ -16,10 +16,6 @@ from debrief.core.text import one_line, strip_control
 if TYPE_CHECKING:
     from debrief.core.banks import Bank, BankError
 
-SAMPLE_REP = "Sam Rivera"
-"""The rep's name in a preview when the settings do not say it."""
-
-
 def _report(errors: list[BankError]) -> None:
     for error in errors:
         click.echo(f"debrief: {one_line(str(error))}", err=True)
@@ -99,6 +95,7 @@ def show_command(bank: str, debrief_id: str | None, output_format: str, db: Path
     the templates filled in for a sample deal (or --debrief ID).
     """
     from debrief.core.banks import render_bank, sample_debrief
+    from debrief.core.lint import SAMPLE_REP
     from debrief.core.render import RenderError
     from debrief.core.settings import load_settings
     from debrief.locations import settings_file
@@ -157,7 +154,7 @@ def deal_line(context: dict[str, Any], sample: bool) -> str:
 
 def bank_text(bank: Bank, deal: str, width: int = 88) -> str:
     """A rendered bank as plain text a rep can read through before a call."""
-    from debrief.core.report import reason_label
+    from debrief.core.facts import reason_label
 
     def para(text: str, indent: str) -> list[str]:
         return textwrap.wrap(one_line(text), width, initial_indent=indent, subsequent_indent=indent) or [indent]
@@ -198,105 +195,27 @@ def lint_command(paths: tuple[Path, ...], output_format: str, db: Path | None) -
     them. Exit 0 when clean, 1 when the tone check found something, 2 when a bank is invalid.
     """
     from debrief.core.banks import bank_files
+    from debrief.core.lint import lint_banks, lint_targets
     from debrief.locations import shipped_banks_dir, user_banks_dir
 
-    files: list[Path] = []
     if paths:
-        for path in paths:
-            path = path.expanduser()
-            if path.is_dir():
-                inside = bank_files(path)
-                if not inside:
-                    raise BadInput(f"{path}: no bank files (*.yaml, *.yml) in this folder")
-                files += inside
-            else:
-                files.append(path)
+        try:
+            files = lint_targets([path.expanduser() for path in paths])
+        except ValueError as error:
+            raise BadInput(str(error)) from None
     else:
         files = bank_files(shipped_banks_dir()) + bank_files(user_banks_dir())
-    entries, checked = lint_files(files)
-    if checked:
-        from debrief.core.tone import default_checker
-
-        for problem in default_checker().problems:  # a broken user rules file: say so, go on
-            click.echo(f"debrief: warning: {one_line(problem)} (checked with the shipped tone rules)",
-                       err=True)
-    invalid = any(entry["rule"] == "schema" for entry in entries)
+    report = lint_banks(files)
+    for problem in report.rules_problems:  # a broken user rules file: say so, go on
+        click.echo(f"debrief: warning: {one_line(problem)} (checked with the shipped tone rules)", err=True)
     if output_format == "json":
-        print_json(entries)
+        print_json([finding.to_json() for finding in report.findings])
     else:
-        for entry in entries:
-            echo(_lint_line(entry))
-        questions = sum(count for count in checked.values())
-        summary = (f"{len(files)} bank file{'s' if len(files) != 1 else ''}, {questions} questions "
-                   f"checked: {len(entries) or 'no'} finding{'s' if len(entries) != 1 else ''}")
-        click.echo(summary, err=bool(entries))
-    if invalid:
-        sys.exit(2)
-    if entries:
-        sys.exit(1)
-
-
-def _lint_line(entry: dict[str, Any]) -> str:
-    head = f"{entry['file']}:{entry['line']}: {entry['field']}: "
-    if entry["rule"] == "schema":
-        return one_line(head + entry["message"])
-    matched = f' "{entry["matched"]}"' if entry.get("matched") else ""
-    suggestion = f" Try: {entry['suggestion']}" if entry["suggestion"] else ""
-    return one_line(f"{head}{entry['category']} ({entry['rule']}){matched}: {entry['message']}{suggestion}")
-
-
-def lint_files(files: list[Path]) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """Lint entries for ``files`` (schema errors, then tone findings) and questions checked per file."""
-    from debrief.core.banks import BankError, load_bank_file
-
-    entries: list[dict[str, Any]] = []
-    checked: dict[str, int] = {}
-    for path in files:
-        try:
-            bank = load_bank_file(path, "user")
-        except BankError as error:
-            entries.append({"file": error.path, "bank": None, "question": None, "field": error.field,
-                            "rule": "schema", "category": "invalid", "matched": "",
-                            "message": error.reason, "suggestion": "", "line": error.line})
-            continue
-        checked[bank.path] = bank.question_count
-        entries += tone_entries(bank)
-    return entries, checked
-
-
-def tone_entries(bank: Bank) -> list[dict[str, Any]]:
-    """Tone findings for every question text and probe, rendered for a full and a sparse deal.
-
-    Openings and closings are not tone-checked: they rightly say "we won't try to change your
-    mind", which a question must never hint at.
-    """
-    from debrief.core.banks import render_bank, sample_debrief, template_lines
-    from debrief.core.tone import default_checker
-
-    checker = default_checker()
-    lines = template_lines(bank)
-    seen: set[tuple[str, str]] = set()
-    entries: list[dict[str, Any]] = []
-    checked: dict[str, list[Any]] = {}  # most texts render the same for both deals
-    for deal, rep in ((sample_debrief(), SAMPLE_REP), (sample_debrief(sparse=True), "")):
-        rendered = render_bank(bank, deal.template_context(rep))
-        for _, question in rendered.questions():
-            texts = [(f"questions.{question.id}.text", question.text)]
-            texts += [(f"questions.{question.id}.probes[{n}]", probe) for n, probe in enumerate(question.probes)]
-            for field, text in texts:
-                if text not in checked:
-                    checked[text] = checker.check(text)
-                for finding in checked[text]:
-                    if (field, finding.rule) in seen:
-                        continue
-                    seen.add((field, finding.rule))
-                    entries.append({
-                        "file": bank.path, "bank": bank.id, "question": question.id, "field": field,
-                        "rule": finding.rule, "category": str(finding.category),
-                        "matched": finding.matched, "message": finding.message,
-                        "suggestion": finding.suggestion or "", "line": lines.get(field, 1),
-                    })
-    return entries
+        for finding in report.findings:
+            echo(finding.text())
+        click.echo(report.summary(), err=bool(report.findings))
+    if report.exit_code:
+        sys.exit(report.exit_code)
 
 
 COMMANDS = [banks_group]

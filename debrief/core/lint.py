@@ -1,0 +1,151 @@
+"""Bank lint: the schema check, then the tone of every question and probe, as typed findings.
+
+The command line only prints what this returns, so any other surface (the app, a team's CI)
+reads the same findings with the same lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from debrief.core.banks import Bank, BankError, bank_files, load_bank_file, render_bank, sample_debrief, template_lines
+from debrief.core.text import one_line
+
+SAMPLE_REP = "Sam Rivera"
+"""The rep's name in a preview or a lint render when the settings do not say it."""
+
+SCHEMA_RULE = "schema"
+"""The rule of a finding that makes the bank invalid (it does not load)."""
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    """One thing lint found, at one line of one bank file."""
+
+    file: str
+    line: int
+    field: str
+    rule: str
+    category: str
+    message: str
+    bank: str | None = None
+    question: str | None = None
+    matched: str = ""
+    suggestion: str = ""
+
+    @property
+    def invalid(self) -> bool:
+        """A schema problem: the bank does not load at all (worse than a tone finding)."""
+        return self.rule == SCHEMA_RULE
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON shape of ``banks lint --format json``."""
+        return {"file": self.file, "bank": self.bank, "question": self.question, "field": self.field,
+                "rule": self.rule, "category": self.category, "matched": self.matched,
+                "message": self.message, "suggestion": self.suggestion, "line": self.line}
+
+    def text(self) -> str:
+        """One line: ``FILE:LINE: field: category (rule) "matched": message Try: suggestion``."""
+        head = f"{self.file}:{self.line}: {self.field}: "
+        if self.invalid:
+            return one_line(head + self.message)
+        matched = f' "{self.matched}"' if self.matched else ""
+        suggestion = f" Try: {self.suggestion}" if self.suggestion else ""
+        return one_line(f"{head}{self.category} ({self.rule}){matched}: {self.message}{suggestion}")
+
+
+@dataclass(frozen=True)
+class LintReport:
+    """Everything one lint run found, and how much it looked at."""
+
+    files: int
+    findings: list[LintFinding] = field(default_factory=list)
+    questions: dict[str, int] = field(default_factory=dict)
+    """Questions checked per bank file that loaded."""
+    rules_problems: list[str] = field(default_factory=list)
+    """Why the user's tone rules were not used (the shipped ones were), if they were not."""
+
+    @property
+    def invalid(self) -> bool:
+        return any(finding.invalid for finding in self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        """2 when a bank is invalid, 1 when the tone check found something, else 0."""
+        return 2 if self.invalid else 1 if self.findings else 0
+
+    def summary(self) -> str:
+        """``3 bank files, 41 questions checked: no findings``."""
+        count = len(self.findings)
+        return (f"{self.files} bank file{'s' if self.files != 1 else ''}, {sum(self.questions.values())} "
+                f"questions checked: {count or 'no'} finding{'s' if count != 1 else ''}")
+
+
+def lint_targets(paths: list[Path]) -> list[Path]:
+    """The bank files named by ``paths`` (files, or folders of them); ValueError for an empty folder."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = bank_files(path)
+            if not inside:
+                raise ValueError(f"{path}: no bank files (*.yaml, *.yml) in this folder")
+            files += inside
+        else:
+            files.append(path)
+    return files
+
+
+def lint_banks(files: list[Path]) -> LintReport:
+    """Lint ``files``: a schema finding for each that does not load, tone findings for the rest."""
+    findings: list[LintFinding] = []
+    questions: dict[str, int] = {}
+    for path in files:
+        try:
+            bank = load_bank_file(path, "user")
+        except BankError as error:
+            findings.append(LintFinding(file=error.path, line=error.line, field=error.field,
+                                        rule=SCHEMA_RULE, category="invalid", message=error.reason))
+            continue
+        questions[bank.path] = bank.question_count
+        findings += tone_findings(bank)
+    problems: list[str] = []
+    if questions:
+        from debrief.core.tone import default_checker
+
+        problems = list(default_checker().problems)
+    return LintReport(files=len(files), findings=findings, questions=questions, rules_problems=problems)
+
+
+def tone_findings(bank: Bank) -> list[LintFinding]:
+    """Tone findings for every question text and probe, rendered for a full and a sparse deal.
+
+    Openings and closings are not tone-checked: they rightly say "we won't try to change your
+    mind", which a question must never hint at.
+    """
+    from debrief.core.tone import Finding, default_checker
+
+    checker = default_checker()
+    lines = template_lines(bank)
+    seen: set[tuple[str, str]] = set()
+    findings: list[LintFinding] = []
+    checked: dict[str, list[Finding]] = {}  # most texts render the same for both deals
+    for deal, rep in ((sample_debrief(), SAMPLE_REP), (sample_debrief(sparse=True), "")):
+        rendered = render_bank(bank, deal.template_context(rep))
+        for _, question in rendered.questions():
+            texts = [(f"questions.{question.id}.text", question.text)]
+            texts += [(f"questions.{question.id}.probes[{n}]", probe) for n, probe in enumerate(question.probes)]
+            for name, text in texts:
+                if text not in checked:
+                    checked[text] = checker.check(text)
+                for finding in checked[text]:
+                    if (name, finding.rule) in seen:
+                        continue
+                    seen.add((name, finding.rule))
+                    findings.append(LintFinding(
+                        file=bank.path, line=lines.get(name, 1), field=name, rule=finding.rule,
+                        category=str(finding.category), message=finding.message, bank=bank.id,
+                        question=question.id, matched=finding.matched, suggestion=finding.suggestion or "",
+                    ))
+    return findings
