@@ -166,7 +166,7 @@ def test_a_failed_write_is_reported_kept_and_retried(store: Store, db_path: Path
         saver.submit(("notes", "q1"), _notes("q1", "first words"))
         assert not saver.flush(2)
         assert saver.state.kind is SaveKind.FAILED
-        assert saver.state.label.startswith("not saved: cannot write")
+        assert saver.state.label.startswith(f"not saved: {tmp} is not a folder")
         saver.submit(("notes", "q1"), _notes("q1", "first words, and more"))
         time.sleep(0.3)
         assert saver.dirty

@@ -124,7 +124,8 @@ def test_damaged_index_refuses_writes_before_touching_anything(store: Store) -> 
 
 
 def test_pending_index_update_is_repaired(store: Store) -> None:
-    """A writer killed between the debrief file and the index leaves a note; the next lock repairs."""
+    """A writer killed between the debrief file and the index leaves a note: readers read the
+    debrief file for it (writing nothing), the next writer's lock repairs the index."""
     saved = store.add(make())
     doc = orjson.loads((store.root / "debriefs" / f"{saved.id}.json").read_bytes())
     table = doc["debrief"]
@@ -133,11 +134,15 @@ def test_pending_index_update_is_repaired(store: Store) -> None:
     (store.root / "debriefs" / f"{saved.id}.json").write_bytes(orjson.dumps(doc))
     (store.root / "pending").write_text(saved.id)
     assert [row["company"] for row in Store.open(store.root).summaries()] == ["Renamed Inc"]
+    assert (store.root / "pending").exists()
+    with Store.open(store.root).locked():
+        pass
     assert not (store.root / "pending").exists()
+    assert [row["company"] for row in Store.open(store.root).summaries()] == ["Renamed Inc"]
 
 
 def test_leftover_temp_files_are_cleaned(store: Store) -> None:
-    (store.root / "tmp" / "abcdef.json.123.tmp").write_bytes(b"half")
+    (store.root / "tmp" / "abcdef.json.123.9f3a6c01d2e4b5a7.tmp").write_bytes(b"half")
     store.add(make())
     assert list((store.root / "tmp").iterdir()) == []
 

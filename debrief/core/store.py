@@ -271,6 +271,8 @@ class Store:
         self.root = Path(root)
         self._lock_fd: int | None = None
         self._lock_depth = 0
+        self._leftover: list[str] | None = None
+        """Pending ids a writer found and could not finish (kept in ``pending`` after its write)."""
         self._thread_lock = threading.RLock()
 
     # -- opening -------------------------------------------------------------------------------
@@ -525,11 +527,17 @@ class Store:
         return sorted(name[:-5] for name in names if name.endswith(".json") and is_valid_id(name[:-5]))
 
     def summaries(self) -> list[dict[str, Any]]:
-        """The index: one small dict per debrief, newest loss first. Fast at 10,000."""
-        if (self.root / "pending").exists():
-            with self.locked():
-                pass  # taking the lock repairs the index a killed writer left half-done
-        rows: list[dict[str, Any]] = []
+        """The index: one small dict per debrief, newest loss first. Fast at 10,000.
+
+        Reading never writes: when a killed writer left an index update half-done (``pending``),
+        the entries of those ids are read from the debrief files, the truth, and the index is
+        left for the next writer to finish (a read-only command works on a full disk too).
+        """
+        self._folder("index")
+        pending = self._pending_ids()
+        if pending is not None and not pending[1]:
+            return self._sorted(self._rows_from_files())
+        entries: dict[str, dict[str, Any]] = {}
         for shard in range(SHARDS):
             path = self._index_path(f"{shard:02x}")
             try:
@@ -537,7 +545,32 @@ class Store:
             except CorruptFile as error:
                 raise CorruptFile(f"{error}; 'debrief repair' rebuilds the index from the debriefs") from None
             if data:
-                rows.extend(data.get(INDEX_TABLE, {}).values())
+                entries.update(data.get(INDEX_TABLE, {}))
+        if pending is not None:
+            from debrief.core.model import summary_of
+
+            for debrief_id in pending[0]:
+                key = str(_doc_id(debrief_id))
+                try:
+                    entries[key] = summary_of(self.get(debrief_id))
+                except NotFound:
+                    entries.pop(key, None)
+                except StoreError:
+                    continue  # damaged: keep what the index had
+        return self._sorted(list(entries.values()))
+
+    def _rows_from_files(self) -> list[dict[str, Any]]:
+        """Every summary worked out from the debrief files (damaged ones are left out)."""
+        from debrief.core.model import summary_of
+
+        rows: list[dict[str, Any]] = []
+        for debrief_id in self.ids():
+            with contextlib.suppress(StoreError):
+                rows.append(summary_of(self.get(debrief_id)))
+        return rows
+
+    @staticmethod
+    def _sorted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         try:
             rows.sort(key=itemgetter("lost_on", "created_at"), reverse=True)
         except (KeyError, TypeError):  # an entry written by hand, missing a field: slower, tolerant
@@ -685,33 +718,72 @@ class Store:
 
     # -- crash repair of the index ---------------------------------------------------------------
 
+    def _pending_ids(self) -> tuple[list[str], bool] | None:
+        """The ids in ``pending`` and whether the list is usable; None when there is no such file.
+
+        A file that is not ours (binary, huge, a link, a word that is no id) is unusable: then
+        every entry of the index is in doubt and is worked out again from the debrief files.
+        """
+        try:
+            raw = read_private(self.root / "pending", MAX_PENDING_BYTES)
+        except FileNotFoundError:
+            return None
+        except StoreError:
+            return [], False
+        if len(raw) > MAX_PENDING_BYTES:
+            return [], False
+        try:
+            words = raw.decode("ascii").split()
+        except UnicodeDecodeError:
+            return [], False
+        ids = [word for word in words if is_valid_id(word)]
+        return ids, len(ids) == len(words)
+
     def _mark_pending(self, ids: list[str]) -> None:
-        atomic_write(self.root / "pending", "\n".join(ids).encode(), self.root / "tmp")
+        if self._leftover is not None:
+            ids = [*self._leftover, *ids]
+        atomic_write(self.root / "pending", "\n".join(ids).encode(), self.root / "tmp", contained=True)
 
     def _clear_pending(self) -> None:
+        if self._leftover is not None:
+            # What an earlier writer left and we could not finish stays marked for the next one.
+            atomic_write(self.root / "pending", "\n".join(self._leftover).encode(), self.root / "tmp",
+                         contained=True)
+            return
         with contextlib.suppress(FileNotFoundError):
             (self.root / "pending").unlink()
 
     def _repair_pending(self) -> None:
-        """Finish the index update a killed writer left: the debrief files are the truth."""
-        pending = self.root / "pending"
-        try:
-            ids = [line for line in pending.read_text().split() if is_valid_id(line)]
-        except FileNotFoundError:
-            return
-        except OSError:
-            return
-        from debrief.core.model import summary_of
+        """Finish the index update a killed writer left: the debrief files are the truth.
 
-        for debrief_id in ids:
-            try:
-                summary = summary_of(self.get(debrief_id))
-            except NotFound:
-                summary = None
-            except StoreError:
-                continue
-            self._set_summary(debrief_id, summary)
-        self._clear_pending()
+        A ``pending`` file that is not ours is repaired by rebuilding the whole index. When the
+        update cannot be finished (StoreError), the ids stay marked (``_leftover``).
+        """
+        self._leftover = None
+        pending = self._pending_ids()
+        if pending is None:
+            return
+        ids, usable = pending
+        try:
+            if not usable:
+                self._rebuild_index(RepairReport(), datetime.now().strftime("%Y%m%d-%H%M%S"))
+            else:
+                from debrief.core.model import summary_of
+
+                for debrief_id in ids:
+                    try:
+                        summary = summary_of(self.get(debrief_id))
+                    except NotFound:
+                        summary = None
+                    except StoreError:
+                        continue
+                    self._set_summary(debrief_id, summary)
+        except StoreError:
+            # "*" is no id: the next reader or writer sees an unusable list and rebuilds.
+            self._leftover = ids if usable else ["*"]
+            raise
+        with contextlib.suppress(FileNotFoundError):
+            (self.root / "pending").unlink()
 
     def repair(self) -> RepairReport:
         """Rebuild the index from the debrief files, the truth; damaged index files are moved aside.
@@ -719,30 +791,41 @@ class Store:
         Nothing is overwritten: a damaged index file is renamed ``<name>.damaged-<time>`` and kept,
         and a damaged debrief file is left as it is and reported.
         """
-        from debrief.core.model import summary_of
-
         report = RepairReport()
+        self._check_folders()
+        self._make_folders()
         with self.locked(repair_index=False):
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            for shard in range(SHARDS):
-                path = self._index_path(f"{shard:02x}")
-                try:
-                    AtomicJSONStorage(str(path), str(self.root / "tmp")).read()
-                except CorruptFile:
-                    aside = path.with_name(f"{path.name}.damaged-{stamp}")
-                    os.replace(path, aside)
-                    report.moved_aside.append(aside)
-            shards: dict[str, dict[str, Any]] = {f"{shard:02x}": {} for shard in range(SHARDS)}
-            for debrief_id in self.ids():
-                try:
-                    debrief = self.get(debrief_id)
-                except StoreError as error:
-                    report.damaged.append(str(error))
-                    continue
-                shards[_shard_of(debrief.id)][str(_doc_id(debrief.id))] = summary_of(debrief)
-                report.indexed += 1
-            for name, rows in shards.items():
-                AtomicJSONStorage(str(self._index_path(name)), str(self.root / "tmp")).write({INDEX_TABLE: rows})
+            self._leftover = None
+            self._rebuild_index(report, datetime.now().strftime("%Y%m%d-%H%M%S"))
             self._clear_pending()
             self._clean_tmp()
         return report
+
+    def _rebuild_index(self, report: RepairReport, stamp: str) -> None:
+        """Write every index shard afresh from the debrief files; damaged shards are moved aside."""
+        from debrief.core.model import summary_of
+
+        for shard in range(SHARDS):
+            path = self._index_path(f"{shard:02x}")
+            try:
+                AtomicJSONStorage(str(path), str(self.root / "tmp")).read()
+            except StoreError as error:
+                # Damaged, or a link or a non-file (the rename moves the link, not its target).
+                kind = "damaged" if isinstance(error, CorruptFile) else "refused"
+                aside = path.with_name(f"{path.name}.{kind}-{stamp}")
+                try:
+                    os.replace(path, aside)
+                except OSError as problem:
+                    raise StoreError(f"cannot move {path} aside: {problem.strerror or problem}") from None
+                report.moved_aside.append(aside)
+        shards: dict[str, dict[str, Any]] = {f"{shard:02x}": {} for shard in range(SHARDS)}
+        for debrief_id in self.ids():
+            try:
+                debrief = self.get(debrief_id)
+            except StoreError as error:
+                report.damaged.append(str(error))
+                continue
+            shards[_shard_of(debrief.id)][str(_doc_id(debrief.id))] = summary_of(debrief)
+            report.indexed += 1
+        for name, rows in shards.items():
+            AtomicJSONStorage(str(self._index_path(name)), str(self.root / "tmp")).write({INDEX_TABLE: rows})
