@@ -18,6 +18,7 @@ from textual.screen import Screen
 from debrief.core.settings import Settings, load_settings, save_settings
 from debrief.core.store import Store
 from debrief.locations import settings_file
+from debrief.widgets.plain import escape, notify
 
 
 class DebriefApp(App[None]):
@@ -130,7 +131,7 @@ class DebriefApp(App[None]):
         try:
             save_settings(self.settings, self.settings_path)
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            notify(self, error, severity="error")
 
     def action_help(self) -> None:
         """Show every key of the current screen."""
@@ -151,9 +152,11 @@ class DebriefApp(App[None]):
                 continue
             seen.add(binding.action)
             help_text = binding.tooltip or binding.description
+            # The palette reads both strings as markup: a key shown as "[" or a tooltip such as
+            # "([, shift+up)" must not open a tag, so every piece is escaped, the key included.
             yield SystemCommand(
-                binding.description,
-                f"{help_text} [{self.get_key_display(binding)}]",
+                escape(binding.description),
+                f"{escape(help_text)} \\[{escape(self.get_key_display(binding))}]",
                 partial(self.run_action, binding.action, active.node),
             )
 

@@ -19,8 +19,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.events import Key
-from textual.markup import escape
 from textual.message import Message
 from textual.widgets import Footer, Static, TextArea
 
@@ -69,6 +69,7 @@ from debrief.screens.call_dialogs import (
 )
 from debrief.widgets.call_timer import CallTimer
 from debrief.widgets.notes_area import NotesArea
+from debrief.widgets.plain import join, markup, notify, plain, plain_line
 from debrief.widgets.question_list import STATE_WORDS, QuestionList, QuestionRow
 from debrief.widgets.talk_meter import TalkMeter
 
@@ -227,13 +228,13 @@ class CallScreen(DebriefScreen):
 
     def on_mount(self) -> None:
         if self.debrief is None:
-            self.notify(f"Cannot open the call: {self.load_error}", severity="error")
+            notify(self, f"Cannot open the call: {self.load_error}", severity="error")
             self.app.pop_screen()
             return
         self.saver = AutoSaver(self.debrief_app.store, self.debrief_id, on_state=self._post_state)
         self._show_question()
         if self.script_note:
-            self.notify(self.script_note, timeout=6)
+            notify(self, self.script_note, timeout=6)
         self.set_interval(1.0, self._tick)
         # Compile the tone rules now, off the UI thread, not on the first key of an ad-hoc question.
         self.run_worker(_warm_tone_check, thread=True, exit_on_error=False, group="call-warm")
@@ -242,12 +243,12 @@ class CallScreen(DebriefScreen):
         """Called on the saver's thread: hand the state over to the UI thread."""
         self.post_message(self.SaveStateChanged(state))
 
-    def _deal_label(self) -> str:
+    def _deal_label(self) -> Content:
         debrief = self.debrief
         if debrief is None:
-            return "Live call"
+            return plain("Live call")
         contact = debrief.contact.name + (f", {debrief.contact.role}" if debrief.contact.role else "")
-        return one_line(f"{debrief.company} · {contact}")
+        return plain_line(f"{debrief.company} · {contact}")
 
     # -- what the screen shows ---------------------------------------------------------------------
 
@@ -283,8 +284,8 @@ class CallScreen(DebriefScreen):
             meta += f" · {question.minutes:g} min"
         if question.phase_title:
             meta += f" · {question.phase_title}"
-        self.query_one("#call-question-meta", Static).update(meta)
-        self.query_one("#call-question", Static).update(question.text)
+        self.query_one("#call-question-meta", Static).update(plain_line(meta))
+        self.query_one("#call-question", Static).update(plain(question.text))
         self._show_script_panel()
         self._show_probes()
         notes = self.notes
@@ -306,12 +307,12 @@ class CallScreen(DebriefScreen):
         reminders = self.query_one("#call-reminders", Static)
         index, last = self.session.current, len(self.script.questions) - 1
         if index == 0 and self.script.opening:
-            text.update(f"[b]Open with[/b]  {_escape(self.script.opening.strip())}")
-            reminders.update(reminder_line())
+            text.update(markup("[b]Open with[/b]  $text", text=self.script.opening.strip()))
+            reminders.update(plain(reminder_line()))
             reminders.set_class(False, "-off")
             panel.display = True
         elif index == last and self.script.closing:
-            text.update(f"[b]Close with[/b]  {_escape(self.script.closing.strip())}")
+            text.update(markup("[b]Close with[/b]  $text", text=self.script.closing.strip()))
             reminders.set_class(True, "-off")
             panel.display = True
         else:
@@ -323,30 +324,30 @@ class CallScreen(DebriefScreen):
         used = self._answer(question.id).probes_used
         probes = question.probes or GENERIC_PROBES
         # The probes first: live they are what the rep reaches for, and a short terminal caps this panel.
-        lines = ["[b]Probes[/b] (F8)"]
-        lines += [f"{'✓' if probe in used else '·'} {_escape(probe)}" for probe in probes]
+        lines = [markup("[b]Probes[/b] (F8)")]
+        lines += [plain(f"{'✓' if probe in used else '·'} {probe}") for probe in probes]
         if question.intent:
-            lines.append(f"[i]{_escape(question.intent)}[/i]")
-        self.query_one("#call-probes", Static).update("\n".join(lines))
+            lines.append(plain(question.intent, "italic"))
+        self.query_one("#call-probes", Static).update(join(lines))
 
     def _show_answer(self) -> None:
         """The one line under the question: state, clarified words, tags, probes asked."""
         answer = self._answer(self.question.id)
-        parts = [f"[b]{STATE_WORDS[answer.state]}[/b]"]
+        parts = [plain(STATE_WORDS[answer.state], "bold")]
         if answer.state is AnswerState.UNCLEAR:
-            parts.append("ask for an example (F8), then F7 when it is clear")
+            parts.append(plain("ask for an example (F8), then F7 when it is clear"))
         if answer.tags:
-            parts.append("tags: " + ", ".join(LOSS_REASONS.get(tag, tag) for tag in answer.tags))
+            parts.append(plain_line("tags: " + ", ".join(LOSS_REASONS.get(tag, tag) for tag in answer.tags)))
         if answer.probes_used:
-            parts.append(_count(len(answer.probes_used), "probe") + " asked")
+            parts.append(plain(_count(len(answer.probes_used), "probe") + " asked"))
         markers = self.debrief.call.markers if self.debrief is not None else []
         markers_here = sum(1 for marker in markers if marker.question_id == answer.question_id)
         if markers_here:
-            parts.append("⚑ " + _count(markers_here, "marker"))
+            parts.append(plain("⚑ " + _count(markers_here, "marker")))
         if answer.clarified:
-            parts.append(f"“{_escape(one_line(answer.clarified, 120))}”")
+            parts.append(plain(f"“{one_line(answer.clarified, 120)}”"))
         line = self.query_one("#call-answer", Static)
-        line.update(" · ".join(parts))
+        line.update(join(parts, " · "))
         line.set_class(answer.state is AnswerState.UNCLEAR, "-unclear")
         self._show_list()
 
@@ -372,7 +373,7 @@ class CallScreen(DebriefScreen):
         nudge = session.nudge(settings.talk_share_target, settings.monologue_seconds)
         self.query_one(TalkMeter).show(session.rep_share, session.speaker, session.longest_monologue, nudge)
         if nudge is not None and self._nudge is None:
-            self.notify(nudge, title="Listen more", severity="warning", timeout=5)
+            notify(self, nudge, title="Listen more", severity="warning", timeout=5)
         self._nudge = nudge
 
     def _tick(self) -> None:
@@ -393,13 +394,13 @@ class CallScreen(DebriefScreen):
         try:
             change(self.debrief)
         except ValueError as error:
-            self.notify(one_line(str(error), 200), severity="error")
+            notify(self, one_line(str(error), 200), severity="error")
             return False
         if self.saver is not None:
             try:
                 self.saver.submit(slot, change, urgent=urgent)
             except StoreError as error:
-                self.notify(str(error), severity="error")
+                notify(self, error, severity="error")
                 return False
         return True
 
@@ -437,12 +438,12 @@ class CallScreen(DebriefScreen):
     def _save_state_changed(self, message: SaveStateChanged) -> None:
         state = message.state
         label = self.query_one("#call-saved", Static)
-        label.update(one_line(state.label, 60))
+        label.update(plain_line(state.label, 60))
         label.set_class(state.kind is SaveKind.SAVING, "-saving")
         label.set_class(state.kind is SaveKind.FAILED, "-failed")
         if state.kind is SaveKind.FAILED and not self._save_failed:
-            self.notify(f"Notes {state.label}; they stay on screen and saving retries.",
-                        severity="error", timeout=8)
+            notify(self, f"Notes {state.label}; they stay on screen and saving retries.",
+                   severity="error", timeout=8)
         self._save_failed = state.kind is SaveKind.FAILED
 
     def on_key(self, event: Key) -> None:
@@ -597,7 +598,7 @@ class CallScreen(DebriefScreen):
             self._change(("marker", self._markers), partial(add_marker, marker=marker), urgent=True)
             if question.id == self.question.id:
                 self._show_answer()
-            self.notify(f"Marker at {format_clock(elapsed)}" + (f": {label}" if label else ""), timeout=3)
+            notify(self, f"Marker at {format_clock(elapsed)}" + (f": {label}" if label else ""), timeout=3)
 
         self.app.push_screen(marker_prompt(elapsed, question.text), chosen)
 
@@ -669,7 +670,7 @@ class CallScreen(DebriefScreen):
         self._save_timing()
         self._change("end", partial(end_call, at=_now()), urgent=True)
         if not self.saver.flush():
-            self.notify(f"The end of the call is {self.saver.state.label}; try again.", severity="error")
+            notify(self, f"The end of the call is {self.saver.state.label}; try again.", severity="error")
             return
         self.close_call()
         app = self.debrief_app
@@ -682,8 +683,3 @@ class CallScreen(DebriefScreen):
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _escape(text: str) -> str:
-    """Text from the rep or a bank shown inside markup: brackets must not be read as styles."""
-    return escape(text)

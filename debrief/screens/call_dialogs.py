@@ -23,6 +23,7 @@ from textual.widgets.selection_list import Selection
 from debrief.core.call import format_clock, phrasing_from
 from debrief.core.model import LOSS_REASONS, AnswerState
 from debrief.core.text import one_line
+from debrief.widgets.plain import clean, join, plain, plain_line
 from debrief.widgets.question_list import STATE_GLYPHS
 
 _CANCEL = Binding("escape", "cancel", "Cancel", id="call-dialog.cancel", tooltip="Close without changes")
@@ -70,7 +71,7 @@ class QuestionPicker(_Picker):
             yield Static("Go to question", classes="call-dialog-title")
             width = len(str(len(self.rows)))
             options = [
-                Option(f"{index + 1:>{width}} {STATE_GLYPHS[state]} {one_line(text, 90)}", id=str(index))
+                Option(plain_line(f"{index + 1:>{width}} {STATE_GLYPHS[state]} {one_line(text, 90)}"), id=str(index))
                 for index, (text, state) in enumerate(self.rows)
             ]
             yield OptionList(*options, id="goto-list")
@@ -104,9 +105,9 @@ class ProbePicker(_Dialog[str]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="call-dialog", id="probe-dialog"):
             yield Static("Ask a probe", classes="call-dialog-title")
-            yield Static(one_line(self.question, 200), classes="call-dialog-question")
+            yield Static(plain_line(self.question, 200), classes="call-dialog-question")
             options = [
-                Option(f"{index + 1} {'✓' if probe in self.used else ' '} {probe}", id=str(index))
+                Option(plain(f"{index + 1} {'✓' if probe in self.used else ' '} {probe}"), id=str(index))
                 for index, probe in enumerate(self.probes)
             ]
             yield OptionList(*options, id="probe-list")
@@ -161,13 +162,13 @@ class TagPicker(_Dialog[list[str]]):
     def compose(self) -> ComposeResult:
         order = self.suggested + [tag for tag in LOSS_REASONS if tag not in self.suggested]
         selections = [
-            Selection(LOSS_REASONS[tag] + ("  (this question)" if tag in self.suggested else ""), tag,
+            Selection(plain_line(LOSS_REASONS[tag] + ("  (this question)" if tag in self.suggested else "")), tag,
                       tag in self.chosen, id=tag)
             for tag in order
         ]
         with Vertical(classes="call-dialog", id="tag-dialog"):
             yield Static("Tag loss reasons", classes="call-dialog-title")
-            yield Static(one_line(self.question, 200), classes="call-dialog-question")
+            yield Static(plain_line(self.question, 200), classes="call-dialog-question")
             yield ReasonList(*selections, id="tag-list")
             yield Static("Space tick/untick · Enter save · Esc cancel", classes="call-dialog-hint")
 
@@ -199,10 +200,10 @@ class TextPrompt(_Dialog[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="call-dialog", id=self.dialog_id):
-            yield Static(self.title_text, classes="call-dialog-title")
+            yield Static(plain(self.title_text), classes="call-dialog-title")
             if self.context_text:
-                yield Static(self.context_text, classes="call-dialog-question")
-            yield Input(self.value, placeholder=self.prompt, id="prompt-input")
+                yield Static(plain(self.context_text), classes="call-dialog-question")
+            yield Input(self.value, placeholder=clean(self.prompt), id="prompt-input")
             yield Static("", id="prompt-error", classes="call-dialog-error")
             yield Static("Enter save · Esc cancel", classes="call-dialog-hint")
 
@@ -213,7 +214,7 @@ class TextPrompt(_Dialog[str]):
     def _submitted(self, event: Input.Submitted) -> None:
         text = one_line(event.value)
         if self.required and not text:
-            self.query_one("#prompt-error", Static).update(f"{self.prompt}: please write a few words")
+            self.query_one("#prompt-error", Static).update(plain(f"{self.prompt}: please write a few words"))
             return
         self.dismiss(text)
 
@@ -277,7 +278,7 @@ class AdHocPrompt(_Dialog[AdHocChoice]):
         except (ValueError, OSError) as error:
             # The rules file is broken: say so, and let the rep ask anyway.
             self._findings, self._suggestion, self._lines = [], "", []
-            view.update(f"Tone check unavailable: {one_line(str(error), 160)}")
+            view.update(plain_line(f"Tone check unavailable: {one_line(str(error), 160)}"))
             view.set_class(True, "-flagged")
             return
         self._findings = [f"{finding.category}: {finding.message}" for finding in findings]
@@ -297,7 +298,7 @@ class AdHocPrompt(_Dialog[AdHocChoice]):
         if self._suggestion and self._suggestion != advice:
             lines.append(f"F2 puts in: {self._suggestion}")
         self._lines = lines
-        view.update("\n".join(lines))
+        view.update(join(lines))
         view.set_class(True, "-flagged")
 
     @on(Input.Changed, "#adhoc-input")
@@ -313,7 +314,7 @@ class AdHocPrompt(_Dialog[AdHocChoice]):
         if self._findings and self._warned_for != text:
             self._warned_for = text
             self.query_one("#adhoc-findings", Static).update(
-                "\n".join([*self._lines, "Enter again to ask it as written anyway."]))
+                join([*self._lines, "Enter again to ask it as written anyway."]))
             return
         self.dismiss(AdHocChoice(text, list(self._findings)))
 
@@ -372,7 +373,7 @@ class EndCallPrompt(_Dialog[str]):
             lines.append(f"  … and {len(summary.unclear) - 5} more")
         with Vertical(classes="call-dialog", id="end-dialog"):
             yield Static("End the call?", classes="call-dialog-title")
-            yield Static("\n".join(lines), id="end-summary")
+            yield Static(join(lines), id="end-summary")
             with Horizontal(id="end-buttons"):
                 yield Button("End & wrap up (w)", id="end-wrapup", variant="primary")
                 yield Button("End call (e)", id="end-only")

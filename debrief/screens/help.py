@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from debrief.widgets.plain import plain, rich_text
+
 
 class HelpScreen(ModalScreen[None]):
     """Lists the keys of ``target`` (and the app's), read from the bindings themselves."""
@@ -24,11 +26,11 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            yield Static(f"Keys — {self.target.title or self.target.__class__.__name__.removesuffix('Screen')}",
-                         id="help-title")
+            name = self.target.title or self.target.__class__.__name__.removesuffix("Screen")
+            yield Static(plain(f"Keys — {name}"), id="help-title")
             yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
-            yield Static("Every key is also in the command palette (ctrl+p). Rebind keys by id in "
-                         "settings.json ('debrief locate' shows where).", id="help-hint")
+            yield Static(plain("Every key is also in the command palette (ctrl+p). Rebind keys by id in "
+                               "settings.json ('debrief locate' shows where)."), id="help-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -50,5 +52,6 @@ class HelpScreen(ModalScreen[None]):
             if binding.action == "command_palette":
                 rows[key] = (keys, "Search every command by name", binding_id)
         for keys, does, binding_id in rows.values():
-            table.add_row(" / ".join(keys), does, binding_id)
+            # Cells as Text: a key shown as "[" or a tooltip with brackets is not markup.
+            table.add_row(rich_text(" / ".join(keys)), rich_text(does), rich_text(binding_id))
         table.focus()

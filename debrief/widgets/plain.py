@@ -11,8 +11,10 @@ name, an error message) meets the screen goes through this module:
 - :func:`plain` turns text into ``Content`` that is never parsed (optionally with one style);
 - :func:`assemble` joins static styled pieces with plain user pieces;
 - :func:`markup` fills a static markup template with values that stay plain text;
+- :func:`rich_text` is the same as a Rich ``Text`` (``DataTable`` cells);
 - :func:`clean` is the cleaned ``str`` itself, for widgets that draw text directly (Rich ``Text``,
   ``Segment``, an ``Input`` placeholder);
+- :func:`notify` shows a notification whose message is plain;
 - :func:`escape` is the last resort for the few Textual APIs that accept nothing but a markup
   ``str`` (palette commands).
 """
@@ -21,11 +23,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
 
+from rich.text import Text
 from textual.content import Content
 from textual.style import Style
 
 from debrief.core.text import one_line, strip_control
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
 
 _LEFTOVER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Control characters the core's cleaning did not remove (it keeps none, but text also comes from
@@ -67,9 +74,14 @@ def plain(text: object, style: str | Style = "") -> Content:
     return Content.styled(cleaned, style) if style else Content(cleaned)
 
 
-def line(text: object, width: int = 0, style: str | Style = "") -> Content:
+def plain_line(text: object, width: int = 0, style: str | Style = "") -> Content:
     """:func:`plain` on one line, cut to ``width`` characters when given."""
     return plain(clean_line(text, width), style)
+
+
+def rich_text(text: object, style: str = "") -> Text:
+    """User text as a Rich ``Text`` (a ``DataTable`` cell reads a ``str`` as markup, never a ``Text``)."""
+    return Text(clean(text), style=style, end="")
 
 
 def assemble(*parts: Part) -> Content:
@@ -102,3 +114,16 @@ def escape(text: object) -> str:
     """Markup source that reads back as exactly ``text``: for the Textual APIs that take nothing but
     markup (palette command titles and help). Every ``[`` is escaped, so no tag can open."""
     return clean(text).replace("[", "\\[")
+
+
+class _Notifier(Protocol):
+    """The app or any widget: both have ``notify``."""
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None: ...
+
+
+def notify(node: _Notifier, message: object, *, title: object = "",
+           severity: SeverityLevel = "information", timeout: float | None = None) -> None:
+    """A notification whose message and title are plain text (errors often quote user input)."""
+    node.notify(clean(message), title=clean(title), severity=severity, timeout=timeout, markup=False)
