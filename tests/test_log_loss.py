@@ -13,7 +13,9 @@ from debrief.app import DebriefApp
 from debrief.core.model import Contact, Debrief
 from debrief.core.store import Store
 from debrief.screens.home import HomeScreen
-from debrief.screens.log_loss import LogLossScreen, draft_path, parse_value, read_draft
+from debrief.core.drafts import draft_path, read_draft
+from debrief.core.inputs import parse_money as parse_value
+from debrief.screens.log_loss import FORM, LogLossScreen
 from debrief.widgets.debrief_table import DebriefTable
 from tests.pilot_helpers import settle
 
@@ -87,7 +89,7 @@ async def test_logging_a_loss_saves_it_and_selects_it_on_home(
         assert saved.red_flags == ["decision-maker"]
         assert saved.guessed_reasons == ["price", "decision-maker"]
         assert app.screen.query_one("#home-table", DebriefTable).selected_id == saved.id
-        assert not draft_path(store.root, None).exists()
+        assert not draft_path(store.root, FORM, None).exists()
 
 
 async def test_validation_is_inline_and_nothing_is_saved_until_fixed(
@@ -179,7 +181,7 @@ async def test_a_draft_survives_leaving_and_reopening(store: Store, make_app: Ca
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        path = draft_path(store.root, None)
+        path = draft_path(store.root, FORM, None)
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
         assert (read_draft(path) or {})["company"] == "Globex"
@@ -206,7 +208,7 @@ async def test_typing_then_quitting_keeps_the_draft(store: Store, make_app: Call
         fill(form(app), company="Initech")
         await pilot.pause()  # the keystroke reaches the form; the draft timer has not fired yet
         await pilot.press("ctrl+q")
-    assert (read_draft(draft_path(store.root, None)) or {}).get("company") == "Initech"
+    assert (read_draft(draft_path(store.root, FORM, None)) or {}).get("company") == "Initech"
 
 
 async def test_editing_updates_the_stored_debrief(store: Store, make_app: Callable[..., DebriefApp]) -> None:

@@ -8,13 +8,9 @@ is inline, field by field, with a sentence that says what to fix.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import re
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,22 +20,30 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from debrief.core.dates import parse_date
+from debrief.core.dates import Tense, parse_date
+from debrief.core.drafts import draft_path, read_draft, remove_draft, write_draft
 from debrief.core.errors import error_line
+from debrief.core.inputs import (
+    MAX_REASONS,
+    STAGES,
+    format_money,
+    parse_company,
+    parse_contact,
+    parse_email,
+    parse_line,
+    parse_money,
+    parse_stage,
+)
 from debrief.core.model import LOSS_REASONS, RED_FLAGS, Contact, Debrief
 from debrief.core.store import StoreError
 from debrief.screens.base import DebriefScreen
 
-STAGES = ["discovery", "demo", "proposal", "negotiation", "security review", "final two", "contract"]
-"""Common stages a deal is lost at; anything else goes in "other"."""
+FORM = "log-loss"
+"""This form's name in the drafts folder."""
 OTHER = "other"
-MAX_REASONS = 3
-"""The rep's guess: the top reasons, not every reason."""
+"""The stage choice that opens a field for the rep's own stage."""
 DRAFT_DELAY = 0.4
 """Seconds of quiet before the draft is written: typing never waits on the disk."""
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_VALUE = re.compile(r"^(-?\d+(?:\.\d+)?)\s*([km]?)$")
 
 IMPRESSIONS_PROMPT = (
     "Write them now, while they are fresh: what did they say when they told you? What did you "
@@ -47,72 +51,9 @@ IMPRESSIONS_PROMPT = (
 )
 
 
-# -- drafts --------------------------------------------------------------------------------------
-
-
-def drafts_dir() -> Path:
-    """Where unsaved forms wait (inside the user data folder, 0700)."""
-    from debrief.locations import data_dir
-
-    return data_dir() / "drafts"
-
-
-def draft_path(db_root: Path, debrief_id: str | None) -> Path:
-    """One draft per database and debrief (``new`` for a loss not saved yet)."""
-    database = hashlib.sha1(str(Path(db_root).resolve()).encode()).hexdigest()[:10]
-    return drafts_dir() / f"log-loss-{database}-{debrief_id or 'new'}.json"
-
-
-def read_draft(path: Path) -> dict[str, Any] | None:
-    """The saved values, or None when there is no draft (a damaged one is ignored, not fatal)."""
-    try:
-        data = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return None
-    values = data.get("values") if isinstance(data, dict) else None
-    return values if isinstance(values, dict) else None
-
-
-def write_draft(path: Path, values: dict[str, Any]) -> None:
-    """Write the draft atomically, readable only by the user (it holds a prospect's name)."""
-    from debrief.core.store import atomic_write
-    from debrief.locations import ensure_private_dir
-
-    ensure_private_dir(path.parent)
-    payload = {"version": 1, "saved_at": datetime.now().isoformat(timespec="seconds"), "values": values}
-    atomic_write(path, orjson.dumps(payload), path.parent, durable=True)
-
-
-def remove_draft(path: Path) -> None:
-    """Forget the draft (after a save, or when nothing was typed)."""
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-
-
-# -- parsing -------------------------------------------------------------------------------------
-
-
-def parse_value(text: str) -> float | None:
-    """A deal value as reps write it: ``45000``, ``45,000``, ``$45k``, ``1.2m``; None when empty."""
-    cleaned = re.sub(r"[\s,_$€£¥]", "", text.strip().lower())
-    if not cleaned:
-        return None
-    match = _VALUE.match(cleaned)
-    if not match:
-        raise ValueError("Value must be a number, e.g. 45000, 45,000 or 45k")
-    number = float(match.group(1)) * {"": 1, "k": 1_000, "m": 1_000_000}[match.group(2)]
-    if number < 0:
-        raise ValueError("Value cannot be negative")
-    if number > 1e12:
-        raise ValueError("Value is too large")
-    return number
-
-
-def format_value(value: float | None) -> str:
-    """The value as the form shows it."""
-    if value is None:
-        return ""
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+def _sentence(message: str) -> str:
+    """A parser's reason as the form shows it: the same words, starting with a capital."""
+    return message[:1].upper() + message[1:]
 
 
 class LogLossScreen(DebriefScreen):
@@ -143,7 +84,7 @@ class LogLossScreen(DebriefScreen):
     @property
     def draft_file(self) -> Path:
         """This form's draft."""
-        return draft_path(self.debrief_app.store.root, self.debrief_id)
+        return draft_path(self.debrief_app.store.root, FORM, self.debrief_id)
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -228,7 +169,7 @@ class LogLossScreen(DebriefScreen):
         known_stage = debrief.stage in STAGES
         return {
             "company": debrief.company, "contact": debrief.contact.name, "role": debrief.contact.role,
-            "email": debrief.contact.email, "value": format_value(debrief.value),
+            "email": debrief.contact.email, "value": format_money(debrief.value),
             "stage": debrief.stage if known_stage else (OTHER if debrief.stage else ""),
             "stage_other": "" if known_stage else debrief.stage,
             "lost_on": debrief.lost_on.isoformat(), "lost_to": debrief.lost_to,
@@ -315,40 +256,34 @@ class LogLossScreen(DebriefScreen):
         self.query_one(f"#{key}-hint", Static).update(message)
 
     def _validate_field(self, key: str, values: dict[str, Any], required: bool) -> str:
-        """The error of one field ('' when fine); also refreshes its hint."""
+        """The error of one field ('' when fine); also refreshes its hint.
+
+        Every field is read by the same parser as the command line's option, so both accept and
+        refuse the same text with the same reason.
+        """
         message = ""
-        text = str(values.get(key.replace("-", "_")) or "").strip()
-        if key == "company" and not text and required:
-            message = "Company is required: who chose someone else?"
-        elif key == "contact" and not text and required:
-            message = "Contact is required: the buyer you will ask for the debrief call"
-        elif key == "email" and text and not _EMAIL.match(text):
-            message = "That does not look like an email address (name@company.com)"
-        elif key == "value":
-            try:
-                value = parse_value(text)
-                shown = format_value(value)
-                self._hint("value", f"= {shown}" if value is not None and text != shown else "")
-            except ValueError as error:
-                message = str(error)
+        text = str(values.get(key.replace("-", "_")) or "")
+        try:
+            if key in ("company", "contact"):
+                if text.strip() or required:
+                    (parse_company if key == "company" else parse_contact)(text)
+            elif key in ("role", "lost-to"):
+                parse_line(text, key.replace("-", " "))
+            elif key == "email":
+                parse_email(text)
+            elif key == "value":
                 self._hint("value", "")
-        elif key == "lost-on":
-            today = self.debrief_app.today
-            try:
-                lost = parse_date(text or "today", today)
-            except ValueError:
-                message = f"Not a date: {text!r} — try 2026-11-02, today, yesterday or 'last friday'"
+                value = parse_money(text)
+                shown = format_money(value)
+                self._hint("value", f"= {shown}" if value is not None and text.strip() != shown else "")
+            elif key == "stage" and values.get("stage") == OTHER:
+                parse_stage(str(values.get("stage_other") or ""))
+            elif key == "lost-on":
                 self._hint("lost-on", "")
-            else:
-                if lost > today:
-                    message = f"{lost.isoformat()} is in the future: log a loss once it has happened"
-                    self._hint("lost-on", "")
-                else:
-                    self._hint("lost-on", f"{lost:%A} {lost.day} {lost:%B %Y}")
-        elif key in ("company", "contact", "role", "lost-to") and len(text) > 200:
-            message = "Too long (at most 200 characters)"
-        elif key == "stage" and len(str(values.get("stage_other") or "")) > 100:
-            message = "Too long (at most 100 characters)"
+                lost = parse_date(text.strip() or "today", self.debrief_app.today, tense=Tense.PAST)
+                self._hint("lost-on", f"{lost:%A} {lost.day} {lost:%B %Y}")
+        except ValueError as error:
+            message = _sentence(str(error))
         self._error(key, message)
         return message
 
@@ -478,20 +413,19 @@ class LogLossScreen(DebriefScreen):
 
 
         app = self.debrief_app
-        stage = str(values["stage_other"]).strip() if values["stage"] == OTHER else str(values["stage"] or "")
-        lost_on: date = parse_date(str(values["lost_on"]).strip() or "today", app.today)
+        stage = parse_stage(str(values["stage_other"]) if values["stage"] == OTHER else str(values["stage"] or ""))
         fields: dict[str, Any] = {
-            "company": str(values["company"]).strip(),
-            "value": parse_value(str(values["value"])),
+            "company": parse_company(str(values["company"])),
+            "value": parse_money(str(values["value"])),
             "stage": stage,
-            "lost_on": lost_on,
-            "lost_to": str(values["lost_to"]).strip(),
+            "lost_on": parse_date(str(values["lost_on"]).strip() or "today", app.today, tense=Tense.PAST),
+            "lost_to": parse_line(str(values["lost_to"]), "lost to"),
             "impressions": str(values["impressions"]),
             "red_flags": [flag for flag in values["red_flags"] if flag in RED_FLAGS],
             "guessed_reasons": [reason for reason in values["reasons"] if reason in LOSS_REASONS][:MAX_REASONS],
         }
-        contact = {"name": str(values["contact"]).strip(), "role": str(values["role"]).strip(),
-                   "email": str(values["email"]).strip()}
+        contact = {"name": parse_contact(str(values["contact"])), "role": parse_line(str(values["role"]), "role"),
+                   "email": parse_email(str(values["email"]))}
         try:
             if self.debrief_id is None:
                 stored = app.store.add(Debrief(contact=Contact(**contact), **fields))
