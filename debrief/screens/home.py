@@ -26,6 +26,7 @@ from debrief.core.text import one_line
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.debrief_table import Column, DebriefTable, Row
 from debrief.widgets.due_panel import DuePanel
+from debrief.widgets.plain import notify
 
 COLUMNS = [
     Column("company", "Company", 10, weight=4, max_width=30),
@@ -212,7 +213,7 @@ class HomeScreen(DebriefScreen):
         try:
             summaries = app.store.summaries()
         except StoreError as error:
-            app.call_from_thread(app.notify, str(error), severity="error", timeout=10)
+            app.call_from_thread(notify, app, error, severity="error", timeout=10)
             return
         data = build_home(summaries, app.today, app.settings)
         app.call_from_thread(self.show_data, data)

@@ -22,6 +22,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from debrief.core.text import one_line
+from debrief.widgets.plain import clean
+
 Row = dict[str, str]
 """One row: display text by column key, plus ``id`` (and ``_due`` when something is due)."""
 
@@ -49,9 +52,16 @@ MARK = "●"
 
 
 def fit(text: str, width: int) -> str:
-    """``text`` cut or padded to exactly ``width`` cells, with an ellipsis when cut."""
+    """``text`` cut or padded to exactly ``width`` cells, with an ellipsis when cut.
+
+    Cells are drawn as segments, straight to the terminal: the text is cleaned of control
+    characters here, whatever the index handed over.
+    """
     if width <= 0:
         return ""
+    text = clean(text)
+    if "\n" in text or "\t" in text:
+        text = one_line(text)
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width)

@@ -11,8 +11,9 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
+from debrief.core.ids import is_valid_id
 from debrief.core.progress import Due, DueItem
-from debrief.core.text import one_line
+from debrief.widgets.plain import assemble, clean_line
 
 SHOWN = 3
 """Entries shown per group; the rest are counted."""
@@ -20,11 +21,10 @@ SHOWN = 3
 
 def _entry(item: DueItem, width: int) -> Content:
     note = f" {item.note}"
-    name = one_line(item.company, max(width - len(note), 6))
-    return Content.assemble(
-        (name, f"underline @click=screen.jump({item.id!r})"),
-        (note, "$text-muted"),
-    )
+    name = clean_line(item.company, max(width - len(note), 6))
+    # The id goes into the link's action: only an id of the expected shape is ever put there.
+    link = f"underline @click=screen.jump({item.id!r})" if is_valid_id(item.id) else ""
+    return assemble((name, link), (note, "$text-muted"))
 
 
 class DueGroup(Static):
