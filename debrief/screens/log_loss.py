@@ -37,6 +37,7 @@ from debrief.core.inputs import (
 from debrief.core.model import LOSS_REASONS, RED_FLAGS, Contact, Debrief
 from debrief.core.store import StoreError
 from debrief.screens.base import DebriefScreen
+from debrief.widgets.plain import notify, plain, plain_line
 
 FORM = "log-loss"
 """This form's name in the drafts folder."""
@@ -126,11 +127,12 @@ class LogLossScreen(DebriefScreen):
                            placeholder="They told me on the phone that…")
             yield Static("Red flags in hindsight", classes="section-title")
             yield Static("Tick what you can see now that you may have missed then.", classes="section-prompt")
-            yield SelectionList[str](*[Selection(label, key) for key, label in RED_FLAGS.items()], id="red-flags")
+            yield SelectionList[str](*[Selection(plain_line(label), key) for key, label in RED_FLAGS.items()],
+                                     id="red-flags")
             yield Static(f"Your guess at the top reasons (up to {MAX_REASONS})", classes="section-title")
             yield Static("Before the call: after it, debrief sets your guess beside what the buyer said.",
                          classes="section-prompt")
-            yield SelectionList[str](*[Selection(label, key) for key, label in LOSS_REASONS.items()],
+            yield SelectionList[str](*[Selection(plain_line(label), key) for key, label in LOSS_REASONS.items()],
                                      id="reasons")
             yield Static("", id="reasons-error", classes="field-error")
             with Horizontal(id="form-buttons"):
@@ -210,10 +212,10 @@ class LogLossScreen(DebriefScreen):
             try:
                 self.original = app.store.get(self.debrief_id)
             except StoreError as error:
-                self.notify(str(error), severity="error")
+                notify(self, error, severity="error")
                 self.dismiss()
                 return
-            self.query_one("#form-title", Static).update(f"Edit the loss — {self.original.company}")
+            self.query_one("#form-title", Static).update(plain_line(f"Edit the loss — {self.original.company}"))
         self._initial = self._values_of(self.original)
         draft = read_draft(self.draft_file)
         self.apply(self._initial)
@@ -249,11 +251,11 @@ class LogLossScreen(DebriefScreen):
 
     def _error(self, key: str, message: str) -> None:
         error = self.query_one(f"#{key}-error", Static)
-        error.update(message)
+        error.update(plain(message))  # errors quote what was typed
         error.set_class(bool(message), "-shown")
 
     def _hint(self, key: str, message: str) -> None:
-        self.query_one(f"#{key}-hint", Static).update(message)
+        self.query_one(f"#{key}-hint", Static).update(plain(message))
 
     def _validate_field(self, key: str, values: dict[str, Any], required: bool) -> str:
         """The error of one field ('' when fine); also refreshes its hint.
@@ -364,7 +366,7 @@ class LogLossScreen(DebriefScreen):
             else:
                 write_draft(self.draft_file, values)
         except (OSError, StoreError) as error:
-            self.notify(f"Could not keep a draft: {getattr(error, 'strerror', None) or error}", severity="warning")
+            notify(self, f"Could not keep a draft: {getattr(error, 'strerror', None) or error}", severity="warning")
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -399,7 +401,7 @@ class LogLossScreen(DebriefScreen):
         try:
             debrief_id = self._store(values)
         except ValueError as error:
-            self.notify(str(error), title="Not saved", severity="error")
+            notify(self, error, title="Not saved", severity="error")
             return
         self.saved_id = debrief_id
         if self._draft_timer is not None:
@@ -429,8 +431,8 @@ class LogLossScreen(DebriefScreen):
         try:
             if self.debrief_id is None:
                 stored = app.store.add(Debrief(contact=Contact(**contact), **fields))
-                self.notify(f"Logged the loss at {stored.company}. Next: cool off, then book the call (s).",
-                            title="Saved")
+                notify(self, f"Logged the loss at {stored.company}. Next: cool off, then book the call (s).",
+                       title="Saved")
                 return stored.id
 
             def change(debrief: Debrief) -> None:
@@ -439,7 +441,7 @@ class LogLossScreen(DebriefScreen):
                     setattr(debrief, key, value)
 
             stored = app.store.update(self.debrief_id, change)
-            self.notify(f"Saved the changes to {stored.company}.", title="Saved")
+            notify(self, f"Saved the changes to {stored.company}.", title="Saved")
             return stored.id
         except ValidationError as error:
             raise ValueError(error_line(error)) from None
