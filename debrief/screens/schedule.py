@@ -31,7 +31,9 @@ from debrief.core.schedule import (
     save_invitation_files,
     suggest_slot,
 )
+from debrief.core.text import one_line
 from debrief.screens.base import DebriefScreen
+from debrief.widgets.plain import assemble, notify, plain, plain_line
 
 ICONS = {"error": "✗", "warning": "⚠", "note": "·"}
 
@@ -105,24 +107,24 @@ class ScheduleScreen(DebriefScreen):
         try:
             self.debrief = app.store.get(self.debrief_id)
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            notify(self, error, severity="error")
             self.dismiss()
             return
         debrief = self.debrief
-        self.query_one("#schedule-title", Static).update(f"Schedule the call — {debrief.company}")
+        self.query_one("#schedule-title", Static).update(plain_line(f"Schedule the call — {debrief.company}"))
         contact = debrief.contact.name + (f", {debrief.contact.role}" if debrief.contact.role else "")
         lost = f"lost {debrief.lost_on.isoformat()}" + (f" to {debrief.lost_to}" if debrief.lost_to else "")
         age = (app.today - debrief.lost_on).days
         ago = "today" if age == 0 else ("yesterday" if age == 1 else f"{age} days ago")
         email = debrief.contact.email or "no email on file (add one with e on home)"
         self.query_one("#schedule-deal", Static).update(
-            Content.assemble((contact, "bold"), f" · {email}\n", f"{lost} ({ago})")
+            assemble((one_line(contact), "bold"), f" · {one_line(email)}\n", f"{one_line(lost)} ({ago})")
         )
         self.suggested = suggest_slot(debrief.lost_on, self.now(), app.settings)
         if debrief.schedule is not None:
             at, minutes = debrief.schedule.at, debrief.schedule.minutes
             self.query_one("#schedule-status", Static).update(
-                f"Booked for {describe_slot(at)}. Change the time and book again to move it."
+                plain(f"Booked for {describe_slot(at)}. Change the time and book again to move it.")
             )
         else:
             at, minutes = self.suggested, app.settings.call_minutes
@@ -149,13 +151,13 @@ class ScheduleScreen(DebriefScreen):
             at = parse_datetime(when_text, self.now()) if when_text.strip() else None
         except ValueError as error:
             at = None
-            hint.update(Content.styled(str(error).replace("not a date and time", "Not a time I can read"),
-                                       "$text-error"))
+            hint.update(plain(str(error).replace("not a date and time", "Not a time I can read"),
+                              "$text-error"))  # the error quotes what was typed
         if at is not None:
             self.at = at
             days = days_after_loss(self.debrief.lost_on, at)
             suggested = "  (the suggested slot)" if at == self.suggested else ""
-            hint.update(f"{describe_slot(at)} — {days} day{'s' if days != 1 else ''} after the loss{suggested}")
+            hint.update(plain(f"{describe_slot(at)} — {days} day{'s' if days != 1 else ''} after the loss{suggested}"))
             self.notes = check_slot(self.debrief.lost_on, at, self.now(), settings)
         elif not when_text.strip():
             hint.update(Content.styled("When? e.g. 'next tuesday 10:00' (F4: the suggested slot)", "$text-error"))
@@ -186,7 +188,7 @@ class ScheduleScreen(DebriefScreen):
         lines: list[Content] = []
         for note in self.notes:
             style = {"error": "$text-error", "warning": "bold $text-warning", "note": "$text-muted"}[note.level]
-            lines.append(Content.styled(f"{ICONS[note.level]} {note.message}", style))
+            lines.append(plain(f"{ICONS[note.level]} {note.message}", style))
         if not any(note.level in ("error", "warning") for note in self.notes):
             low, high = self.debrief_app.settings.suggest_after_days
             lines.insert(0, Content.styled(
@@ -241,7 +243,7 @@ class ScheduleScreen(DebriefScreen):
     def action_book(self) -> None:
         problem = self._problem()
         if problem:
-            self.notify(problem, title="Not booked", severity="error")
+            notify(self, problem, title="Not booked", severity="error")
             return
         from debrief.core.store import StoreError
 
@@ -250,7 +252,7 @@ class ScheduleScreen(DebriefScreen):
         try:
             stored = self.debrief_app.store.update(self.debrief_id, lambda d: book(d, at, minutes, invitation))
         except StoreError as error:
-            self.notify(str(error), title="Not booked", severity="error")
+            notify(self, error, title="Not booked", severity="error")
             return
         saved = self._write_files(stored)
         self.app.copy_to_clipboard(invitation)
@@ -260,20 +262,20 @@ class ScheduleScreen(DebriefScreen):
             message += "\nSaved: " + "\n       ".join(saved)
         if warnings:
             message += "\nMind: " + warnings[0]
-        self.notify(message, title="Call booked", timeout=12)
+        notify(self, message, title="Call booked", timeout=12)
         self.dismiss()
 
     def _write_files(self, debrief: Debrief) -> list[str]:
         try:
             paths = save_invitation_files(debrief, self.invitation, now=datetime.now())
         except ValueError as error:
-            self.notify(f"Could not save the files: {error}", severity="warning")
+            notify(self, f"Could not save the files: {error}", severity="warning")
             return []
         return [display_path(path) for path in paths]
 
     def action_copy(self) -> None:
         if self._problem():
-            self.notify(self._problem(), severity="error")
+            notify(self, self._problem(), severity="error")
             return
         self.app.copy_to_clipboard(self.invitation)
         self.notify("Copied the invitation. If your terminal does not pass it on, F3 saves it to a file.",
@@ -281,12 +283,12 @@ class ScheduleScreen(DebriefScreen):
 
     def action_save_files(self) -> None:
         if self._problem():
-            self.notify(self._problem(), severity="error")
+            notify(self, self._problem(), severity="error")
             return
         saved = self._write_files(self._preview())
         if saved:
-            self.query_one("#schedule-status", Static).update("Saved " + " and ".join(saved))
-            self.notify("\n".join(saved), title="Saved", timeout=10)
+            self.query_one("#schedule-status", Static).update(plain("Saved " + " and ".join(saved)))
+            notify(self, "\n".join(saved), title="Saved", timeout=10)
 
     def action_suggest(self) -> None:
         if self.suggested is not None:
