@@ -9,20 +9,13 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+from debrief.cli import params
 from debrief.cli.common import BadInput, Missing, db_option, echo, format_option, open_store, print_json
-from debrief.core.dates import parse_date
+from debrief.core.dates import Tense
 from debrief.core.errors import first_problem
-from debrief.core.model import LOSS_REASONS, RED_FLAGS, Contact, Debrief
+from debrief.core.inputs import MAX_REASONS, STAGES
+from debrief.core.model import RED_FLAGS, Contact, Debrief
 from debrief.core.text import one_line
-
-
-def _date_option(value: str | None, field: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except ValueError as error:
-        raise BadInput(f"{field}: {error}") from None
 
 
 def _validation_message(error: ValidationError) -> str:
@@ -47,33 +40,33 @@ def _tags(values: tuple[str, ...], known: dict[str, str], field: str) -> list[st
 
 
 @click.command("new")
-@click.option("--company", required=True, help="The buyer's company.")
-@click.option("--contact", required=True, help="The buyer you worked with (full name).")
-@click.option("--role", default="", help="Their role.")
-@click.option("--email", default="", help="Their email, for the invitation.")
-@click.option("--value", type=float, default=None, help="Deal value.")
-@click.option("--lost-on", "lost_on", default="today", help="When you heard (YYYY-MM-DD, today, yesterday).")
-@click.option("--lost-to", "lost_to", default="", help="Who won (a competitor, or 'no decision').")
-@click.option("--stage", default="", help="Stage the deal was lost at.")
+@click.option("--company", required=True, type=params.company(), help="The buyer's company.")
+@click.option("--contact", required=True, type=params.contact(), help="The buyer you worked with (full name).")
+@click.option("--role", default="", type=params.line("role"), help="Their role.")
+@click.option("--email", default="", type=params.email(), help="Their email, for the invitation.")
+@click.option("--value", type=params.money(), default=None, metavar="AMOUNT",
+              help="Deal value, as you would write it: 48000, 48,000, $48k, 1.2m.")
+@click.option("--lost-on", "lost_on", default="today", type=params.DateType(Tense.PAST), metavar="DATE",
+              help="When you heard: today, yesterday, monday (the last one), 3 days ago, 2026-11-02.")
+@click.option("--lost-to", "lost_to", default="", type=params.line("lost to"),
+              help="Who won (a competitor, or 'no decision').")
+@click.option("--stage", default="", type=params.stage(),
+              help=f"Stage the deal was lost at ({', '.join(STAGES)}, or your own).")
 @click.option("--impression", default="", help="Your first impressions, while they are fresh.")
 @click.option("--red-flag", "red_flags", multiple=True, help=f"Red flag in hindsight ({', '.join(RED_FLAGS)}).")
-@click.option("--guess", "guesses", multiple=True, help="Your guess at a loss reason (repeatable, or comma-separated).")
+@click.option("--guess", "guesses", multiple=True, callback=params.reasons,
+              help=f"Your guess at a loss reason, up to {MAX_REASONS} (repeatable, or comma-separated).")
 @db_option
-def new_command(company: str, contact: str, role: str, email: str, value: float | None, lost_on: str,
+def new_command(company: str, contact: str, role: str, email: str, value: float | None, lost_on: date,
                 lost_to: str, stage: str, impression: str, red_flags: tuple[str, ...],
-                guesses: tuple[str, ...], db: Path | None) -> None:
-    """Log a loss; prints the new id."""
-    if value is not None and (value != value or value < 0 or value == float("inf")):
-        raise BadInput("--value: must be a positive number")
-    lost = _date_option(lost_on, "--lost-on")
-    if lost and lost > date.today():
-        raise BadInput(f"--lost-on: {lost.isoformat()} is in the future")
+                guesses: list[str], db: Path | None) -> None:
+    """Log a loss; prints the new id. Every option reads as the app's form reads it."""
     try:
         debrief = Debrief(
-            company=company.strip(), contact=Contact(name=contact.strip(), role=role.strip(), email=email.strip()),
-            value=value, lost_on=lost, lost_to=lost_to.strip(), stage=stage.strip(),
+            company=company, contact=Contact(name=contact, role=role, email=email),
+            value=value, lost_on=lost_on, lost_to=lost_to, stage=stage,
             impressions=impression, red_flags=_tags(red_flags, RED_FLAGS, "--red-flag"),
-            guessed_reasons=_tags(guesses, LOSS_REASONS, "--guess"),
+            guessed_reasons=guesses,
         )
     except ValidationError as error:
         raise BadInput(_validation_message(error)) from None
@@ -111,9 +104,12 @@ def show_command(debrief_id: str, output_format: str, db: Path | None) -> None:
     """One debrief, everything in it."""
     debrief = open_store(db).get(debrief_id.strip().lower())
     if output_format == "json":
-        print_json(debrief.to_json())
+        from debrief.core.facts import derived_json
+
+        # The stored shape, plus the facts worked out from it (the same ones every screen shows).
+        print_json({**debrief.to_json(), "derived": derived_json(debrief, date.today())})
     else:
-        from debrief.core.report import debrief_markdown
+        from debrief.core.document import debrief_markdown
 
         echo(debrief_markdown(debrief).rstrip())
 
