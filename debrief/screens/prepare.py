@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input, Markdown, Select, Static
 from debrief.core.model import LOSS_REASONS, Debrief, Script, ScriptQuestion, Status
 from debrief.core.text import one_line
 from debrief.screens.base import DebriefScreen
+from debrief.widgets.plain import markup, notify, plain, rich_text
 from debrief.widgets.question_picker import QuestionPicker, QuestionRow, ScriptList
 
 if TYPE_CHECKING:
@@ -166,13 +167,13 @@ class PrepareScreen(DebriefScreen):
 
     def compose(self) -> ComposeResult:
         if not self._load():
-            yield Static(self._problem, id="prepare-problem")
+            yield Static(plain(self._problem), id="prepare-problem")
             yield Footer()
             return
         self.title = f"Prepare — {self.debrief.company}"
         with Horizontal(id="prepare-head"):
             yield Static(self._deal_line(), id="prepare-deal")
-            options = [(f"{bank.title} ({bank.question_count} q)", bank.id)
+            options = [(rich_text(one_line(f"{bank.title} ({bank.question_count} q)")), bank.id)
                        for bank in sorted(self.banks.banks.values(), key=lambda b: b.title.lower())]
             yield Select(options, value=self.bank.id, allow_blank=False, compact=True,
                          id="prepare-bank", tooltip="Question bank (b)")
@@ -195,11 +196,11 @@ class PrepareScreen(DebriefScreen):
 
     def on_mount(self) -> None:
         if self._problem:
-            self.notify(self._problem, severity="error", timeout=8)
+            notify(self, self._problem, severity="error", timeout=8)
             self.app.pop_screen()
             return
         if self._tone_problem:
-            self.notify(self._tone_problem, severity="warning", timeout=10)
+            notify(self, self._tone_problem, severity="warning", timeout=10)
         self._show_picker()
         self._show_script()
         self._show_custom_tone("")
@@ -213,7 +214,7 @@ class PrepareScreen(DebriefScreen):
         if debrief.schedule is not None:
             at = debrief.schedule.at
             parts.append(f"call {at:%a} {at.day} {at:%b %H:%M}")
-        return Content.from_markup("[b]Prepare[/] · $facts", facts=one_line(" · ".join(parts)))
+        return markup("[b]Prepare[/] · $facts", facts=one_line(" · ".join(parts)))
 
     # -- showing state -------------------------------------------------------------------------
 
@@ -252,9 +253,9 @@ class PrepareScreen(DebriefScreen):
             warnings.append(f"more than {cap} questions: guides cap at 10-12")
         total = self.query_one("#total", Static)
         if warnings:
-            total.update(Content.from_markup("$text [$warning]⚠ $warn[/]", text=text, warn="; ".join(warnings)))
+            total.update(markup("$text [$warning]⚠ $warn[/]", text=text, warn="; ".join(warnings)))
         else:
-            total.update(Content(text))
+            total.update(plain(text))
         total.set_class(bool(warnings), "-warning")
 
     def _show_detail(self, question_id: str | None) -> None:
@@ -263,17 +264,17 @@ class PrepareScreen(DebriefScreen):
         if question is None:
             detail.update("")
             return
-        lines = [Content.from_markup("[b]$text[/]", text=one_line(question.text))]
+        lines = [markup("[b]$text[/]", text=one_line(question.text))]
         facts = [f"{question.minutes:g} min"]
         if question.phase_title:
             facts.append(question.phase_title)
         if question.tags:
             facts.append("explores " + ", ".join(LOSS_REASONS.get(tag, tag).lower() for tag in question.tags))
-        lines.append(Content.from_markup("[$text-muted]$facts[/]", facts=" · ".join(facts)))
+        lines.append(markup("[$text-muted]$facts[/]", facts=" · ".join(facts)))
         if question.intent:
-            lines.append(Content.from_markup("[b]Why:[/] $intent", intent=one_line(question.intent)))
+            lines.append(markup("[b]Why:[/] $intent", intent=one_line(question.intent)))
         for probe in question.probes:
-            lines.append(Content.from_markup("[$text-muted]probe:[/] $probe", probe=one_line(probe)))
+            lines.append(markup("[$text-muted]probe:[/] $probe", probe=one_line(probe)))
         for finding in self.findings.get(question.id, []):
             lines.append(self._finding_line(finding))
         detail.update(Content("\n").join(lines))
@@ -281,7 +282,7 @@ class PrepareScreen(DebriefScreen):
     @staticmethod
     def _finding_line(finding: Finding) -> Content:
         suggestion = f" Try: {finding.suggestion}" if finding.suggestion else ""
-        return Content.from_markup(
+        return markup(
             "[$warning]⚠ $category[/] “$matched”: $message$suggestion",
             category=finding.category, matched=finding.matched, message=finding.message,
             suggestion=suggestion,
@@ -375,7 +376,7 @@ class PrepareScreen(DebriefScreen):
         previous = self.bank
         customs = [question for question in self.chosen if question.custom]
         if not self._render_bank(self.banks.banks[bank_id]):  # changes nothing when it fails
-            self.notify(self._problem, severity="error")
+            notify(self, self._problem, severity="error")
             select: Select[str] = self.query_one("#prepare-bank", Select)
             select.value = previous.id
             return
@@ -383,8 +384,8 @@ class PrepareScreen(DebriefScreen):
         self._show_picker()
         self._changed()
         self.query_one(QuestionPicker).focus()
-        self.notify(f"{self.bank.title}: the default selection for {self.minutes} minutes"
-                    + (", your own questions kept" if customs else ""))
+        notify(self, f"{self.bank.title}: the default selection for {self.minutes} minutes"
+               + (", your own questions kept" if customs else ""))
 
     def action_defaults(self) -> None:
         customs = [question for question in self.chosen if question.custom]
@@ -420,24 +421,24 @@ class PrepareScreen(DebriefScreen):
         self.custom_phrasing = next(
             (p for f in self.custom_findings if (p := suggested_phrasing(f.suggestion))), "")
         if not text.strip():
-            tone.update(Content.from_markup(
+            tone.update(markup(
                 "[$text-muted]Keep it open and forward-looking: “What…”, “How…”, "
                 "“Could you walk me through…”[/]"))
         elif self.custom_findings:
             first = self.custom_findings[0]
             more = len(self.custom_findings) - 1
-            head = Content.from_markup(
+            head = markup(
                 "[$warning]⚠ $category[/] “$matched”$more · $message", category=first.category,
                 matched=first.matched, message=first.message,
                 more=f" (+{more} more)" if more else "")
             lines = [head]
             if first.suggestion:
                 hint = " [b]ctrl+t[/] uses it" if self.custom_phrasing else ""
-                lines.insert(0, Content.from_markup(f"[b]Try:[/] $suggestion{hint}",
+                lines.insert(0, markup(f"[b]Try:[/] $suggestion{hint}",
                                                     suggestion=first.suggestion))
             tone.update(Content("\n").join(lines))
         else:
-            tone.update(Content.from_markup(
+            tone.update(markup(
                 "[$success]✓ Open and non-defensive[/] · enter adds it to the script"))
         tone.set_class(bool(self.custom_findings), "-warning")
         if could_use != bool(self.custom_phrasing):
@@ -459,7 +460,7 @@ class PrepareScreen(DebriefScreen):
         try:
             question = custom_question(event.value, next_custom_id(taken))
         except (ScriptError, ValueError) as error:
-            self.notify(str(error).splitlines()[0], severity="warning")
+            notify(self, str(error).splitlines()[0], severity="warning")
             return
         flagged = list(self.custom_findings)
         self.findings[question.id] = flagged
@@ -467,8 +468,8 @@ class PrepareScreen(DebriefScreen):
         event.input.value = ""
         self._changed(highlight=question.id)
         if flagged:
-            self.notify(f"Added as question {len(self.chosen)}; the tone check still flags it "
-                        f"({flagged[0].category})", severity="warning")
+            notify(self, f"Added as question {len(self.chosen)}; the tone check still flags it "
+                   f"({flagged[0].category})", severity="warning")
         else:
             self.notify(f"Added as question {len(self.chosen)}")
 
@@ -488,7 +489,7 @@ class PrepareScreen(DebriefScreen):
         try:
             self.debrief = self.debrief_app.store.update(self.debrief_id, change)
         except StoreError as error:
-            self.notify(str(error), severity="error", timeout=10)
+            notify(self, error, severity="error", timeout=10)
             return False
         self.dirty = False
         self._leave_armed = False
@@ -514,10 +515,9 @@ class PrepareScreen(DebriefScreen):
             atomic_write(folder / md_name, script_markdown(script, self.debrief).encode(), folder)
             atomic_write(folder / text_name, script_text(script, self.debrief).encode(), folder)
         except (OSError, StoreError) as error:
-            self.notify(f"Export failed: {error}", severity="error", timeout=10)
+            notify(self, f"Export failed: {error}", severity="error", timeout=10)
             return
-        self.notify(f"Exported to {folder}: {md_name} and {text_name}", title="Script exported",
-                    timeout=12)
+        notify(self, f"Exported to {folder}: {md_name} and {text_name}", title="Script exported", timeout=12)
 
     def action_copy(self) -> None:
         from debrief.core.script import script_text

@@ -15,6 +15,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from debrief.widgets.plain import markup
+
 
 @dataclass(frozen=True)
 class QuestionRow:
@@ -33,8 +35,9 @@ def _minutes(value: float) -> str:
 
 
 def _question_prompt(row: QuestionRow, mark: str, mark_style: str) -> Content:
+    # The question's text is a template variable: Textual fills it in after reading the tags.
     flag = " [$warning]⚠ tone[/]" if row.flagged else ""
-    return Content.from_markup(
+    return markup(
         f"[{mark_style}]$mark[/] [$text-muted]$minutes[/] $text{flag}",
         mark=mark,
         minutes=_minutes(row.minutes),
@@ -67,7 +70,7 @@ class QuestionPicker(OptionList):
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         options: list[Option] = []
         for title, rows in phases:
-            options.append(Option(Content.from_markup("[b $text-accent]$title[/]", title=title),
+            options.append(Option(markup("[b $text-accent]$title[/]", title=title),
                                   disabled=True))
             options += [Option(self._prompt(row, row.id in chosen), id=row.id) for row in rows]
         self.set_options(options)
@@ -151,7 +154,7 @@ class ScriptList(OptionList):
         mark = f"{number:>2}."
         prompt = _question_prompt(row, mark, "$text-accent")
         if row.custom:
-            prompt = prompt + Content.from_markup(" [$text-muted](yours)[/]")
+            prompt = prompt + markup(" [$text-muted](yours)[/]")
         return prompt
 
     def action_drop(self) -> None:
