@@ -19,6 +19,7 @@ from debrief.core.review import Comparison, check_compare_ids, compare, comparis
 from debrief.core.store import StoreError
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.compare_grid import CompareGrid
+from debrief.widgets.plain import notify, plain, plain_line
 
 if TYPE_CHECKING:
     pass
@@ -57,10 +58,10 @@ class CompareScreen(DebriefScreen):
             self.comparison = compare(self.debrief_app.store.get_many(ids))
         except (ValueError, StoreError) as error:
             self.problem = str(error)
-        yield Static(self._title(), id="compare-title", markup=False)
+        yield Static(plain_line(self._title()), id="compare-title")
         if self.comparison is None:
-            yield Static(f"Cannot put these side by side: {self.problem}\n\nPress Esc to go back.",
-                         id="compare-problem", markup=False)
+            yield Static(plain(f"Cannot put these side by side: {self.problem}\n\nPress Esc to go back."),
+                         id="compare-problem")
         else:
             yield Static(self._summary(self.comparison), id="compare-summary", markup=False)
             yield CompareGrid(id="compare-grid")
@@ -70,7 +71,7 @@ class CompareScreen(DebriefScreen):
         if self.comparison is not None:
             self.query_one(CompareGrid).show(self.comparison)
         elif self.problem:
-            self.notify(self.problem, title="Side by side", severity="error")
+            notify(self, self.problem, title="Side by side", severity="error")
 
     def on_screen_resume(self) -> None:
         """Back from reading one (and maybe its wrap-up): show what changed there."""
@@ -82,7 +83,7 @@ class CompareScreen(DebriefScreen):
         try:
             fresh = compare(self.debrief_app.store.get_many([d.id for d in self.comparison.debriefs]))
         except StoreError as error:
-            self.notify(str(error), title="Side by side", severity="error")
+            notify(self, error, title="Side by side", severity="error")
             return
         if fresh.to_json() != self.comparison.to_json():
             self.comparison = fresh
@@ -155,9 +156,9 @@ class CompareScreen(DebriefScreen):
         try:
             path = save_export(text, name)
         except (OSError, StoreError) as error:
-            self.notify(f"Export failed: {error}", severity="error")
+            notify(self, f"Export failed: {error}", severity="error")
             return
-        self.notify(str(path), title="Side by side saved to")
+        notify(self, path, title="Side by side saved to")
 
     def action_copy(self) -> None:
         """Copy the Markdown (OSC 52; where the terminal refuses, Export saves a file)."""
