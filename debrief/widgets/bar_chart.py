@@ -16,6 +16,8 @@ from textual.reactive import reactive
 from textual.style import Style
 from textual.widget import Widget
 
+from debrief.widgets.plain import clean_line
+
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 MAX_BAR = 48
 """Longest bar in cells: on a wide terminal the numbers stay near their bars."""
@@ -30,6 +32,12 @@ class Bar:
     note: str = ""
     alt: float | None = None
     alt_note: str = ""
+
+    def __post_init__(self) -> None:
+        # Labels are competitors, stages and reasons as the rep typed them: one clean line each,
+        # measured as drawn.
+        for name in ("label", "note", "alt_note"):
+            object.__setattr__(self, name, clean_line(getattr(self, name)))
 
 
 def bar_text(value: float, top: float, width: int, block: str | None = None) -> str:
@@ -145,6 +153,10 @@ class Column:
     label: str
     value: float | None
     note: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("label", "note"):
+            object.__setattr__(self, name, clean_line(getattr(self, name)))
 
 
 class ColumnChart(Widget):

@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from debrief.core.review import SearchHit, SearchResults
+from debrief.widgets.plain import assemble, clean_line
 
 
 class SearchResultList(OptionList):
@@ -70,11 +71,13 @@ class SearchResultList(OptionList):
         match = self.get_visual_style("search-results--match", partial=True)
         doc = hit.doc
         lost_to = f" to {doc.lost_to}" if doc.lost_to else ""
-        parts: list[Content] = [Content.assemble(
-            (doc.company, company), (f" — {doc.contact} · lost{lost_to} on {doc.lost_on.isoformat()} · {doc.id}", meta),
+        parts: list[Content] = [assemble(
+            (clean_line(doc.company), company),
+            (" " + clean_line(f"— {doc.contact} · lost{lost_to} on {doc.lost_on.isoformat()} · {doc.id}"), meta),
         )]
         for piece in hit.snippets:
-            line = Content.assemble(("  " + piece.label + ": ", field), piece.text)
+            # Cleaned text is the stored text (the model cleaned it), so the match offsets still hold.
+            line = assemble(("  " + piece.label + ": ", field), piece.text)
             offset = len(piece.label) + 4
             for start, end in piece.spans:
                 line = line.stylize(match, offset + start, offset + end)
