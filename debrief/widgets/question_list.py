@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from debrief.core.model import AnswerState
-from debrief.core.text import one_line
+from debrief.widgets.plain import clean_line
 
 STATE_GLYPHS: dict[AnswerState, str] = {
     AnswerState.NOT_ASKED: "○",
@@ -100,8 +100,8 @@ class QuestionList(Widget, can_focus=False):
             line.append(STATE_GLYPHS[row.state], self.get_component_rich_style(f"question-list--{row.state.value}"))
             line.append(" ")
             room = width - number_width - 3
-            label = ("+ " if row.adhoc else "") + one_line(row.text)
-            line.append(one_line(label, room))
+            label = ("+ " if row.adhoc else "") + clean_line(row.text)
+            line.append(clean_line(label, room))
             if index == self.current:
                 line.stylize(self.get_component_rich_style("question-list--current"))
                 line.pad_right(max(width - line.cell_len, 0))

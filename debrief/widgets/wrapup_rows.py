@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from debrief.core.model import ActionItem, FollowUp
 from debrief.widgets.date_input import DateInput
+from debrief.widgets.plain import plain
 
 
 class EditableRow(Vertical):
@@ -56,7 +57,7 @@ class EditableRow(Vertical):
 
     def _show_error(self) -> None:
         errors = [error for field in self.date_inputs() if (error := field.error)]
-        self.error_line.update("; ".join(errors))
+        self.error_line.update(plain("; ".join(errors)))  # a date error quotes what was typed
         self.error_line.set_class(bool(errors), "-shown")
 
     @on(Input.Changed)
