@@ -18,13 +18,20 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from jinja2 import Environment, TemplateSyntaxError, nodes
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from debrief.core import yaml_io
 from debrief.core.model import LOSS_REASONS, Contact, Debrief
-from debrief.core.render import TEMPLATE_NAMES, RenderError, render, unknown_names
+from debrief.core.render import (
+    TEMPLATE_NAMES,
+    RenderError,
+    render,
+    template_problem,
+    unknown_name,
+    unknown_names,
+)
+from debrief.core.text import clean_line, clean_text
 from debrief.core.yaml_io import YamlError
 from debrief.core.yaml_io import key_line as _key_line
 from debrief.core.yaml_io import line_of as _line
@@ -73,7 +80,13 @@ def _slug(value: str) -> str:
 def _clean(value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError("control characters are not allowed")
-    return value
+    return clean_text(value)  # invisible bidi and format characters shown as ⟨U+XXXX⟩
+
+
+def _clean_line(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("control characters are not allowed")
+    return clean_line(value)  # one line: a title's line breaks folded to a space
 
 
 def _tag(value: str) -> str:
@@ -83,7 +96,7 @@ def _tag(value: str) -> str:
 
 
 Slug = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_slug)]
-Line = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean)]
+Line = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_line)]
 Prose = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_clean)]
 Tag = Annotated[str, AfterValidator(_tag)]
 
@@ -223,8 +236,20 @@ def load_banks(shipped_dir: Path | None = None, user_dir: Path | None = None) ->
 
 
 def load_bank_file(path: Path, source: str = "user") -> Bank:
-    """Read and validate one bank file; raises :class:`BankError` on the first problem."""
-    return _load_cached(str(path), source, *_stat(path))
+    """Read and validate one bank file; raises :class:`BankError` on the first problem.
+
+    Whatever the file holds, the failure is this bank's alone: an error nothing above foresaw
+    (too deep for the stack, too big for memory, a value Python cannot convert) is one line too.
+    """
+    where = str(path)
+    try:
+        return _load_cached(where, source, *_stat(path))
+    except BankError:
+        raise
+    except (RecursionError, MemoryError):
+        raise BankError(where, 1, "file", "too complex to load (nested too deeply or too large)") from None
+    except ValueError as error:
+        raise BankError(where, 1, "file", " ".join(str(error).split()) or "cannot load") from None
 
 
 def _stat(path: Path) -> tuple[int, int, int]:
@@ -428,94 +453,31 @@ def template_fields(bank: Bank) -> Iterator[tuple[tuple[int | str, ...], str, st
                 yield (*loc, "probes", n), f"questions.{question.id}.probes[{n}]", probe
 
 
-ALLOWED_FILTERS = frozenset({"default", "d", "upper", "lower", "title", "capitalize", "trim",
-                             "string", "int", "round"})
-"""Filters a bank template may use: text shaping only (no padding, repeating or formatting that
-could blow up the output)."""
-
-ALLOWED_TESTS = frozenset({"defined", "undefined", "none", "string", "number", "eq", "ne",
-                           "equalto", "in", "lower", "upper"})
-
-_ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
-    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr, nodes.Getitem,
-    nodes.Const, nodes.If, nodes.CondExpr, nodes.And, nodes.Or, nodes.Not, nodes.Compare,
-    nodes.Operand, nodes.Test, nodes.Filter, nodes.Concat, nodes.List, nodes.Tuple,
-)
-
-
-@lru_cache(maxsize=1)
-def _parser() -> Environment:
-    # Only parses (never compiles or renders): rendering is render.py's sandbox.
-    return Environment(autoescape=False)
-
-
 def _template_problem(template: str) -> str | None:
-    """Why a template may not be used in a bank, or None: names, if/else and text filters only.
-
-    The sandbox already refuses internals at render time; this refuses them at load time too, and
-    also what the sandbox allows but a bank never needs: loops, calls, imports, arithmetic (which
-    Jinja folds at compile time, so ``9**9**9`` would hang before any render).
-    """
-    try:
-        tree = _parser().parse(template)
-    except TemplateSyntaxError as error:
-        return f"template syntax error: {error.message}"
-    for lookup in tree.find_all((nodes.Getattr, nodes.Getitem)):  # internals first: the worst case
-        attr = _looked_up(lookup)
-        if isinstance(attr, str) and attr.startswith("_"):
-            return f"refused: {attr!r} is not a field of the deal (internals are off limits)"
-    fields = _deal_fields()
-    for node in tree.find_all(nodes.Node):
-        if isinstance(node, nodes.Getattr | nodes.Getitem):
-            attr = _looked_up(node)
-            owner = node.node.name if isinstance(node.node, nodes.Name) else None
-            if owner is None or owner not in fields or not isinstance(attr, str):
-                return "templates may only look up fields by name (like contact.first_name)"
-            if attr not in fields[owner]:
-                return (f"unknown template variable '{owner}.{attr}' "
-                        f"({owner} has: {', '.join(fields[owner])})")
-        elif isinstance(node, nodes.Name) and node.name not in TEMPLATE_NAMES:
-            return _unknown(node.name)
-        elif isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
-            return (f"filter {node.name!r} is not allowed in a bank "
-                    f"(allowed: {', '.join(sorted(ALLOWED_FILTERS))})")
-        elif isinstance(node, nodes.Test) and node.name not in ALLOWED_TESTS:
-            return f"test {node.name!r} is not allowed in a bank"
-        elif isinstance(node, nodes.Const) and isinstance(node.value, int | float) and abs(node.value) > 10**9:
-            return "number too large for a template"
-        elif not isinstance(node, _ALLOWED_NODES):
-            kind = type(node).__name__.lower()
-            return (f"{kind} is not allowed in a bank template "
-                    "(use names like {{ company }}, {% if lost_to %}...{% endif %} and text filters)")
-    return None
-
-
-def _looked_up(node: nodes.Node) -> object:
-    """The name looked up by ``x.name`` or ``x['name']`` (anything else for other lookups)."""
-    if isinstance(node, nodes.Getattr):
-        return node.attr
-    arg = getattr(node, "arg", None)
-    return arg.value if isinstance(arg, nodes.Const) else arg
+    """Why a template may not be used in a bank, or None: names, if/else and text filters only
+    (the same load check as the invitation's, with the deal's names and fields)."""
+    return template_problem(template, _deal_names())
 
 
 def _unknown(name: str) -> str:
-    names = [name for name in sample_debrief().template_context("") if name in TEMPLATE_NAMES]
-    return f"unknown template variable {name!r} (templates see: {', '.join(names)})"
+    return unknown_name(name, _deal_names())
 
 
 @lru_cache(maxsize=1)
-def _deal_fields() -> dict[str, list[str]]:
-    """The names with fields of their own (``contact.first_name``, ``rep.name``) and those fields."""
+def _deal_names() -> dict[str, list[str] | None]:
+    """The names bank templates see, in the deal's order, with the fields of those that have
+    some (``contact.first_name``, ``rep.name``)."""
     context = sample_debrief().template_context("")
-    return {name: list(value) for name, value in context.items() if isinstance(value, dict)}
+    return {name: list(value) if isinstance(value, dict) else None
+            for name, value in context.items() if name in TEMPLATE_NAMES}
 
 
 def sample_debrief(*, sparse: bool = False) -> Debrief:
     """A sample deal to preview and test-render banks; ``sparse`` leaves every optional field empty."""
     if sparse:
-        return Debrief(id="sample", company="Northwind Logistics", contact=Contact(name="Jane"))
+        return Debrief(id="sampqe", company="Northwind Logistics", contact=Contact(name="Jane"))
     return Debrief(
-        id="sample", company="Northwind Logistics",
+        id="sampqe", company="Northwind Logistics",
         contact=Contact(name="Jane Okafor", role="VP Operations"),
         value=48_000, stage="proposal", lost_to="Acme Cloud",
     )

@@ -39,6 +39,9 @@ def _reason(first: Any) -> str:
         return "must not be empty"
     if kind == "string_too_long":
         return f"too long (at most {limits.get('max_length')} characters)"
+    if kind == "too_long":  # a bound checked after cleaning, or a list
+        unit = "characters" if limits.get("field_type") in (None, "Value") else "items"
+        return f"too long (at most {limits.get('max_length')} {unit})"
     if kind == "extra_forbidden":
         return "unknown field"
     if kind == "missing":

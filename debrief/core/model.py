@@ -10,23 +10,65 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from debrief.core.dates import check_range
 from debrief.core.ids import ID_ALPHABET, ID_LENGTH, is_valid_id, new_id
-from debrief.core.text import check_text
+from debrief.core.text import MAX_LINE, MAX_TEXT, clean_line, clean_text, needs_cleaning
 
 __all__ = ["ID_ALPHABET", "ID_LENGTH", "is_valid_id", "new_id"]  # re-exported: ids live in ids.py
 
 SCHEMA_VERSION = 2
 """Version of the stored shape of a debrief; bump it and add a migration when the shape changes."""
 
-def _clean(value: str) -> str:
-    return check_text(value, "text")
+
+def _refuse_huge(value: str, limit: int) -> None:
+    # Cleaning is linear but not free: text many times the bound is refused before it is cleaned.
+    if len(value) > 10 * limit:
+        raise ValueError(f"too long ({len(value):,} characters, at most {limit:,})")
 
 
-Text = Annotated[str, AfterValidator(_clean)]
-"""Free text: no NUL bytes or terminal escapes, bounded length."""
+# Validators run for every string of every debrief read (stats reads 10,000): the clean case is
+# one scan in C and no further call.
+def _text(value: object) -> object:
+    if type(value) is str and not needs_cleaning(value):
+        return value
+    if isinstance(value, str):
+        _refuse_huge(value, MAX_TEXT)
+        return clean_text(str(value))
+    return value
+
+
+def _line(value: object) -> object:
+    if type(value) is str and value.isprintable():
+        return value
+    if isinstance(value, str):
+        _refuse_huge(value, MAX_LINE)
+        return clean_line(str(value))
+    return value
+
+
+def _debrief_id(value: str) -> str:
+    if not is_valid_id(value):
+        raise ValueError(f"not a debrief id ({ID_LENGTH} characters of {ID_ALPHABET})")
+    return value
+
+
+# Cleaning runs before pydantic's length checks, so a bound holds for the text as stored (a bidi
+# mark shown as ⟨U+202E⟩ takes more room than it did) and stored text always validates again.
+# The bound sits before the validator so that pydantic checks it natively, in the string schema;
+# a bound given here wins over a field's own, hence BoundedLine for fields that set theirs.
+Text = Annotated[str, Field(max_length=MAX_TEXT), BeforeValidator(_text)]
+"""Multi-line free text (notes, takeaways): cleaned of escapes and controls, tabs and newlines kept."""
+
+Line = Annotated[str, Field(max_length=MAX_LINE), BeforeValidator(_line)]
+"""Single-line text (tags, ids, titles, labels): cleaned, line breaks folded to a space."""
+
+BoundedLine = Annotated[str, BeforeValidator(_line)]
+"""Single-line text for a field that sets its own ``max_length`` (names, company, stage)."""
+
+DebriefId = Annotated[str, AfterValidator(_debrief_id)]
+"""A debrief's id: the short, typeable shape every command takes."""
 
 Day = Annotated[date, AfterValidator(check_range)]
 """A date between 1990 and 2100: the same range every date field of the forms and commands takes."""
@@ -104,9 +146,9 @@ class Contact(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Text = Field(min_length=1, max_length=200)
-    role: Text = Field(default="", max_length=200)
-    email: Text = Field(default="", max_length=320)
+    name: BoundedLine = Field(min_length=1, max_length=200)
+    role: BoundedLine = Field(default="", max_length=200)
+    email: BoundedLine = Field(default="", max_length=320)
 
     @property
     def first_name(self) -> str:
@@ -130,13 +172,13 @@ class ScriptQuestion(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(min_length=1, max_length=120)
-    phase: str = ""
-    phase_title: str = ""
+    id: BoundedLine = Field(min_length=1, max_length=120)
+    phase: Line = ""
+    phase_title: Line = ""
     text: Text = Field(min_length=1)
     intent: Text = ""
     minutes: float = Field(default=2, ge=0, le=60)
-    tags: list[str] = Field(default_factory=list)
+    tags: list[Line] = Field(default_factory=list)
     probes: list[Text] = Field(default_factory=list)
     custom: bool = False
 
@@ -146,8 +188,8 @@ class Script(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    bank_id: str
-    bank_version: int | str = 1
+    bank_id: Line
+    bank_version: int | Line = 1
     minutes: int = Field(default=20, ge=5, le=120)
     opening: Text = ""
     closing: Text = ""
@@ -165,12 +207,12 @@ class Answer(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question_id: str
+    question_id: Line
     notes: Text = ""
     state: AnswerState = AnswerState.NOT_ASKED
     clarified: Text = ""
     probes_used: list[Text] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
+    tags: list[Line] = Field(default_factory=list)
     seconds: float = Field(default=0, ge=0)
     first_noted_at: datetime | None = None
     updated_at: datetime | None = None
@@ -183,8 +225,8 @@ class Marker(BaseModel):
 
     at: datetime
     elapsed: float = Field(default=0, ge=0)
-    question_id: str | None = None
-    label: Text = ""
+    question_id: Line | None = None
+    label: Line = ""
 
 
 class AdHocQuestion(BaseModel):
@@ -194,7 +236,7 @@ class AdHocQuestion(BaseModel):
 
     text: Text
     asked_at: datetime
-    findings: list[str] = Field(default_factory=list)
+    findings: list[Line] = Field(default_factory=list)
 
 
 class CallRecord(BaseModel):
@@ -205,7 +247,7 @@ class CallRecord(BaseModel):
     started_at: datetime | None = None
     ended_at: datetime | None = None
     elapsed: float = Field(default=0, ge=0)
-    current_question: str | None = None
+    current_question: Line | None = None
     rep_talk: float = Field(default=0, ge=0)
     buyer_talk: float = Field(default=0, ge=0)
     longest_monologue: float = Field(default=0, ge=0)
@@ -235,7 +277,7 @@ class ActionItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: Text = Field(min_length=1)
-    owner: Text = ""
+    owner: Line = ""
     due: Day | None = None
     done: bool = False
 
@@ -245,7 +287,7 @@ class StayInTouch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    channel: Text = ""
+    channel: Line = ""
     next_check_in: Day | None = None
     may_mention: bool | None = None
     referral: Text = ""
@@ -258,7 +300,7 @@ class FollowUp(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     on: Day
-    channel: Text = ""
+    channel: Line = ""
     outcome: Text = ""
 
 
@@ -268,25 +310,25 @@ class Debrief(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     schema_version: int = SCHEMA_VERSION
-    id: str = Field(default_factory=new_id)
+    id: DebriefId = Field(default_factory=new_id)
     created_at: Moment = Field(default_factory=lambda: datetime.now().replace(microsecond=0))
     updated_at: Moment = Field(default_factory=lambda: datetime.now().replace(microsecond=0))
     status: Status = Status.LOGGED
 
-    company: Text = Field(min_length=1, max_length=200)
+    company: BoundedLine = Field(min_length=1, max_length=200)
     contact: Contact
     value: float | None = Field(default=None, ge=0)
-    stage: Text = Field(default="", max_length=100)
+    stage: BoundedLine = Field(default="", max_length=100)
     lost_on: Day = Field(default_factory=date.today)
-    lost_to: Text = Field(default="", max_length=200)
+    lost_to: BoundedLine = Field(default="", max_length=200)
 
     impressions: Text = ""
-    red_flags: list[str] = Field(default_factory=list)
-    guessed_reasons: list[str] = Field(default_factory=list)
+    red_flags: list[Line] = Field(default_factory=list)
+    guessed_reasons: list[Line] = Field(default_factory=list)
 
     schedule: Schedule | None = None
     script: Script | None = None
-    answers: dict[str, Answer] = Field(default_factory=dict)
+    answers: dict[Line, Answer] = Field(default_factory=dict)
     call: CallRecord = Field(default_factory=CallRecord)
 
     takeaways: Takeaways = Field(default_factory=Takeaways)

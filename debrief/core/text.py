@@ -1,38 +1,106 @@
-"""Text hygiene shared by every renderer and every input path."""
+"""Text hygiene: the one boundary every text crosses on its way into the model or out to a terminal.
+
+Two kinds of text, both cleaned the same way whatever door they came in by (typed, command line,
+import, bank, CRM file, team sync):
+
+- multi-line text (notes, impressions, takeaways, templates): :func:`clean_text`;
+- single-line text (names, company, tags, ids, titles, labels, findings): :func:`clean_line`, where
+  every run of line breaks and tabs is folded to one space.
+
+Cleaning removes terminal escape sequences (CSI, OSC, DCS, SOS, PM, APC, and two-byte ESC
+sequences, in their 7-bit and 8-bit forms), then every remaining C0 control (NUL included; tab and
+newline are kept in multi-line text), DEL and C1 control. Carriage returns become newlines.
+Characters that are invisible but change how text reads (bidi overrides and isolates, marks,
+zero-width spaces, the byte-order mark, invisible operators, tag characters) are not dropped but
+shown visibly as ``⟨U+202E⟩``, so a name that would print reversed reads as what it holds. Joiners
+(U+200C, U+200D) stay: emoji and several scripts need them. A lone surrogate (undecodable bytes
+from the command line) becomes U+FFFD. Cleaning is idempotent: cleaned text comes back unchanged,
+and already-clean text costs one scan.
+"""
 
 from __future__ import annotations
 
 import re
 
-# C0 and C1 control characters except tab and newline: a note pasted from a terminal may carry
-# escape sequences, and printing them would let a note repaint the rep's terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
-
 MAX_TEXT = 100_000
 """Longest free text accepted in one field: far beyond any real note, small enough to stay fast."""
 
+MAX_LINE = 2_000
+"""Longest single-line text (a tag, a title, a finding) unless a field sets a tighter bound."""
+
+# Invisible characters that change how the text around them reads: shown as ⟨U+XXXX⟩.
+_FORMAT = (
+    "\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000e0001\U000e0020-\U000e007f"
+)
+_FORMAT_CHARS = re.compile(f"[{_FORMAT}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+# Anything cleaning would change; text without any of these is returned as it is (the fast path).
+_NEEDS_CLEANING = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_FORMAT}\ud800-\udfff]")
+
+_SEQUENCE = re.compile(
+    "\x1b\\[[0-?]*[ -/]*[@-~]"  # CSI (colours, cursor moves, ...)
+    "|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    # OSC (window title, clipboard), DCS, SOS, PM, APC: the string up to its terminator.
+    "|(?:\x1b[\\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\\\|\x9c)"
+    "|\x1b[ -/]*[0-~]"  # any other escape sequence (an unterminated string loses its introducer)
+)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
+_FOLD = re.compile("[\t\n\x0b\x0c\r\x85\u2028\u2029]+")
+
+
+needs_cleaning = _NEEDS_CLEANING.search
+"""Whether multi-line text holds anything :func:`clean_text` would change (truthy if so)."""
+
+
+def _visible(match: re.Match[str]) -> str:
+    return f"⟨U+{ord(match.group()):04X}⟩"
+
+
+def _clean(text: str, single_line: bool) -> str:
+    text = _FOLD.sub(" ", text) if single_line else _BREAKS.sub("\n", text)
+    text = _SEQUENCE.sub("", text)
+    text = _FORMAT_CHARS.sub(_visible, text)
+    text = _SURROGATE.sub("\ufffd", text)
+    return (_LINE_CONTROL if single_line else _CONTROL).sub("", text)
+
+
+def clean_text(text: str) -> str:
+    """Multi-line text made safe to store and print: tabs and newlines kept, see the module doc."""
+    if not needs_cleaning(text):
+        return text
+    return _clean(text, single_line=False)
+
+
+def clean_line(text: str) -> str:
+    """Single-line text made safe to store and print: line breaks and tabs folded to a space."""
+    if text.isprintable() or not (_NEEDS_CLEANING.search(text) or "\n" in text or "\t" in text):
+        return text
+    return _clean(text, single_line=True)
+
 
 def strip_control(text: str) -> str:
-    """Remove terminal escape sequences and control characters, keeping tabs and newlines."""
-    if not _CONTROL.search(text):
-        return text  # the common case: stored text was cleaned when it was first saved
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", _ANSI.sub("", text))
+    """Remove terminal escape sequences and control characters, keeping tabs and newlines.
+
+    The same as :func:`clean_text`; kept under this name for the renderers that call it.
+    """
+    return clean_text(text)
 
 
 def check_text(text: str, field: str, limit: int = MAX_TEXT) -> str:
     """Return ``text`` cleaned for storage, or raise ValueError with a one-line reason."""
-    if "\x00" in text:
-        raise ValueError(f"{field} contains binary data (NUL bytes)")
-    if len(text) > limit:
-        raise ValueError(f"{field} is too long ({len(text):,} characters, at most {limit:,})")
-    return strip_control(text)
+    cleaned = clean_text(text)
+    if len(cleaned) > limit:
+        raise ValueError(f"{field} is too long ({len(cleaned):,} characters, at most {limit:,})")
+    return cleaned
 
 
 def one_line(text: str, width: int = 0) -> str:
     """Collapse whitespace to one line, cut to ``width`` characters when given."""
-    flat = " ".join(strip_control(text).split())
+    flat = " ".join(clean_line(text).split())
     if width and len(flat) > width:
         return flat[: max(width - 1, 0)] + "…"
     return flat

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from debrief import locations
 from debrief.core import yaml_io
 from debrief.core.errors import first_problem
+from debrief.core.text import clean_line
 from debrief.core.yaml_io import YamlError
 from debrief.core.yaml_io import loc_line as _line
 
@@ -579,9 +580,10 @@ class ToneChecker:
             if name in rule.fields and match.group(name) is not None:
                 a, b = norm.original_span(*match.span(name))
                 values[name] = _clean_quote(text[a:b])
-        return Finding(rule=rule.id, category=rule.category, matched=values["matched"],
-                       message=rule.message.format_map(values),
-                       suggestion=rule.suggestion.format_map(values))
+        # A finding is printed and stored: rule texts and the quote are cleaned like any model text.
+        return Finding(rule=rule.id, category=clean_line(rule.category), matched=clean_line(values["matched"]),
+                       message=clean_line(rule.message.format_map(values)),
+                       suggestion=clean_line(rule.suggestion.format_map(values)))
 
     def categories(self) -> list[str]:
         """The categories of the active rules, in rule order."""
