@@ -21,7 +21,6 @@ name, an error message) meets the screen goes through this module:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
@@ -29,38 +28,26 @@ from rich.text import Text
 from textual.content import Content
 from textual.style import Style
 
-from debrief.core.text import one_line, strip_control
+from debrief.core.text import clean_text, one_line
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
-
-_LEFTOVER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""Control characters the core's cleaning did not remove (it keeps none, but text also comes from
-error messages and file names that never passed through the model)."""
-
-_INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-"""Direction marks, overrides and isolates: they silently reorder the text after them."""
 
 Part = str | Content | tuple[str, str | Style]
 """A piece of :func:`assemble`: user text, content built here, or (user text, static style)."""
 
 
-def _visible(match: re.Match[str]) -> str:
-    return f"⟨U+{ord(match.group()):04X}⟩"
-
-
 def clean(text: object) -> str:
     """``text`` as a string that is safe to draw: no escape sequence, no control character, and
-    bidi controls shown as a visible marker instead of reordering what follows them."""
+    invisible direction marks shown as ``⟨U+202E⟩`` instead of reordering what follows them.
+
+    The model already holds cleaned text; this also covers what never passed through it (error
+    messages, file names, an index written by an older version).
+    """
     value = text if isinstance(text, str) else str(text)
     if value.isascii() and value.isprintable():
         return value  # the common case, and the cheapest check there is
-    value = strip_control(value)
-    if _LEFTOVER.search(value):
-        value = _LEFTOVER.sub("", value)
-    if _INVISIBLE.search(value):
-        value = _INVISIBLE.sub(_visible, value)
-    return value
+    return clean_text(value)
 
 
 def clean_line(text: object, width: int = 0) -> str:
