@@ -232,7 +232,9 @@ def test_comparison_markdown() -> None:
 
 
 def test_stats_of_a_known_set() -> None:
-    stats = stats_of(known_set(), TODAY)
+    typed = stats_of(known_set(), TODAY)
+    assert typed.total == 4 and typed.follow_ups.check_ins.due == 1 and typed.reasons[0].reason == "price"
+    stats = typed.to_json()  # the shape of ``stats --format json``
     assert stats["total"] == 4 and stats["heard"] == 3 and stats["with_guesses"] == 3
     assert stats["value_lost"] == 3500
     assert stats["period"] == {"from": "2025-08-15", "to": "2026-05-20"}
@@ -269,8 +271,8 @@ def test_stats_of_a_known_set() -> None:
 
 def test_stats_of_nothing() -> None:
     stats = stats_of([], TODAY)
-    assert stats["total"] == 0 and stats["reasons"] == [] and stats["quarters"] == []
-    assert stats["guess_accuracy"]["accuracy"] is None
+    assert stats.total == 0 and stats.reasons == () and stats.quarters == ()
+    assert stats.guess_accuracy.accuracy is None
     assert "No debriefs yet" in stats_text(stats)
 
 
@@ -372,7 +374,7 @@ def test_library_skips_an_unreadable_debrief(store: Store) -> None:
     assert library.unreadable == ["cccccc"]
     assert len(library) == 3
     assert seen[-1] == (4, 4)
-    assert compute_stats(library.facts(), TODAY)["total"] == 3
+    assert compute_stats(library.facts(), TODAY).total == 3
 
 
 def test_save_export_is_private(tmp_path: Path) -> None:
@@ -387,7 +389,7 @@ def test_stats_over_many_demo_debriefs_stay_consistent() -> None:
     from debrief.core.demo import demo_debriefs
 
     debriefs = list(demo_debriefs(120, seed=3, today=TODAY))
-    stats = stats_of(debriefs, TODAY)
+    stats = stats_of(debriefs, TODAY).to_json()
     assert stats["total"] == 120
     assert sum(c["count"] for c in stats["competitors"]) == 120
     assert sum(s["count"] for s in stats["stages"]) == 120

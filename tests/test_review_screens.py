@@ -15,8 +15,8 @@ from textual.scroll_view import ScrollView
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from debrief.app import DebriefApp
+from debrief.core.document import debrief_markdown
 from debrief.core.model import Contact, Debrief
-from debrief.core.report import debrief_markdown
 from debrief.core.review import compare, comparison_markdown
 from debrief.core.store import Store
 from debrief.screens.compare import CompareScreen
@@ -125,10 +125,10 @@ async def test_read_exports_and_copies(store: Store, make_app: MakeApp, home: Pa
         await pilot.press("e")
         await pilot.pause()
         path = home / "Documents" / "debrief" / "yarrow-foods-yyyyyy-debrief.md"
-        assert path.read_text() == debrief_markdown(debrief)
+        assert path.read_text() == debrief_markdown(debrief, app.today)
         assert path.stat().st_mode & 0o777 == 0o600
         await pilot.press("y")
-        assert app.clipboard == debrief_markdown(debrief)
+        assert app.clipboard == debrief_markdown(debrief, app.today)
 
 
 async def test_read_of_a_missing_debrief_says_so(store: Store, make_app: MakeApp) -> None:
@@ -302,7 +302,7 @@ async def test_patterns_show_the_breakdowns(store: Store, make_app: MakeApp) -> 
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PatternsScreen)
-        assert screen.stats is not None and screen.stats["total"] == 4
+        assert screen.stats is not None and screen.stats.total == 4
         reasons = screen.query_one("#chart-reasons", BarChart).bars
         assert [bar.label for bar in reasons] == ["Price", "Missing features", "Value not clear", "Timing"]
         assert reasons[0].value == 2 and reasons[0].alt == 2
@@ -324,7 +324,7 @@ async def test_patterns_show_the_breakdowns(store: Store, make_app: MakeApp) -> 
         flags = screen.query_one("#table-flags", DataTable)
         assert flags.row_count == 2
         unclear = screen.query_one("#table-unclear", DataTable)
-        assert unclear.get_row_at(0)[0] == "What mattered most in your final decision?"
+        assert str(unclear.get_row_at(0)[0]) == "What mattered most in your final decision?"
         summary = str(screen.query_one("#patterns-summary", Static).render())
         assert "4 lost deals" in summary and "confirmed 67% of the time" in summary
 
@@ -357,7 +357,7 @@ async def test_patterns_count_again_after_a_change(store: Store, make_app: MakeA
         store.add(Debrief(company="Elm", contact=Contact(name="Eve Elm"), lost_on=TODAY, lost_to="Oracle"))
         await pilot.press("escape")
         await settle(pilot)
-        assert screen.stats is not None and screen.stats["total"] == 5
+        assert screen.stats is not None and screen.stats.total == 5
         await pilot.press("e")
         await pilot.pause()
         report = (home / "Documents" / "debrief" / "patterns-2026-11-23.md").read_text()

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from debrief.core.document import export_filename, summary_markdown
+from debrief.core.facts import answers_by_phase, guess_check, unclear_answers
 from debrief.core.model import (
     ActionItem,
     Answer,
@@ -28,18 +30,13 @@ from debrief.core.store import Store
 from debrief.core.wrapup import (
     MOVE_ON_DAYS,
     WrapUpDraft,
-    answers_by_phase,
     call_day,
-    compare_guess,
     follow_up_count,
     last_follow_up,
     moved_on,
     open_actions,
     overdue_actions,
     suggest_move_on,
-    summary_filename,
-    summary_markdown,
-    unclear_answers,
 )
 
 TODAY = date(2026, 11, 23)
@@ -161,13 +158,13 @@ def test_phase_without_a_title_is_named_from_its_id() -> None:
 
 
 def test_guess_is_set_beside_the_buyers_reasons() -> None:
-    comparison = compare_guess(held_debrief())
+    comparison = guess_check(held_debrief())
     verdicts = {row.tag: row.verdict for row in comparison.rows}
     assert verdicts == {"price": "match", "relationship": "miss", "implementation": "not guessed",
                         "budget": "not guessed", "decision-maker": "not guessed"}
-    assert [row.tag for row in comparison.guessed] == ["price", "relationship"]
+    assert [row.tag for row in comparison.guessed_rows] == ["price", "relationship"]
     assert comparison.rows[2].tag == "implementation"  # said twice: the buyer's strongest reason first
-    assert comparison.matches == 1
+    assert len(comparison.confirmed) == 1
     assert comparison.sentence() == "1 of 2 guessed reasons matched what the buyer said."
 
 
@@ -175,12 +172,12 @@ def test_guess_sentence_when_nothing_can_be_compared() -> None:
     debrief = held_debrief()
     for answer in debrief.answers.values():
         answer.tags = []
-    comparison = compare_guess(debrief)
+    comparison = guess_check(debrief)
     assert "cannot be checked" in comparison.sentence()
-    assert {row.verdict for row in comparison.guessed} == {"not checked"}  # not a miss: nothing to judge by
-    assert comparison.matches == 0
+    assert {row.verdict for row in comparison.guessed_rows} == {"not checked"}  # not a miss: nothing to judge by
+    assert len(comparison.confirmed) == 0
     debrief.guessed_reasons = []
-    assert compare_guess(debrief).sentence().startswith("No guess was written")
+    assert guess_check(debrief).sentence().startswith("No guess was written")
 
 
 # -- dates and counts ----------------------------------------------------------------------------------
@@ -253,12 +250,12 @@ def test_summary_holds_the_lesson() -> None:
     assert "- [ ] Share the rollout lesson at the team meeting (owner: me, due 2026-11-30)" in text
     assert "- [x] Send Jane the case study (owner: me, due 2026-11-20)" in text
     assert "(owner: Priya, due 2026-11-20, overdue)" in text
-    assert "- Next check-in: 2027-02-15" in text
-    assert "- May mention us to others: yes" in text
-    assert "- Referral: Tomás at Harbor & Lane" in text
+    assert "- **Next check-in:** 2027-02-15" in text
+    assert "- **May mention us to others:** yes" in text
+    assert "- **Referral:** Tomás at Harbor & Lane" in text
     assert "## Follow-ups (2)" in text
     # Follow-ups read in date order, whatever order they were logged in.
-    assert text.index("2026-11-18: LinkedIn") < text.index("2026-11-20: email")
+    assert text.index("2026-11-18 LinkedIn") < text.index("2026-11-20 email")
     assert "**Move on after:** 2026-12-16" in text
     assert "## Answers still unclear" in text and "Who was involved in the final decision?" in text
 
@@ -283,7 +280,7 @@ def test_summary_never_carries_terminal_escapes() -> None:
 def test_summary_file_name_is_safe() -> None:
     debrief = wrapped_debrief()
     debrief.company = "Harbor & Lane / EU"
-    assert summary_filename(debrief) == "harbor-lane-eu-wrp234-summary.md"
+    assert export_filename(debrief, "summary") == "harbor-lane-eu-wrp234-summary.md"
 
 
 # -- the real commands -----------------------------------------------------------------------------------
@@ -302,7 +299,7 @@ def test_show_markdown_has_the_whole_wrap_up(store: Store, run_cli: RunCli) -> N
     assert "1 of 2 guessed reasons matched what the buyer said." in out
     assert "> We lost on price and rollout time to Salesforce." in out
     assert "> Map the decision-makers by the second call" in out
-    assert "- [ ] Ask product for a six-week rollout option — Priya (due 2026-11-20)" in out
+    assert "- [ ] Ask product for a six-week rollout option (owner: Priya, due 2026-11-20" in out
     assert "- [x] Send Jane the case study" in out
     assert "- **Channel:** LinkedIn" in out and "- **Next check-in:** 2027-02-15" in out
     assert "- **What would make them revisit:** Their renewal in Q3" in out

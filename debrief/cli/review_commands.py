@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from debrief.cli.common import BadInput, db_option, echo, format_option, open_store, print_json
+from debrief.core.text import one_line
 
 
 @click.command("compare")
@@ -16,16 +17,29 @@ from debrief.cli.common import BadInput, db_option, echo, format_option, open_st
 def compare_command(debrief_ids: tuple[str, ...], output_format: str, db: Path | None) -> None:
     """Two to four debriefs side by side, aligned question by question."""
     from debrief.core.review import check_compare_ids, compare, comparison_markdown
+    from debrief.core.store import CorruptFile
 
     try:
         ids = check_compare_ids(debrief_ids)
     except ValueError as error:
         raise BadInput(str(error)) from None
-    comparison = compare(open_store(db).get_many(ids))
+    store = open_store(db)
+    debriefs = []
+    for debrief_id in ids:
+        try:
+            debriefs.append(store.get(debrief_id))
+        except CorruptFile as error:  # a missing id stays "not found" (exit 1)
+            raise BadInput(f"debrief {debrief_id} cannot be read: {error}") from None
+    comparison = compare(debriefs)
     if output_format == "json":
         print_json(comparison.to_json())
     else:
         echo(comparison_markdown(comparison).rstrip())
+
+
+def _skipped(debrief_id: str, reason: str) -> None:
+    """One line on stderr for each damaged debrief file: it is left out, the rest still count."""
+    click.echo(f"debrief: skipped {debrief_id}: {one_line(reason, 300)}", err=True)
 
 
 @click.command("stats")
@@ -35,11 +49,21 @@ def stats_command(output_format: str, db: Path | None) -> None:
     """Loss reasons, competitors, stages, quarters, red flags, guess accuracy, follow-ups due."""
     from datetime import date
 
-    from debrief.core.review import stats_of, stats_text
+    from debrief.core.review import readable, stats_of, stats_text
+    from debrief.core.settings import load_settings
+    from debrief.locations import settings_file
 
-    stats = stats_of(open_store(db).all(), date.today())
+    store = open_store(db)
+    unreadable: list[str] = []
+
+    def skipped(debrief_id: str, reason: str) -> None:
+        unreadable.append(debrief_id)
+        _skipped(debrief_id, reason)
+
+    # ``unreadable`` fills while the debriefs are read, before the counts are summed up.
+    stats = stats_of(readable(store, skipped=skipped), date.today(), load_settings(settings_file()), unreadable)
     if output_format == "json":
-        print_json(stats)
+        print_json(stats.to_json())
     else:
         echo(stats_text(stats).rstrip())
 
@@ -52,12 +76,13 @@ def stats_command(output_format: str, db: Path | None) -> None:
 @db_option
 def search_command(words: tuple[str, ...], limit: int, output_format: str, db: Path | None) -> None:
     """Search all notes, impressions and takeaways; every word must match ("quote a phrase")."""
-    from debrief.core.review import search, search_doc
+    from debrief.core.review import readable, search, search_doc
 
     query = " ".join(words)
     if not any(word.strip() for word in words):
         raise BadInput("nothing to search for: give one or more words")
-    results = search((search_doc(debrief) for debrief in open_store(db).all()), query, limit=limit)
+    docs = [search_doc(debrief) for debrief in readable(open_store(db), skipped=_skipped)]
+    results = search(docs, query, limit=limit)
     if output_format == "json":
         print_json(results.to_json())
         return

@@ -1,4 +1,5 @@
-"""Commands of the wrap-up: the short Markdown summary a rep pastes into a CRM note."""
+"""Commands of the wrap-up: the short Markdown summary a rep pastes into a CRM note (a shorter
+selection of the same document ``show`` prints)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from debrief.cli.common import BadInput, db_option, echo, open_store
 @db_option
 def summary_command(debrief_id: str, out: Path | None, db: Path | None) -> None:
     """The lesson of one debrief as short Markdown: for a CRM note or your manager."""
-    from debrief.core.wrapup import summary_markdown
+    from debrief.core.document import summary_markdown
 
     text = summary_markdown(open_store(db).get(debrief_id.strip().lower()))
     if out is None:

@@ -13,20 +13,14 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from debrief.core.facts import check_in_late_by, move_on_today, status_label
+from debrief.core.facts import moved_on as _moved_on
 from debrief.core.settings import Settings
+
+__all__ = ["Due", "DueItem", "due", "moved_on", "next_step", "status_label"]
 
 Summary = Mapping[str, Any]
 """One row of the store's index (see ``model.summary_of``)."""
-
-STATUS_LABELS: dict[str, str] = {
-    "logged": "logged",
-    "scheduled": "scheduled",
-    "prepared": "prepared",
-    "in_call": "in call",
-    "held": "held",
-    "wrapped": "wrapped",
-}
-"""How a status reads on screen."""
 
 OPEN_CALL = frozenset({"scheduled", "prepared", "in_call"})
 """Statuses in which the booked call has not been held yet."""
@@ -57,11 +51,6 @@ def _datetime(value: object) -> datetime | None:
     return _parse_datetime(value) if isinstance(value, str) and value else None
 
 
-def status_label(status: object) -> str:
-    """The readable form of a stored status."""
-    return STATUS_LABELS.get(str(status), str(status or ""))
-
-
 def cool_off_ends(lost_on: date, settings: Settings) -> date:
     """The first day a debrief call may be asked for without being "too soon"."""
     return lost_on + timedelta(days=settings.cool_off_min_days)
@@ -69,8 +58,13 @@ def cool_off_ends(lost_on: date, settings: Settings) -> date:
 
 def moved_on(summary: Summary, today: date) -> bool:
     """Past its move-on date: the rep has hit reset, so nothing about it is due any more."""
-    move_on = _date(summary.get("move_on"))
-    return move_on is not None and move_on < today
+    return _moved_on(_date(summary.get("move_on")), today)
+
+
+def check_in_due(summary: Summary, today: date) -> int | None:
+    """Days the summary's check-in is overdue (0: today), or None: the one rule, over an index row."""
+    return check_in_late_by(_date(summary.get("next_check_in")), _date(summary.get("last_follow_up")),
+                            _date(summary.get("move_on")), today)
 
 
 def next_step(summary: Summary, today: date, settings: Settings) -> str:
@@ -102,9 +96,9 @@ def next_step(summary: Summary, today: date, settings: Settings) -> str:
         return "wrap up"
     check_in = _date(summary.get("next_check_in"))
     move_on = _date(summary.get("move_on"))
-    if check_in is not None and check_in <= today:
+    if check_in_due(summary, today) is not None:
         return "check in now"
-    if move_on is not None and move_on == today:
+    if move_on_today(move_on, today):
         return "move on today"
     if check_in is not None:
         return f"check in {check_in.isoformat()}"
@@ -122,6 +116,10 @@ class DueItem:
     contact: str
     note: str
     sort_key: str = ""
+    on: date | None = None
+    """The day it is (or was) due."""
+    late_by: int = 0
+    """Days overdue (check-ins)."""
 
 
 @dataclass
@@ -152,13 +150,15 @@ class Due:
         return sum(len(items) for _, items in self.groups)
 
 
-def _item(summary: Summary, note: str, sort_key: str) -> DueItem:
+def _item(summary: Summary, note: str, sort_key: str, on: date | None = None, late_by: int = 0) -> DueItem:
     return DueItem(
         id=str(summary.get("id") or ""),
         company=str(summary.get("company") or ""),
         contact=str(summary.get("contact") or ""),
         note=note,
         sort_key=sort_key,
+        on=on,
+        late_by=late_by,
     )
 
 
@@ -171,7 +171,8 @@ def due(summaries: Iterable[Summary], today: date, settings: Settings) -> Due:
 
     - to schedule: logged, no call booked, and the cool-off is over;
     - calls today: a booked call, not held yet, on today's date;
-    - check-ins due: the stay-in-touch date has come;
+    - check-ins due: the stay-in-touch date has come and no follow-up was logged since
+      (``facts.check_in_late_by``, the rule stats and patterns use too);
     - move on: the move-on date is today. After it, the debrief leaves every list: the rep has
       decided to stop, and the app stops nagging.
     """
@@ -199,15 +200,14 @@ def due(summaries: Iterable[Summary], today: date, settings: Settings) -> Due:
                 result.calls_today.append(_item(summary, f"{when:%H:%M}", when.isoformat()))
         check_in = get("next_check_in")
         if check_in and check_in <= today_iso:
-            parsed = _date(check_in)
-            if parsed is not None:
-                late_by = (today - parsed).days
+            late_by = check_in_due(summary, today)
+            if late_by is not None:
                 note = "today" if late_by == 0 else f"{late_by}d late"
-                result.check_ins.append(_item(summary, note, f"{99999 - late_by:05d}"))
+                result.check_ins.append(_item(summary, note, f"{99999 - late_by:05d}", _date(check_in), late_by))
         if move_on and move_on[:10] == today_iso:
-            result.move_on.append(_item(summary, "today", str(get("company") or "")))
+            result.move_on.append(_item(summary, "today", str(get("company") or ""), today))
     result.to_schedule.sort(key=lambda item: item.sort_key, reverse=True)
     result.calls_today.sort(key=lambda item: item.sort_key)
-    result.check_ins.sort(key=lambda item: item.sort_key)
+    result.check_ins.sort(key=lambda item: (item.sort_key, item.company, item.id))
     result.move_on.sort(key=lambda item: item.sort_key)
     return result

@@ -7,7 +7,7 @@ changed. Counts read best as bars, quarters as columns, co-occurrence and lists 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,11 +16,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from debrief.core.review import compute_stats, library_for, save_export, stats_markdown
+from debrief.core.review import Stats, compute_stats, library_for, save_export, stats_markdown
+from debrief.core.review.stats import actions_line, check_ins_line, pct
 from debrief.core.store import StoreError
 from debrief.core.text import one_line
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.bar_chart import Bar, BarChart, Column, ColumnChart
+from debrief.widgets.plain import notify, plain, plain_line, rich_text
 
 if TYPE_CHECKING:
     pass
@@ -31,8 +33,7 @@ QUARTERS = 8
 """Quarters in the time charts: two years."""
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
+_pct = pct
 
 
 def _short(quarter: str) -> str:
@@ -60,7 +61,7 @@ class PatternsScreen(DebriefScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.stats: dict[str, Any] | None = None
+        self.stats: Stats | None = None
 
 
     def compose(self) -> ComposeResult:
@@ -126,13 +127,14 @@ class PatternsScreen(DebriefScreen):
         library = library_for(self.debrief_app.store)
         try:
             library.refresh(lambda done, todo: self.app.call_from_thread(self._progress, done, todo))
-            stats = compute_stats(library.facts(), self.debrief_app.today)
+            stats = compute_stats(library.facts(), self.debrief_app.today, self.debrief_app.settings,
+                                  library.unreadable)
         except (StoreError, OSError) as error:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._failed, str(error))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, stats, list(library.unreadable))
+            self.app.call_from_thread(self._show, stats)
 
     def _progress(self, done: int, todo: int) -> None:
         self.query_one("#patterns-loading").display = True
@@ -141,15 +143,19 @@ class PatternsScreen(DebriefScreen):
 
     def _failed(self, message: str) -> None:
         self.query_one("#patterns-loading").display = False
-        self.query_one("#patterns-title", Static).update(f"Patterns: cannot read the database ({one_line(message)})")
-        self.notify(message, title="Patterns", severity="error")
+        self.query_one("#patterns-title", Static).update(
+            plain_line(f"Patterns: cannot read the database ({one_line(message)})"))
+        notify(self, message, title="Patterns", severity="error")
 
-    def _show(self, stats: dict[str, Any], unreadable: list[str]) -> None:
+    def _show(self, stats: Stats) -> None:
         self.stats = stats
+        if stats.unreadable:
+            notify(self, f"{len(stats.unreadable)} debrief file(s) could not be read and are not counted: "
+                   f"{', '.join(stats.unreadable[:5])}", title="Patterns", severity="warning")
         self.query_one("#patterns-loading").display = False
         body = self.query_one("#patterns-body", VerticalScroll)
         body.display = True
-        self.query_one("#patterns-summary", Static).update(self._summary(stats, unreadable))
+        self.query_one("#patterns-summary", Static).update(plain(self._summary(stats)))
         self._fill_bars(stats)
         self._fill_time(stats)
         self._fill_tables(stats)
@@ -158,75 +164,73 @@ class PatternsScreen(DebriefScreen):
 
     # -- filling -------------------------------------------------------------------------------
 
-    def _summary(self, stats: dict[str, Any], unreadable: list[str]) -> str:
-        total = stats["total"]
-        if not total:
+    def _summary(self, stats: Stats) -> str:
+        total = stats.total
+        unreadable = stats.unreadable
+        if not total and not unreadable:
             return "No debriefs yet: patterns appear once you have logged a few losses."
-        period = stats["period"]
-        accuracy = stats["guess_accuracy"]["accuracy"]
-        parts = [f"{total:,} lost deals from {period['from']} to {period['to']}, {stats['value_lost']:,.0f} in value.",
-                 f"The buyer's reasons are known for {stats['heard']:,}; "
+        accuracy = stats.guess_accuracy.accuracy
+        parts = [f"{total:,} lost deals from {stats.period.start} to {stats.period.end}, "
+                 f"{stats.value_lost:,.0f} in value.",
+                 f"The buyer's reasons are known for {stats.heard:,}; "
                  f"my guesses were confirmed {_pct(accuracy)} of the time."]
         if unreadable:
             parts.append(f"{len(unreadable)} debrief file(s) could not be read: {', '.join(unreadable[:5])}.")
         return " ".join(parts)
 
-    def _fill_bars(self, stats: dict[str, Any]) -> None:
-        reasons = stats["reasons"][:BARS]
-        width = max([len(f"{r[key]:,}") for r in reasons for key in ("count", "guessed")] + [1])
+    def _fill_bars(self, stats: Stats) -> None:
+        reasons = stats.reasons[:BARS]
+        width = max([len(f"{n:,}") for r in reasons for n in (r.count, r.guessed)] + [1])
         self.query_one("#chart-reasons", BarChart).bars = tuple(
-            Bar(label=r["label"], value=r["count"], note=f"{r['count']:>{width},} · {_pct(r['share']):>4}",
-                alt=r["guessed"], alt_note=f"{r['guessed']:>{width},} · {_pct(r['guessed_share']):>4}")
+            Bar(label=r.label, value=r.count, note=f"{r.count:>{width},} · {_pct(r.share):>4}",
+                alt=r.guessed, alt_note=f"{r.guessed:>{width},} · {_pct(r.guessed_share):>4}")
             for r in reasons)
-        for key in ("competitors", "stages"):
-            rows = stats[key][:BARS]
-            width = max([len(f"{r['count']:,}") for r in rows] + [1])
+        for key, groups in (("competitors", stats.competitors), ("stages", stats.stages)):
+            rows = groups[:BARS]
+            width = max([len(f"{r.count:,}") for r in rows] + [1])
             self.query_one(f"#chart-{key}", BarChart).bars = tuple(
-                Bar(label=r["label"], value=r["count"], note=f"{r['count']:>{width},} · {_pct(r['share']):>4}")
+                Bar(label=r.label, value=r.count, note=f"{r.count:>{width},} · {_pct(r.share):>4}")
                 for r in rows)
 
-    def _fill_tables(self, stats: dict[str, Any]) -> None:
+    def _fill_tables(self, stats: Stats) -> None:
         flags = self.query_one("#table-flags", DataTable)
         flags.clear()
-        for flag in stats["red_flags"]:
-            said = ", ".join(f"{r['label']} {_pct(r['share'])}" + (f" ×{r['lift']:.1f}" if r["lift"] else "")
-                             for r in flag["reasons"][:2]) or "—"
-            flags.add_row(one_line(flag["label"], 46), f"{flag['count']:,}", said, key=flag["flag"])
-        follow = stats["follow_ups"]
-        items, check_ins = follow["action_items"], follow["check_ins"]
-        hint = "\nEnter on a row opens the debrief." if follow["due"] else ""
+        for flag in stats.red_flags:
+            said = ", ".join(f"{r.label} {_pct(r.share)}" + (f" ×{r.lift:.1f}" if r.lift else "")
+                             for r in flag.reasons[:2]) or "—"
+            flags.add_row(rich_text(one_line(flag.label, 46)), f"{flag.count:,}", rich_text(said), key=flag.flag)
+        follow = stats.follow_ups
+        hint = "\nEnter on a row opens the debrief." if follow.due else ""
         self.query_one("#follow-ups-summary", Static).update(
-            f"Action items: {items['done']:,} done, {items['open']:,} open, {items['overdue']:,} overdue.\n"
-            f"Check-ins: {check_ins['due']:,} due by {stats['today']}, {check_ins['upcoming']:,} coming up; "
-            f"{follow['logged']:,} follow-ups logged.{hint}")
+            f"{actions_line(stats)}\n{check_ins_line(stats)}{hint}")
         due = self.query_one("#table-due", DataTable)
         due.clear()
-        for row in follow["due"][:BARS]:
-            due.add_row(row["next_check_in"], one_line(row["company"], 26), f"{row['days_overdue']:,} days",
-                        key=row["id"])
-        due.display = bool(follow["due"])
+        for row in follow.due[:BARS]:
+            due.add_row(rich_text(row.next_check_in), rich_text(one_line(row.company, 26)),
+                        f"{row.days_overdue:,} days", key=row.id)
+        due.display = bool(follow.due)
         unclear = self.query_one("#table-unclear", DataTable)
         unclear.clear()
-        for question in stats["unclear_questions"][:BARS]:
-            unclear.add_row(one_line(question["text"], 70), f"{question['unclear']:,}", f"{question['asked']:,}",
-                            _pct(question["share"]), key=question["question_id"])
-        flags.display = bool(stats["red_flags"])
-        unclear.display = bool(stats["unclear_questions"])
+        for question in stats.unclear_questions[:BARS]:
+            unclear.add_row(rich_text(one_line(question.text, 70)), f"{question.unclear:,}", f"{question.asked:,}",
+                            _pct(question.share), key=question.question_id)
+        flags.display = bool(stats.red_flags)
+        unclear.display = bool(stats.unclear_questions)
 
-    def _fill_time(self, stats: dict[str, Any]) -> None:
+    def _fill_time(self, stats: Stats) -> None:
         """Losses per quarter, and the share of guesses the buyer confirmed per quarter."""
-        quarters = stats["quarters"][-QUARTERS:]
+        quarters = stats.quarters[-QUARTERS:]
         self.query_one("#chart-quarters", ColumnChart).columns = tuple(
-            Column(label=_short(q["quarter"]), value=q["count"], note=f"{q['count']:,}") for q in quarters)
-        accuracy = stats["guess_accuracy"]
+            Column(label=_short(q.quarter), value=q.count, note=f"{q.count:,}") for q in quarters)
+        accuracy = stats.guess_accuracy
         self.query_one("#accuracy-summary", Static).update(
-            f"{_pct(accuracy['accuracy'])} of {accuracy['guessed']:,} guessed reasons were confirmed "
-            f"({accuracy['debriefs']:,} debriefs where the buyer gave reasons)."
-            if accuracy["guessed"] else "No guess could be checked yet: write your guess before the call.")
-        rows = accuracy["quarters"][-QUARTERS:]
+            f"{_pct(accuracy.accuracy)} of {accuracy.guessed:,} guessed reasons were confirmed "
+            f"({accuracy.debriefs:,} debriefs where the buyer gave reasons)."
+            if accuracy.guessed else "No guess could be checked yet: write your guess before the call.")
+        rows = accuracy.quarters[-QUARTERS:]
         self.query_one("#chart-accuracy", ColumnChart).columns = tuple(
-            Column(label=_short(q["quarter"]), value=None if q["accuracy"] is None else q["accuracy"] * 100,
-                   note=_pct(q["accuracy"])) for q in rows)
+            Column(label=_short(q.quarter), value=None if q.accuracy is None else q.accuracy * 100,
+                   note=_pct(q.accuracy)) for q in rows)
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -254,11 +258,11 @@ class PatternsScreen(DebriefScreen):
             self.notify("Still reading your debriefs…", timeout=2)
             return
         try:
-            path = save_export(stats_markdown(self.stats), f"patterns-{self.stats['today']}.md")
+            path = save_export(stats_markdown(self.stats), f"patterns-{self.stats.today}.md")
         except (OSError, StoreError) as error:
-            self.notify(f"Export failed: {error}", severity="error")
+            notify(self, f"Export failed: {error}", severity="error")
             return
-        self.notify(str(path), title="Patterns saved to")
+        notify(self, path, title="Patterns saved to")
 
     def action_copy(self) -> None:
         """Copy the patterns as Markdown (OSC 52; where the terminal refuses, Export saves a file)."""

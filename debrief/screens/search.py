@@ -20,6 +20,7 @@ from debrief.core.review import SearchResults, library_for, search
 from debrief.core.store import StoreError
 from debrief.core.text import one_line
 from debrief.screens.base import DebriefScreen
+from debrief.widgets.plain import notify, plain, plain_line
 from debrief.widgets.search_results import SearchResultList
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ class SearchScreen(DebriefScreen):
                 self.app.call_from_thread(self._failed, str(error))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._loaded, len(library))
+            self.app.call_from_thread(self._loaded, len(library), list(library.unreadable))
 
     def _progress(self, done: int, todo: int) -> None:
         self.query_one("#search-progress-label", Static).update(f"Reading {todo:,} debriefs…")
@@ -102,10 +103,13 @@ class SearchScreen(DebriefScreen):
         self.query_one("#search-loading").display = False
         status = self.query_one("#search-status", Static)
         status.display = True
-        status.update(f"Cannot read the database: {one_line(message)}")
-        self.notify(message, title="Search", severity="error")
+        status.update(plain_line(f"Cannot read the database: {one_line(message)}"))
+        notify(self, message, title="Search", severity="error")
 
-    def _loaded(self, count: int) -> None:
+    def _loaded(self, count: int, unreadable: list[str] | None = None) -> None:
+        if unreadable:  # one damaged file is left out; every other debrief is still searched
+            notify(self, f"{len(unreadable)} debrief file(s) could not be read and are not searched: "
+                   f"{', '.join(unreadable[:5])}", title="Search", severity="warning")
         self.ready = True
         self.count = count
         self.query_one("#search-loading").display = False
@@ -129,7 +133,7 @@ class SearchScreen(DebriefScreen):
         if results.query != self.query_one("#search-input", Input).value:
             return  # typed on since: a newer search is on its way
         self.results = results
-        self.query_one("#search-status", Static).update(self._status(results))
+        self.query_one("#search-status", Static).update(plain(self._status(results)))
         self.query_one(SearchResultList).show(results)
 
     def _status(self, results: SearchResults) -> str:

@@ -23,25 +23,23 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static, TextAr
 
 from debrief.core.autosave import AutoSaver, SaveKind, SaveState
 from debrief.core.dates import format_date
+from debrief.core.document import export_filename, summary_markdown
 from debrief.core.errors import error_line
+from debrief.core.facts import answers_by_phase, guess_check, reason_label
 from debrief.core.model import AnswerState, Debrief, Status, StayInTouch, Takeaways
-from debrief.core.report import reason_label
 from debrief.core.store import StoreError
 from debrief.core.text import one_line
 from debrief.core.wrapup import (
     MOVE_ON_DAYS,
     TAKEAWAY_PARTS,
     WrapUpDraft,
-    answers_by_phase,
     call_day,
-    compare_guess,
     ownit_findings,
     suggest_move_on,
-    summary_filename,
-    summary_markdown,
 )
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.date_input import DateField
+from debrief.widgets.plain import join, notify, plain, plain_line
 from debrief.widgets.wrapup_rows import ActionItemRow, EditableRow, FollowUpRow
 
 if TYPE_CHECKING:
@@ -127,12 +125,12 @@ class WrapUpScreen(DebriefScreen):
             self.debrief = self.debrief_app.store.get(self.debrief_id)
         except StoreError as error:
             self.load_error = str(error)
-            yield Static(f"Cannot open this debrief: {self.load_error}", id="wrapup-title", markup=False)
+            yield Static(plain(f"Cannot open this debrief: {self.load_error}"), id="wrapup-title")
             yield Footer()
             return
         debrief = self.debrief
         self.title = f"Wrap-up — {one_line(debrief.company)}"
-        yield Static(self._title_text(debrief), id="wrapup-title", markup=False)
+        yield Static(plain(self._title_text(debrief)), id="wrapup-title")
         with Column(id="wrapup-body"):
             with Column(id="wrapup-review", classes="column"):
                 yield from self._compose_answers(debrief)
@@ -167,7 +165,7 @@ class WrapUpScreen(DebriefScreen):
             counts = f"{phase.asked_count} of {len(phase.answers)} asked"
             if phase.unclear_count:
                 counts += f", {phase.unclear_count} unclear"
-            yield Static(f"{phase.title} ({counts})", classes="phase-title", markup=False)
+            yield Static(plain_line(f"{phase.title} ({counts})"), classes="phase-title")
             for line in phase.answers:
                 head = f"{STATE_MARKS[line.state]} {one_line(line.text)}"
                 if line.state is AnswerState.UNCLEAR:
@@ -189,21 +187,21 @@ class WrapUpScreen(DebriefScreen):
                 elif not line.asked:
                     classes += " -not-asked"
                 with Vertical(classes=classes):
-                    yield Static(head, classes="answer-head", markup=False)
-                    yield Static("\n".join(details), classes="answer-detail", markup=False)
+                    yield Static(plain(head), classes="answer-head")
+                    yield Static(join(details), classes="answer-detail")
 
     def _compose_guess(self, debrief: Debrief) -> ComposeResult:
-        comparison = compare_guess(debrief)
+        comparison = guess_check(debrief)
         yield Static("Your guess versus the buyer", classes="section-title", markup=False)
-        yield Static(comparison.sentence(), classes="guess-sentence", markup=False)
+        yield Static(plain(comparison.sentence()), classes="guess-sentence")
         for row in comparison.rows:
             said = (f"the buyer said it {row.said}×" if row.said else
-                    "the buyer never said it" if row.checkable else "tag the answers to check it")
+                    "the buyer never said it" if row.checked else "tag the answers to check it")
             css = "-" + row.verdict.replace(" ", "-")
             with Horizontal(classes=f"reason-row {css}"):
                 yield Label(row.verdict, classes="reason-verdict")
-                yield Label(row.label, classes="reason-label", markup=False)
-                yield Label(said, classes="reason-detail", markup=False)
+                yield Label(plain_line(row.label), classes="reason-label")
+                yield Label(plain(said), classes="reason-detail")
 
     def _compose_takeaways(self, debrief: Debrief) -> ComposeResult:
         yield Static("Takeaways, in your own words", classes="section-title", markup=False)
@@ -283,7 +281,7 @@ class WrapUpScreen(DebriefScreen):
 
     def on_mount(self) -> None:
         if self.load_error is not None:
-            self.notify(f"Cannot open the wrap-up: {self.load_error}", severity="error", markup=False)
+            notify(self, f"Cannot open the wrap-up: {self.load_error}", severity="error")
             self.app.pop_screen()
             return
         self.saver = AutoSaver(self.debrief_app.store, self.debrief_id,
@@ -314,8 +312,7 @@ class WrapUpScreen(DebriefScreen):
         except ValueError as error:  # the shipped rules file itself is broken: say so, once
             if not self._ownit_broken:
                 self._ownit_broken = True
-                self.notify(f"The own-it check is off: {one_line(str(error), 200)}", severity="warning",
-                            markup=False)
+                notify(self, f"The own-it check is off: {one_line(str(error), 200)}", severity="warning")
             return
         if not findings:
             line.update("")
@@ -324,7 +321,7 @@ class WrapUpScreen(DebriefScreen):
         shown = [f"⚠ {finding.message}\n  → {finding.suggestion}" for finding in findings[:3]]
         if len(findings) > 3:
             shown.append(f"… and {len(findings) - 3} more")
-        line.update("\n".join(shown))
+        line.update(join(shown))
         line.add_class("-shown")
 
     def _warn_rules_problems(self) -> None:
@@ -336,8 +333,7 @@ class WrapUpScreen(DebriefScreen):
         except ValueError:
             return
         for problem in problems:
-            self.notify(f"Your own-it rules were skipped: {one_line(problem, 200)}", severity="warning",
-                        markup=False)
+            notify(self, f"Your own-it rules were skipped: {one_line(problem, 200)}", severity="warning")
 
     def _refresh_counts(self) -> None:
         items = [row for row in self.action_rows if row.text_input.value.strip()]
@@ -477,7 +473,7 @@ class WrapUpScreen(DebriefScreen):
         if self.last_export is not None:
             text += f" Summary: {self.last_export}"
         status = self.query_one("#wrapup-status", Static)
-        status.update(text)
+        status.update(plain(text))
         status.remove_class("-error")
 
     @on(Saved)
@@ -486,13 +482,13 @@ class WrapUpScreen(DebriefScreen):
 
     def _show_saved(self, debrief: Debrief) -> None:
         self.debrief = debrief
-        self.query_one("#wrapup-title", Static).update(self._title_text(debrief))
+        self.query_one("#wrapup-title", Static).update(plain(self._title_text(debrief)))
 
     def _report_failure(self, message: str) -> None:
         status = self.query_one("#wrapup-status", Static)
-        status.update(f"Not saved: {message}")
+        status.update(plain(f"Not saved: {message}"))
         status.add_class("-error")
-        self.notify(f"Not saved: {message}", severity="error", markup=False)
+        notify(self, f"Not saved: {message}", severity="error")
 
     def on_unmount(self) -> None:
         """Leaving by any way (quit included): what the fields hold is queued, then written."""
@@ -574,7 +570,7 @@ class WrapUpScreen(DebriefScreen):
         nudge = f" Next check-in: {format_date(check_in)}." if check_in else " Tip: set a next check-in date."
         if not any((saved.takeaways.what_happened, saved.takeaways.differently, saved.takeaways.next_time)):
             nudge += " The takeaways are still empty."
-        self.notify(f"Wrapped up.{suggested}{nudge} You can keep editing.", title="Wrap-up", markup=False)
+        notify(self, f"Wrapped up.{suggested}{nudge} You can keep editing.", title="Wrap-up")
 
     async def action_add_action(self) -> None:
         """A new, empty action item; the cursor goes to its text."""
@@ -630,13 +626,13 @@ class WrapUpScreen(DebriefScreen):
         if text is None or self.debrief is None:
             return
         try:
-            path = save_export(text, summary_filename(self.debrief))
+            path = save_export(text, export_filename(self.debrief, "summary"))
         except (OSError, StoreError) as error:
             self._report_failure(f"export failed: {_one_line_error(error)}")
             return
         self.last_export = path
         self._show_status("All changes saved.")
-        self.notify(str(path), title="Summary saved to", markup=False)
+        notify(self, path, title="Summary saved to")
 
     def action_copy(self) -> None:
         """Copy the summary (OSC 52: most terminals; F3 saves a file where it does not work)."""

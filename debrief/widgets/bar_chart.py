@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.style import Style
 from textual.widget import Widget
 
-from debrief.widgets.plain import clean_line
+from debrief.widgets.plain import clean, clean_line
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 MAX_BAR = 48
@@ -36,8 +36,10 @@ class Bar:
     def __post_init__(self) -> None:
         # Labels are competitors, stages and reasons as the rep typed them: one clean line each,
         # measured as drawn.
-        for name in ("label", "note", "alt_note"):
-            object.__setattr__(self, name, clean_line(getattr(self, name)))
+        # Notes are numbers padded to line up: cleaned, but their spaces are kept.
+        object.__setattr__(self, "label", clean_line(self.label))
+        for name in ("note", "alt_note"):
+            object.__setattr__(self, name, clean(getattr(self, name)))
 
 
 def bar_text(value: float, top: float, width: int, block: str | None = None) -> str:

@@ -26,10 +26,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from debrief.core.facts import reason_label
 from debrief.core.model import Answer, AnswerState
-from debrief.core.report import reason_label
 from debrief.core.review import Comparison, QuestionRow
-from debrief.core.text import strip_control
+from debrief.widgets.plain import clean, clean_line
 
 DIFFERS = "≠"
 STATE_STYLES = {
@@ -59,7 +59,7 @@ Line = list[Piece]
 
 def paragraphs(text: str, style: str | None = None) -> Cell:
     """Free text as paragraphs, one per non-blank line."""
-    return [[(line, style)] for line in strip_control(text).splitlines() if line.strip()]
+    return [[(line, style)] for line in clean(text).splitlines() if line.strip()]
 
 
 def _chop(word: str, width: int) -> list[str]:
@@ -79,12 +79,13 @@ def wrap_cell(cell: Cell, width: int) -> list[Line]:
     for paragraph in cell:
         if len(paragraph) == 1 and paragraph[0][0].isascii():  # the common case, done fast
             text, style = paragraph[0]
+            text = clean(text)  # cells are drawn as segments, straight to the terminal
             lines += [[(line, style)] for line in textwrap.wrap(text, width, break_on_hyphens=False)] or [[]]
             continue
         line: Line = []
         column = 0
         for chunk, style in paragraph:
-            for word in chunk.split():
+            for word in clean(chunk).split():
                 for piece in _chop(word, width) if cell_len(word) > width else [word]:
                     size = cell_len(piece)
                     if column and column + 1 + size > width:
@@ -269,11 +270,12 @@ class CompareGrid(ScrollView, can_focus=True):
         blank: Cell = [[("—", "muted")]]
 
         def section(name: str, title: str, style: str = "section") -> None:
-            rows.append(GridRow(f"section:{name}", [[[(title, style)]], *([] for _ in range(count))], section=True))
+            rows.append(GridRow(f"section:{name}", [[[(clean_line(title), style)]], *([] for _ in range(count))],
+                                section=True))
 
         def label(text: str, differs: bool) -> Cell:
             mark: Paragraph = [(DIFFERS, "differs")] if differs else []
-            return [[*mark, (strip_control(text).strip(), None)]]
+            return [[*mark, (clean(text).strip(), None)]]
 
         section("deal", "The deal")
         for title, values, differs in comparison.deal_rows():
@@ -310,7 +312,7 @@ class CompareGrid(ScrollView, can_focus=True):
         results: list[Cell] = []
         for guess in guesses:
             accuracy = guess.accuracy
-            results.append([[(guess.sentence(), "muted" if accuracy is None else "match" if accuracy >= 0.5
+            results.append([[(guess.cell(), "muted" if accuracy is None else "match" if accuracy >= 0.5
                               else "miss")]])
         differs = len({guess.accuracy for guess in guesses}) > 1
         rows.append(GridRow("guess:result", [label("Result", differs), *results], differs))
@@ -352,7 +354,7 @@ class CompareGrid(ScrollView, can_focus=True):
         self.widths = self._widths_for(self.size.width, len(self.comparison.debriefs))
         self._headers = [[[("Question", "section")], []]]
         for debrief, width in zip(self.comparison.debriefs, self.widths[1:], strict=True):
-            company = strip_control(debrief.company).strip()
+            company = clean_line(debrief.company)
             if cell_len(company) > width:
                 company = company[: max(1, width - 1)] + "…"
             self._headers.append([[(company, "company")], [(f"{debrief.id} · {debrief.lost_on.isoformat()}"[:width],

@@ -1,0 +1,106 @@
+"""The library: one database's facts and search text, kept in memory and refreshed by file stamps.
+
+The first look at 10,000 debriefs reads them all (seconds, in a worker); later looks read only
+the debriefs whose file changed. A damaged debrief file is skipped and reported, never fatal: one
+bad file must not hide the patterns of all the others.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from debrief.core.model import Debrief
+from debrief.core.review.search import SearchDoc, search_doc
+from debrief.core.review.stats import Facts, facts_of
+from debrief.core.store import NotFound, Store, StoreError
+
+
+@dataclass
+class _Entry:
+    stamp: tuple[int, int, int]
+    facts: Facts
+    doc: SearchDoc
+
+
+@dataclass
+class Library:
+    """Facts and search text of every debrief of one database, refreshed by file stamps."""
+
+    store: Store
+    _entries: dict[str, _Entry] = field(default_factory=dict)
+    unreadable: list[str] = field(default_factory=list)
+    """Ids whose file could not be read at the last refresh (reported, never fatal)."""
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def refresh(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Read the debriefs added or changed since the last refresh; returns how many were read.
+
+        ``progress(done, todo)`` is called every few hundred debriefs, for a progress hint.
+        """
+        with self._lock:
+            stamps = self.store.stamps()
+            for gone in set(self._entries) - set(stamps):
+                del self._entries[gone]
+            changed = [i for i, stamp in stamps.items()
+                       if (entry := self._entries.get(i)) is None or entry.stamp != stamp]
+            unreadable: list[str] = []
+            for done, debrief_id in enumerate(changed, start=1):
+                try:
+                    debrief = self.store.get(debrief_id)
+                except StoreError:
+                    unreadable.append(debrief_id)
+                    self._entries.pop(debrief_id, None)
+                    continue
+                self._entries[debrief_id] = _Entry(stamps[debrief_id], facts_of(debrief), search_doc(debrief))
+                if progress is not None and (done % 250 == 0 or done == len(changed)):
+                    progress(done, len(changed))
+            # Unreadable files have no entry, so the next refresh tries them again.
+            self.unreadable = sorted(unreadable)
+            return len(changed)
+
+    def facts(self) -> list[Facts]:
+        """The facts of every debrief read so far, by id (so results never depend on disk order)."""
+        with self._lock:
+            return [self._entries[key].facts for key in sorted(self._entries)]
+
+    def docs(self) -> list[SearchDoc]:
+        """The search text of every debrief read so far, by id."""
+        with self._lock:
+            return [self._entries[key].doc for key in sorted(self._entries)]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_LIBRARIES: dict[Path, Library] = {}
+_LIBRARIES_LOCK = threading.Lock()
+
+
+def library_for(store: Store) -> Library:
+    """The one library of this database in this process (screens share it, so a second look is fast)."""
+    key = store.root.resolve()
+    with _LIBRARIES_LOCK:
+        library = _LIBRARIES.get(key)
+        if library is None:
+            library = _LIBRARIES[key] = Library(store)
+        return library
+
+
+def readable(store: Store, ids: Iterable[str] | None = None,
+             skipped: Callable[[str, str], None] | None = None) -> Iterator[Debrief]:
+    """Every debrief (or those of ``ids``) that can be read; a damaged one is skipped.
+
+    ``skipped(id, reason)`` hears of each damaged file, to say so in one line: one bad file must
+    not stop stats or search over all the others. A missing id is not damage: it is passed over too.
+    """
+    for debrief_id in store.ids() if ids is None else ids:
+        try:
+            yield store.get(debrief_id)
+        except NotFound:
+            continue
+        except StoreError as error:
+            if skipped is not None:
+                skipped(debrief_id, str(error))

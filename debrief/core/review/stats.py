@@ -1,0 +1,596 @@
+"""Patterns across all debriefs: every debrief boiled down to a few ``Facts``, then counted.
+
+Loss reasons (the buyer's and the rep's guesses), competitors, stages, quarters, red flags before
+losses, how often the rep's guesses were right, follow-ups done and due, questions left unclear.
+The result is typed (``Stats``); ``Stats.to_json`` is the stable shape of ``stats --format json``.
+What is due comes from ``progress.due`` (the rule of the home screen) over each debrief's index
+summary, so home, patterns and ``stats`` list the same check-ins.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from debrief.core.dates import format_date
+from debrief.core.facts import check_in_upcoming, reason_label
+from debrief.core.model import RED_FLAGS, AnswerState, Debrief, summary_of
+from debrief.core.progress import DueItem, due
+from debrief.core.settings import Settings
+from debrief.core.text import one_line
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the patterns need of one debrief: small, so 10,000 of them stay cheap in memory."""
+
+    id: str
+    company: str
+    contact: str
+    lost_on: date
+    lost_to: str
+    stage: str
+    value: float | None
+    status: str
+    buyer: tuple[str, ...]
+    guessed: tuple[str, ...]
+    red_flags: tuple[str, ...]
+    actions: tuple[tuple[bool, date | None, str], ...]
+    """Action items: done, due, text."""
+    next_check_in: date | None
+    move_on: date | None
+    follow_ups: int
+    answers: tuple[tuple[str, str, AnswerState], ...]
+    """Asked questions: id, text, state."""
+    summary: dict[str, Any]
+    """The debrief's index summary: what the due rule reads, as on the home screen."""
+
+
+def facts_of(debrief: Debrief) -> Facts:
+    """Boil one debrief down to what the patterns count."""
+    texts = {q.id: one_line(q.text) for q in debrief.script.questions} if debrief.script else {}
+    return Facts(
+        id=debrief.id, company=one_line(debrief.company), contact=one_line(debrief.contact.name),
+        lost_on=debrief.lost_on, lost_to=one_line(debrief.lost_to), stage=one_line(debrief.stage),
+        value=debrief.value, status=debrief.status.value, buyer=tuple(debrief.buyer_reasons()),
+        guessed=tuple(dict.fromkeys(debrief.guessed_reasons)), red_flags=tuple(dict.fromkeys(debrief.red_flags)),
+        actions=tuple((item.done, item.due, one_line(item.text)) for item in debrief.action_items),
+        next_check_in=debrief.stay_in_touch.next_check_in,
+        move_on=debrief.move_on,
+        follow_ups=len(debrief.follow_ups),
+        answers=tuple((qid, texts.get(qid, qid), answer.state) for qid, answer in debrief.answers.items()
+                      if answer.state != AnswerState.NOT_ASKED),
+        summary=summary_of(debrief),
+    )
+
+
+# -- the typed result -----------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, tuples and lists as plain JSON types (lists, dicts)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if hasattr(value, "to_json"):
+            return value.to_json()
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+@dataclass(frozen=True)
+class ReasonCount:
+    """A reason and how many debriefs gave it."""
+
+    reason: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ReasonStat:
+    """One loss reason across all debriefs: said by buyers, guessed by the rep, confirmed."""
+
+    reason: str
+    label: str
+    count: int
+    share: float
+    guessed: int
+    guessed_share: float
+    confirmed: int
+
+
+@dataclass(frozen=True)
+class GroupStat:
+    """A breakdown row (a competitor or a stage): losses, their value, the top reasons."""
+
+    field: str
+    """The JSON key of ``name``: ``name`` for competitors, ``stage`` for stages."""
+    name: str
+    label: str
+    count: int
+    share: float
+    value: float
+    reasons: tuple[ReasonCount, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {self.field: self.name, "label": self.label, "count": self.count, "share": self.share,
+                "value": self.value, "reasons": _plain(self.reasons)}
+
+
+@dataclass(frozen=True)
+class QuarterStat:
+    """Losses of one quarter."""
+
+    quarter: str
+    count: int
+    value: float
+    reasons: tuple[ReasonCount, ...]
+
+
+@dataclass(frozen=True)
+class FlagReason:
+    """A reason that followed a red flag: how often, and how much more often than usual (lift)."""
+
+    reason: str
+    label: str
+    count: int
+    share: float
+    lift: float | None
+
+
+@dataclass(frozen=True)
+class FlagStat:
+    """One red flag: how often it was seen, and what the buyer then said."""
+
+    flag: str
+    label: str
+    count: int
+    heard: int
+    reasons: tuple[FlagReason, ...]
+
+
+@dataclass(frozen=True)
+class AccuracyQuarter:
+    """How well the rep guessed in one quarter."""
+
+    quarter: str
+    debriefs: int
+    guessed: int
+    confirmed: int
+    accuracy: float | None
+
+
+@dataclass(frozen=True)
+class GuessAccuracy:
+    """How often the rep's guesses were confirmed, over debriefs where the buyer gave reasons."""
+
+    debriefs: int
+    guessed: int
+    confirmed: int
+    accuracy: float | None
+    quarters: tuple[AccuracyQuarter, ...]
+
+
+@dataclass(frozen=True)
+class ActionCounts:
+    """Action items across all debriefs."""
+
+    done: int
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class CheckInCounts:
+    """Check-ins due now and planned later."""
+
+    due: int
+    upcoming: int
+
+
+@dataclass(frozen=True)
+class CheckInDue:
+    """A check-in that is due (the home panel's rule)."""
+
+    id: str
+    company: str
+    contact: str
+    next_check_in: str
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    """An open action item past its due date."""
+
+    id: str
+    company: str
+    text: str
+    due: str
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class DueEntry:
+    """Something else due today, as the home panel lists it."""
+
+    id: str
+    company: str
+    note: str
+
+
+@dataclass(frozen=True)
+class FollowUpStats:
+    """Follow-ups: action items, check-ins, and everything due today."""
+
+    action_items: ActionCounts
+    check_ins: CheckInCounts
+    logged: int
+    due: tuple[CheckInDue, ...]
+    overdue_items: tuple[OverdueItem, ...]
+    to_schedule: tuple[DueEntry, ...] = ()
+    calls_today: tuple[DueEntry, ...] = ()
+    move_on: tuple[DueEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnclearStat:
+    """A question that was left unclear in some debriefs."""
+
+    question_id: str
+    text: str
+    asked: int
+    unclear: int
+    clarified: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Period:
+    """The first and last loss date (None when there are no debriefs)."""
+
+    start: str | None
+    end: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"from": self.start, "to": self.end}
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Every pattern across the debriefs."""
+
+    total: int
+    today: str
+    period: Period
+    value_lost: float
+    heard: int
+    """Debriefs whose buyer gave at least one reason (the base of the reasons' shares)."""
+    with_guesses: int
+    reasons: tuple[ReasonStat, ...]
+    competitors: tuple[GroupStat, ...]
+    stages: tuple[GroupStat, ...]
+    quarters: tuple[QuarterStat, ...]
+    red_flags: tuple[FlagStat, ...]
+    guess_accuracy: GuessAccuracy
+    follow_ups: FollowUpStats
+    unclear_questions: tuple[UnclearStat, ...]
+    unreadable: tuple[str, ...] = ()
+    """Debriefs whose file could not be read, so they are not counted."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON of ``debrief stats --format json``."""
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+# -- counting -------------------------------------------------------------------------------------
+
+
+def quarter_of(day: date) -> str:
+    """``2026-Q4``: sorts as text and reads at a glance."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def _quarters_between(first: str, last: str) -> list[str]:
+    year, quarter = int(first[:4]), int(first[-1])
+    out = []
+    while f"{year}-Q{quarter}" <= last:
+        out.append(f"{year}-Q{quarter}")
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return out
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _top_reasons(counter: Counter[str], limit: int = 3) -> tuple[ReasonCount, ...]:
+    return tuple(ReasonCount(tag, reason_label(tag), count)
+                 for tag, count in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
+
+
+class _Group:
+    """A breakdown bucket: how many losses, their value, and the buyer's reasons in them."""
+
+    __slots__ = ("count", "reasons", "spellings", "value")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.value = 0.0
+        self.reasons: Counter[str] = Counter()
+        self.spellings: Counter[str] = Counter()
+
+    def add(self, facts: Facts, spelling: str) -> None:
+        self.count += 1
+        self.value += facts.value or 0.0
+        self.reasons.update(facts.buyer)
+        self.spellings[spelling] += 1
+
+    @property
+    def label(self) -> str:
+        """The name as most often typed ("Salesforce" over a one-off "salesforce"); capitals win ties."""
+        return max(self.spellings, key=lambda s: (self.spellings[s], s != s.lower(), s), default="")
+
+
+def _grouped(groups: dict[str, _Group], total: int, name: str, blank: str) -> tuple[GroupStat, ...]:
+    return tuple(GroupStat(name, group.label, group.label or blank, group.count, _share(group.count, total),
+                           round(group.value, 2), _top_reasons(group.reasons))
+                 for group in sorted(groups.values(), key=lambda g: (-g.count, g.label.casefold())))
+
+
+def _entry(item: DueItem) -> DueEntry:
+    return DueEntry(item.id, one_line(item.company), item.note)
+
+
+def compute_stats(all_facts: Iterable[Facts], today: date, settings: Settings | None = None,
+                  unreadable: Iterable[str] = ()) -> Stats:
+    """Every pattern across the debriefs.
+
+    Shares of reasons are of the debriefs whose buyer gave any reason ("heard"): one loss often
+    has two reasons, so they add up to more than 100%.
+    """
+    total = heard = with_guesses = 0
+    value_lost = 0.0
+    first_day: date | None = None
+    last_day: date | None = None
+    buyer: Counter[str] = Counter()
+    guessed: Counter[str] = Counter()
+    confirmed: Counter[str] = Counter()
+    competitors: dict[str, _Group] = {}
+    stages: dict[str, _Group] = {}
+    quarters: dict[str, _Group] = {}
+    flags: dict[str, list[int]] = {}  # flag -> [debriefs, heard]
+    flag_reasons: dict[str, Counter[str]] = {}
+    guess_quarters: dict[str, list[int]] = {}  # quarter -> [debriefs, guessed, confirmed]
+    items_done = items_open = logged = check_ins_upcoming = 0
+    overdue_items: list[OverdueItem] = []
+    questions: dict[str, list[Any]] = {}  # id -> [text, asked, unclear, clarified]
+    summaries: list[dict[str, Any]] = []
+
+    for facts in all_facts:
+        total += 1
+        summaries.append(facts.summary)
+        value_lost += facts.value or 0.0
+        first_day = facts.lost_on if first_day is None else min(first_day, facts.lost_on)
+        last_day = facts.lost_on if last_day is None else max(last_day, facts.lost_on)
+        said = set(facts.buyer)
+        if said:
+            heard += 1
+            buyer.update(said)
+        if facts.guessed:
+            with_guesses += 1
+            guessed.update(facts.guessed)
+        competitors.setdefault(facts.lost_to.casefold(), _Group()).add(facts, facts.lost_to)
+        stages.setdefault(facts.stage.casefold(), _Group()).add(facts, facts.stage)
+        quarter = quarter_of(facts.lost_on)
+        quarters.setdefault(quarter, _Group()).add(facts, quarter)
+        for flag in facts.red_flags:
+            counts = flags.setdefault(flag, [0, 0])
+            counts[0] += 1
+            if said:
+                counts[1] += 1
+                flag_reasons.setdefault(flag, Counter()).update(said)
+        if said and facts.guessed:
+            hits = sum(1 for tag in facts.guessed if tag in said)
+            confirmed.update(tag for tag in facts.guessed if tag in said)
+            entry = guess_quarters.setdefault(quarter, [0, 0, 0])
+            entry[0] += 1
+            entry[1] += len(facts.guessed)
+            entry[2] += hits
+        for done, due_on, text in facts.actions:
+            if done:
+                items_done += 1
+            else:
+                items_open += 1
+                if due_on is not None and due_on < today:
+                    overdue_items.append(OverdueItem(facts.id, facts.company, text, due_on.isoformat(),
+                                                     (today - due_on).days))
+        logged += facts.follow_ups
+        if check_in_upcoming(facts.next_check_in, facts.move_on, today):
+            check_ins_upcoming += 1
+        for qid, text, state in facts.answers:
+            entry_q = questions.setdefault(qid, [text, 0, 0, 0])
+            entry_q[1] += 1
+            if state == AnswerState.UNCLEAR:
+                entry_q[2] += 1
+            elif state == AnswerState.CLARIFIED:
+                entry_q[3] += 1
+
+    reason_tags = sorted(set(buyer) | set(guessed), key=lambda t: (-buyer[t], -guessed[t], t))
+    reasons = tuple(ReasonStat(tag, reason_label(tag), buyer[tag], _share(buyer[tag], heard), guessed[tag],
+                               _share(guessed[tag], with_guesses), confirmed[tag]) for tag in reason_tags)
+    overall_share = {tag: buyer[tag] / heard for tag in buyer} if heard else {}
+    red_flags = []
+    for flag, (count, flag_heard) in sorted(flags.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        co = flag_reasons.get(flag, Counter())
+        red_flags.append(FlagStat(flag, RED_FLAGS.get(flag, flag), count, flag_heard, tuple(
+            FlagReason(tag, reason_label(tag), n, _share(n, flag_heard),
+                       round((n / flag_heard) / overall_share[tag], 2) if overall_share.get(tag) else None)
+            for tag, n in sorted(co.items(), key=lambda kv: (-kv[1], kv[0])))))
+    quarter_rows = []
+    if quarters:
+        for name in _quarters_between(min(quarters), max(quarters)):
+            group = quarters.get(name, _Group())
+            quarter_rows.append(QuarterStat(name, group.count, round(group.value, 2), _top_reasons(group.reasons)))
+    judged_guesses = sum(entry[1] for entry in guess_quarters.values())
+    judged_hits = sum(entry[2] for entry in guess_quarters.values())
+    accuracy_rows = []
+    if guess_quarters:
+        for name in _quarters_between(min(guess_quarters), max(guess_quarters)):
+            debriefs, guesses, hits = guess_quarters.get(name, [0, 0, 0])
+            accuracy_rows.append(AccuracyQuarter(name, debriefs, guesses, hits,
+                                                 round(hits / guesses, 4) if guesses else None))
+    # What is due: the home screen's rule, over the same summaries the home screen reads.
+    due_now = due(summaries, today, settings or Settings())
+    check_ins = sorted((CheckInDue(item.id, one_line(item.company), one_line(item.contact),
+                                   item.on.isoformat() if item.on else "", item.late_by)
+                        for item in due_now.check_ins),
+                       key=lambda row: (row.next_check_in, row.company, row.id))
+    overdue_items.sort(key=lambda row: (row.due, row.company, row.id))
+    unclear = sorted(((qid, *entry) for qid, entry in questions.items() if entry[2]),
+                     key=lambda q: (-q[3], -q[3] / q[2], q[0]))
+    return Stats(
+        total=total,
+        today=today.isoformat(),
+        period=Period(format_date(first_day) or None, format_date(last_day) or None),
+        value_lost=round(value_lost, 2),
+        heard=heard,
+        with_guesses=with_guesses,
+        reasons=reasons,
+        competitors=_grouped(competitors, total, "name", "not recorded"),
+        stages=_grouped(stages, total, "stage", "not recorded"),
+        quarters=tuple(quarter_rows),
+        red_flags=tuple(red_flags),
+        guess_accuracy=GuessAccuracy(
+            debriefs=sum(entry[0] for entry in guess_quarters.values()),
+            guessed=judged_guesses, confirmed=judged_hits,
+            accuracy=round(judged_hits / judged_guesses, 4) if judged_guesses else None,
+            quarters=tuple(accuracy_rows)),
+        follow_ups=FollowUpStats(
+            action_items=ActionCounts(items_done, items_open, len(overdue_items)),
+            check_ins=CheckInCounts(len(check_ins), check_ins_upcoming),
+            logged=logged,
+            due=tuple(check_ins),
+            overdue_items=tuple(overdue_items),
+            to_schedule=tuple(_entry(item) for item in due_now.to_schedule),
+            calls_today=tuple(_entry(item) for item in due_now.calls_today),
+            move_on=tuple(_entry(item) for item in due_now.move_on)),
+        unclear_questions=tuple(UnclearStat(qid, text, asked, count, clarified, _share(count, asked))
+                                for qid, text, asked, count, clarified in unclear),
+        unreadable=tuple(sorted(unreadable)),
+    )
+
+
+def stats_of(debriefs: Iterable[Debrief], today: date, settings: Settings | None = None,
+             unreadable: Iterable[str] = ()) -> Stats:
+    """Patterns straight from debriefs (the command line reads them once, no cache needed)."""
+    return compute_stats((facts_of(debrief) for debrief in debriefs), today, settings, unreadable)
+
+
+# -- as text ---------------------------------------------------------------------------------------
+
+
+def pct(value: float | None) -> str:
+    """A share as a whole percentage; a dash when there is nothing to divide by."""
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _bar(value: float, top: float, width: int = 20) -> str:
+    if top <= 0 or value <= 0:
+        return ""
+    cells = value / top * width
+    full = int(cells)
+    rest = "▏▎▍▌▋▊▉"[int((cells - full) * 7)] if full < width and cells - full >= 1 / 7 else ""
+    return "█" * full + rest
+
+
+def _text_table(headers: list[str], rows: list[list[str]], align: str) -> list[str]:
+    """Columns padded to width; ``align`` has one letter a column: l(eft) or r(ight)."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(cell.rjust(width) if side == "r" else cell.ljust(width)
+                         for cell, width, side in zip(cells, widths, align, strict=True)).rstrip()
+
+    return [line(headers), line(["-" * width for width in widths]), *(line(row) for row in rows)]
+
+
+def check_ins_line(stats: Stats) -> str:
+    """One line on check-ins and follow-ups: the same words on the patterns screen and in ``stats``."""
+    follow = stats.follow_ups
+    return (f"Check-ins: {follow.check_ins.due:,} due by {stats.today}, {follow.check_ins.upcoming:,} coming up; "
+            f"{follow.logged:,} follow-ups logged.")
+
+
+def actions_line(stats: Stats) -> str:
+    """One line on action items."""
+    items = stats.follow_ups.action_items
+    return f"Action items: {items.done:,} done, {items.open:,} open ({items.overdue:,} overdue)."
+
+
+def stats_text(stats: Stats, limit: int = 10) -> str:
+    """The patterns for a terminal: plain aligned tables with bars (``debrief stats``)."""
+    if not stats.total:
+        return "No debriefs yet: patterns appear once you have logged a few losses.\n"
+    out = [f"{stats.total:,} lost deals from {stats.period.start} to {stats.period.end}, "
+           f"{stats.value_lost:,.0f} in value; the buyer's reasons are known for {stats.heard:,}.", ""]
+
+    def section(title: str, lines: list[str]) -> None:
+        out.extend([title, *lines, ""])
+
+    reasons = stats.reasons[:limit]
+    top = max([r.count for r in reasons] + [1])
+    section("Why we lose (buyer's reasons; share of debriefs where the buyer was heard)", _text_table(
+        ["reason", "buyer", "share", "my guesses", ""],
+        [[r.label, str(r.count), pct(r.share), str(r.guessed), _bar(r.count, top)] for r in reasons],
+        "lrrrl"))
+    for rows_all, title in ((stats.competitors, "Who we lose to"), (stats.stages, "Where in the deal")):
+        rows = rows_all[:limit]
+        top = max([r.count for r in rows] + [1])
+        section(title, _text_table(
+            ["", "losses", "share", "top reason", ""],
+            [[r.label, str(r.count), pct(r.share), r.reasons[0].label if r.reasons else "",
+              _bar(r.count, top)] for r in rows], "lrrll"))
+    quarters = stats.quarters[-8:]
+    top = max([q.count for q in quarters] + [1])
+    section("Losses by quarter", _text_table(
+        ["quarter", "losses", "top reason", ""],
+        [[q.quarter, str(q.count), q.reasons[0].label if q.reasons else "", _bar(q.count, top)]
+         for q in quarters], "lrll"))
+    accuracy = stats.guess_accuracy
+    section(f"My guesses confirmed by the buyer: {pct(accuracy.accuracy)} "
+            f"({accuracy.confirmed:,} of {accuracy.guessed:,} guesses)", _text_table(
+        ["quarter", "guesses", "confirmed", "accuracy"],
+        [[q.quarter, str(q.guessed), str(q.confirmed), pct(q.accuracy)] for q in accuracy.quarters[-8:]],
+        "lrrr"))
+    section("Red flags before losses (most frequent buyer reasons when the flag was seen)", _text_table(
+        ["red flag", "seen", "then the buyer said"],
+        [[f.label, str(f.count), ", ".join(f"{r.label} {pct(r.share)}" for r in f.reasons[:3])]
+         for f in stats.red_flags[:limit]], "lrl"))
+    follow = stats.follow_ups
+    lines = [actions_line(stats), check_ins_line(stats)]
+    lines += [f"  due {row.next_check_in}  {row.id}  {row.company} ({row.contact})" for row in follow.due[:5]]
+    for title, entries in (("To schedule", follow.to_schedule), ("Calls today", follow.calls_today),
+                           ("Move on today", follow.move_on)):
+        if entries:
+            lines.append(f"{title}: {len(entries):,} — " + ", ".join(f"{e.company} ({e.id})" for e in entries[:5]))
+    section("Follow-ups", lines)
+    unclear = stats.unclear_questions[:limit]
+    section("Questions most often left unclear", _text_table(
+        ["question", "unclear", "asked", "share"],
+        [[one_line(q.text, 60), str(q.unclear), str(q.asked), pct(q.share)] for q in unclear], "lrrr")
+        if unclear else ["No answer was left unclear."])
+    if stats.unreadable:
+        section("Not counted", [f"{len(stats.unreadable):,} debrief file(s) could not be read: "
+                                + ", ".join(stats.unreadable[:10])])
+    return "\n".join(out).rstrip() + "\n"
+
+
+def stats_markdown(stats: Stats) -> str:
+    """The patterns as a Markdown report to share with a manager or a team."""
+    return "# Patterns across lost deals\n\n```\n" + stats_text(stats, limit=20) + "```\n"
