@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 import click
 
 from debrief.cli.common import BadInput, Missing, db_option, echo, open_store
+from debrief.cli.params import DateTimeType
+from debrief.core.dates import Tense
 
 if TYPE_CHECKING:
     from debrief.core.settings import Settings
@@ -24,26 +26,33 @@ def _settings() -> Settings:
 
 @click.command("schedule")
 @click.argument("debrief_id")
-@click.option("--at", "at_text", required=True, metavar="DATETIME",
-              help="When: 'YYYY-MM-DD HH:MM', or e.g. 'next tuesday 10:00', 'in 2 weeks 14:00'.")
+@click.option("--at", "at", required=True, metavar="DATETIME", type=DateTimeType(Tense.FUTURE),
+              help="When, ahead of now: 'YYYY-MM-DD HH:MM', 'tomorrow at 10:00', 'next tuesday 9am', "
+                   "'in 2 weeks at 10:00'.")
 @click.option("--minutes", type=click.IntRange(5, 120), default=None,
               help="Length of the call (default from settings: 20; 15-20 is typical).")
+@click.option("--reschedule", is_flag=True, default=False,
+              help="Book a new call even though the call was already held (or the debrief wrapped "
+                   "up); without it such a debrief is refused.")
 @db_option
-def schedule_command(debrief_id: str, at_text: str, minutes: int | None, db: Path | None) -> None:
-    """Book the debrief call; warns when it falls inside the cool-off."""
-    from debrief.core.dates import format_datetime, parse_datetime
-    from debrief.core.schedule import book, check_slot, render_invitation
+def schedule_command(debrief_id: str, at: datetime, minutes: int | None, reschedule: bool,
+                     db: Path | None) -> None:
+    """Book the debrief call; warns when it falls inside the cool-off, refuses the past.
 
-    try:
-        at = parse_datetime(at_text)
-    except ValueError as error:
-        raise BadInput(f"--at: {error}") from None
+    Moving a booked call is booking it again. Once the call was held, booking another needs
+    --reschedule.
+    """
+    from debrief.core.dates import format_datetime
+    from debrief.core.schedule import book, check_booking, render_invitation
+
     settings = _settings()
     length = minutes or settings.call_minutes
     store = open_store(db)
     debrief = store.get(debrief_id.strip().lower())
-    notes = check_slot(debrief.lost_on, at, datetime.now(), settings)
+    notes = check_booking(debrief, at, datetime.now(), settings, confirmed=reschedule)
     errors = [note for note in notes if note.level == "error"]
+    if errors and errors[0].code == "settled":
+        raise BadInput(f"{debrief.id}: {errors[0].message}; add --reschedule to book another call")
     if errors:
         raise BadInput(f"--at: {errors[0].message}")
     try:
@@ -77,13 +86,14 @@ def invite_command(debrief_id: str, db: Path | None) -> None:
             at, length = debrief.schedule.at, debrief.schedule.minutes
         else:
             at, length = suggest_slot(debrief.lost_on, datetime.now(), settings), settings.call_minutes
-            click.echo(f"note: no call booked yet; this proposes the suggested slot {format_datetime(at)} "
-                       f"(book it with 'debrief schedule {debrief.id} --at \"{format_datetime(at)}\"')",
-                       err=True)
         try:
             text = render_invitation(debrief, at, length, settings)
         except ValueError as error:
             raise BadInput(str(error)) from None
+        if debrief.schedule is None:  # after the render: a bad template is one line alone
+            click.echo(f"note: no call booked yet; this proposes the suggested slot {format_datetime(at)} "
+                       f"(book it with 'debrief schedule {debrief.id} --at \"{format_datetime(at)}\"')",
+                       err=True)
     sys.stdout.write(strip_control(text).rstrip("\n") + "\n")
 
 

@@ -28,6 +28,9 @@ MAX_NODES = 50_000
 MAX_DEPTH = 64
 """Deepest nesting of lists and mappings: a bank needs five levels, a rules file four."""
 
+MAX_NUMBER_CHARS = 100
+"""Longest number written in a file: a version or a minute count has a few digits."""
+
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -121,6 +124,11 @@ def _check_shape(root: yaml.Node, where: str, max_nodes: int, max_depth: int) ->
             raise YamlError(where, line_of(node), "yaml", f"nested more than {max_depth} levels deep")
         open_nodes.add(id(node))
         total = 1
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith((":int", ":float")) \
+                and len(node.value) > MAX_NUMBER_CHARS:
+            # Python refuses to read an int of over 4,300 digits (ValueError): no file needs one.
+            raise YamlError(where, line_of(node), "yaml",
+                            f"number too long ({len(node.value):,} characters, at most {MAX_NUMBER_CHARS})")
         if isinstance(node, yaml.SequenceNode):
             total += sum(size(item, depth + 1) for item in node.value)
         elif isinstance(node, yaml.MappingNode):
