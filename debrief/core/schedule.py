@@ -11,10 +11,8 @@ does not pay for them at start-up.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -75,8 +73,8 @@ def check_slot(lost_on: date, at: datetime, now: datetime, settings: Settings) -
             f"{days} days after the loss: after about {settings.cool_off_max_days} days the "
             f"buyer's reasons fade or get rationalised — book it sooner if you can",
         ))
-    if at < now:
-        notes.append(SlotNote("warning", "past", f"{at:%Y-%m-%d %H:%M} has already passed"))
+    if at < now.replace(second=0, microsecond=0):
+        notes.append(SlotNote("error", "past", f"{at:%Y-%m-%d %H:%M} has already passed (pick a time ahead)"))
     if at.weekday() >= 5:
         notes.append(SlotNote("note", "weekend", f"that is a {at:%A}: buyers rarely take calls at weekends"))
     elif not BUSINESS_HOURS[0] <= at.hour < BUSINESS_HOURS[1]:
@@ -85,6 +83,23 @@ def check_slot(lost_on: date, at: datetime, now: datetime, settings: Settings) -
             f"outside business hours ({BUSINESS_HOURS[0]:02d}:00–{BUSINESS_HOURS[1]:02d}:00)",
         ))
     return notes
+
+
+def check_booking(debrief: Debrief, at: datetime, now: datetime, settings: Settings, *,
+                  confirmed: bool = False) -> list[SlotNote]:
+    """Every check before a call is booked, for the command line and the screen alike.
+
+    The slot's own notes (``check_slot``: before the loss and the past are errors, the cool-off
+    a warning), and first the status rule: a debrief whose call was held needs ``confirmed``
+    (the app asked, or the command line was given ``--reschedule``).
+    """
+    from debrief.core.status import schedule_confirmation
+
+    notes: list[SlotNote] = []
+    confirmation = schedule_confirmation(debrief)
+    if confirmation is not None and not confirmed:
+        notes.append(SlotNote("error", "settled", confirmation.reason))
+    return notes + check_slot(debrief.lost_on, at, now, settings)
 
 
 def suggest_slot(lost_on: date, now: datetime, settings: Settings) -> datetime:
@@ -106,36 +121,72 @@ def suggest_slot(lost_on: date, now: datetime, settings: Settings) -> datetime:
     return datetime.combine(day, time(PREFERRED_HOURS[0], 0))  # unreachable in practice
 
 
-def _template_text() -> str:
+MAX_TEMPLATE_BYTES = 64_000
+"""Largest invitation template read: the shipped one is about a kilobyte."""
+
+CALL_NAMES = ("when", "day", "clock", "minutes")
+"""What an invitation template sees beyond the deal and the rep: the call's time and length."""
+
+
+def _template_text() -> tuple[str, str]:
+    """The invitation template and where it came from: the user's copy if there is one.
+
+    Read no further than ``MAX_TEMPLATE_BYTES``, and only from a regular file (a FIFO or a device
+    named like the template would block or never end).
+    """
+    import stat
+
     from debrief.locations import data_dir
 
     for folder in (data_dir(), Path(__file__).parent):
         path = folder / TEMPLATE_FILE
         try:
-            return path.read_text(encoding="utf-8")
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         except FileNotFoundError:
             continue
-        except (OSError, UnicodeDecodeError) as error:
-            raise ValueError(f"{path}: cannot read the invitation template: {error}") from None
+        except OSError as error:
+            raise ValueError(f"{path}: cannot read the invitation template: {error.strerror or error}") from None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ValueError(f"{path}: the invitation template is not a regular file")
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                raw = handle.read(MAX_TEMPLATE_BYTES + 1)
+        except OSError as error:
+            raise ValueError(f"{path}: cannot read the invitation template: {error.strerror or error}") from None
+        finally:
+            os.close(fd)
+        if len(raw) > MAX_TEMPLATE_BYTES:
+            raise ValueError(f"{path}: the invitation template is too large "
+                             f"(over {MAX_TEMPLATE_BYTES:,} bytes)")
+        try:
+            return raw.decode("utf-8"), str(path)
+        except UnicodeDecodeError:
+            raise ValueError(f"{path}: the invitation template is not UTF-8 text") from None
     raise ValueError(f"the invitation template {TEMPLATE_FILE} is missing")
 
 
 def render_invitation(debrief: Debrief, at: datetime, minutes: int, settings: Settings) -> str:
     """The invitation email for a call at ``at`` lasting ``minutes``; ValueError if it cannot render.
 
-    Templates may only see the deal and the rep (``core.render``); the call's time and length are
-    set at the top of the template, as template variables ``when`` and ``minutes``.
+    The template (the user's own copy wins) passes the same load check as a bank template: only
+    the deal, the rep and the call (``when``, ``day``, ``clock``, ``minutes``), field look-ups,
+    if/else and text filters; then it renders in the bounded sandbox of ``core.render``.
     """
-    from debrief.core.render import render
+    from debrief.core.render import TEMPLATE_NAMES, render, template_problem
 
-    prelude = (
-        f"{{% set minutes = {int(minutes)} %}}"
-        f"{{% set when = {json.dumps(describe_slot(at))} %}}"
-        f"{{% set day = {json.dumps(f'{at:%A} {at.day} {at:%B}')} %}}"
-        f"{{% set clock = {json.dumps(f'{at:%H:%M}')} %}}"
-    )
-    text = render(prelude + _template_text(), debrief.template_context(settings.rep_name),
-                  TEMPLATE_FILE)
+    template, where = _template_text()
+    context = debrief.template_context(settings.rep_name)
+    names: dict[str, list[str] | None] = {
+        name: list(value) if isinstance(value, dict) else None
+        for name, value in context.items() if name in TEMPLATE_NAMES
+    }
+    names.update(dict.fromkeys(CALL_NAMES))
+    problem = template_problem(template, names, kind="invitation")
+    if problem is not None:
+        raise ValueError(f"{where}: {problem}")
+    context.update(minutes=int(minutes), when=describe_slot(at), day=f"{at:%A} {at.day} {at:%B}",
+                   clock=f"{at:%H:%M}")
+    text = render(template, context, where, frozenset(names))
     return re.sub(r"\n{3,}", "\n\n", text) + "\n"
 
 
@@ -194,41 +245,29 @@ def calendar_event(debrief: Debrief, now: datetime | None = None) -> bytes:
     return bytes(calendar.to_ical())
 
 
-def export_dir() -> Path:
-    """Where invitation files go: the Downloads folder if there is one, else the home folder."""
-    from platformdirs import user_downloads_path
-
-    downloads = user_downloads_path()
-    return downloads if downloads.is_dir() else Path.home()
-
-
 def file_stem(debrief: Debrief) -> str:
     """``debrief-acme-corp-k3x9pa``: readable, safe on every file system, unique per debrief."""
-    ascii_name = unicodedata.normalize("NFKD", debrief.company).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
-    return f"debrief-{slug or 'call'}-{debrief.id}"
+    from debrief.locations import slug
+
+    return f"debrief-{slug(debrief.company, 'call')}-{debrief.id}"
 
 
 def save_invitation_files(debrief: Debrief, invitation: str, folder: Path | None = None,
                           now: datetime | None = None) -> list[Path]:
-    """Write the invitation (.txt) and, once booked, the event (.ics); return their paths.
+    """Write the invitation (.txt) and, once booked, the event (.ics) into the exports folder.
 
-    Files are written atomically and readable only by the user: they name a prospect.
+    Only when the rep asks: through the one export writer (0600, never over an existing file), so
+    the paths returned may carry a ``-2``. ValueError with a one-line reason when it cannot write.
     """
-    from debrief.core.store import StoreError, atomic_write
+    from debrief.locations import save_export
 
-    folder = folder or export_dir()
-    if not folder.is_dir():
-        raise ValueError(f"folder {folder} does not exist")
     stem = file_stem(debrief)
-    paths = [folder / f"{stem}-invitation.txt"]
     try:
-        atomic_write(paths[0], invitation.encode("utf-8"), folder)
+        paths = [save_export(f"{stem}-invitation.txt", invitation, folder)]
         if debrief.schedule is not None:
-            paths.append(folder / f"{stem}.ics")
-            atomic_write(paths[1], calendar_event(debrief, now), folder)
-    except StoreError as error:  # atomic_write reports every OSError as a StoreError
-        raise ValueError(str(error)) from None
+            paths.append(save_export(f"{stem}.ics", calendar_event(debrief, now), folder))
+    except OSError as error:
+        raise ValueError(f"cannot save the invitation: {error.strerror or error}") from None
     return paths
 
 

@@ -53,6 +53,7 @@ from debrief.core.model import (
     Script,
     ScriptQuestion,
 )
+from debrief.core.status import reopen_confirmation
 from debrief.core.store import Claim, InUse, StoreError
 from debrief.core.text import one_line
 from debrief.screens.base import DebriefScreen
@@ -67,6 +68,7 @@ from debrief.screens.call_dialogs import (
     clarify_prompt,
     marker_prompt,
 )
+from debrief.screens.confirm import ConfirmDialog
 from debrief.widgets.call_timer import CallTimer
 from debrief.widgets.notes_area import NotesArea
 from debrief.widgets.plain import join, markup, notify, plain, plain_line
@@ -238,6 +240,14 @@ class CallScreen(DebriefScreen):
         self.set_interval(1.0, self._tick)
         # Compile the tone rules now, off the UI thread, not on the first key of an ad-hoc question.
         self.run_worker(_warm_tone_check, thread=True, exit_on_error=False, group="call-warm")
+        confirmation = reopen_confirmation(self.debrief)
+        if confirmation is not None:  # held or wrapped: a stray key must not edit the saved notes
+            self.app.push_screen(ConfirmDialog(confirmation, yes="Reopen"), self._reopen_answered)
+
+    def _reopen_answered(self, yes: bool | None) -> None:
+        """No (the default) leaves the call as it was saved and goes back."""
+        if not yes:
+            self.app.pop_screen()
 
     def _post_state(self, state: SaveState) -> None:
         """Called on the saver's thread: hand the state over to the UI thread."""

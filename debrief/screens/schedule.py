@@ -18,12 +18,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 
-from debrief.core.dates import format_datetime, parse_datetime
+from debrief.core.dates import Tense, format_datetime, parse_datetime
 from debrief.core.model import Debrief
 from debrief.core.schedule import (
     SlotNote,
     book,
-    check_slot,
+    check_booking,
     days_after_loss,
     describe_slot,
     display_path,
@@ -31,8 +31,10 @@ from debrief.core.schedule import (
     save_invitation_files,
     suggest_slot,
 )
+from debrief.core.status import schedule_confirmation
 from debrief.core.text import one_line
 from debrief.screens.base import DebriefScreen
+from debrief.screens.confirm import ConfirmDialog
 from debrief.widgets.plain import assemble, notify, plain, plain_line
 
 ICONS = {"error": "✗", "warning": "⚠", "note": "·"}
@@ -65,6 +67,8 @@ class ScheduleScreen(DebriefScreen):
         self.invitation = ""
         self.suggested: datetime | None = None
         self._could_book: bool | None = None
+        self.confirmed = False
+        """The rep said yes to booking another call of a debrief whose call was held."""
 
 
     def now(self) -> datetime:
@@ -121,15 +125,31 @@ class ScheduleScreen(DebriefScreen):
             assemble((one_line(contact), "bold"), f" · {one_line(email)}\n", f"{one_line(lost)} ({ago})")
         )
         self.suggested = suggest_slot(debrief.lost_on, self.now(), app.settings)
-        if debrief.schedule is not None:
+        if debrief.schedule is not None and debrief.schedule.at >= self.now():
             at, minutes = debrief.schedule.at, debrief.schedule.minutes
             self.query_one("#schedule-status", Static).update(
                 plain(f"Booked for {describe_slot(at)}. Change the time and book again to move it.")
+            )
+        elif debrief.schedule is not None:  # that time has passed: offer the next good slot
+            at, minutes = self.suggested, debrief.schedule.minutes
+            self.query_one("#schedule-status", Static).update(
+                plain(f"The last call was booked for {describe_slot(debrief.schedule.at)}.")
             )
         else:
             at, minutes = self.suggested, app.settings.call_minutes
         self.query_one("#when", Input).value = format_datetime(at)
         self.query_one("#minutes", Input).value = str(minutes)
+        self._update()
+        confirmation = schedule_confirmation(debrief)
+        if confirmation is not None:
+            self.app.push_screen(ConfirmDialog(confirmation, yes="Book another"), self._answered)
+
+    def _answered(self, yes: bool | None) -> None:
+        """Booking another call of a held debrief goes on only on a yes; no leaves at once."""
+        if not yes:
+            self.dismiss()
+            return
+        self.confirmed = True
         self._update()
 
     # -- reading the form ----------------------------------------------------------------------
@@ -148,17 +168,17 @@ class ScheduleScreen(DebriefScreen):
         hint = self.query_one("#when-hint", Static)
         self.at, self.notes = None, []
         try:
-            at = parse_datetime(when_text, self.now()) if when_text.strip() else None
+            at = parse_datetime(when_text, self.now(), tense=Tense.FUTURE) if when_text.strip() else None
         except ValueError as error:
             at = None
-            hint.update(plain(str(error).replace("not a date and time", "Not a time I can read"),
-                              "$text-error"))  # the error quotes what was typed
+            reason = str(error).replace("not a date and time", "Not a time I can read")
+            hint.update(plain(reason[:1].upper() + reason[1:], "$text-error"))  # it quotes what was typed
         if at is not None:
             self.at = at
             days = days_after_loss(self.debrief.lost_on, at)
             suggested = "  (the suggested slot)" if at == self.suggested else ""
             hint.update(plain(f"{describe_slot(at)} — {days} day{'s' if days != 1 else ''} after the loss{suggested}"))
-            self.notes = check_slot(self.debrief.lost_on, at, self.now(), settings)
+            self.notes = check_booking(self.debrief, at, self.now(), settings, confirmed=self.confirmed)
         elif not when_text.strip():
             hint.update(Content.styled("When? e.g. 'next tuesday 10:00' (F4: the suggested slot)", "$text-error"))
         try:
