@@ -22,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
 from debrief.core.autosave import AutoSaver, SaveKind, SaveState
-from debrief.core.dates import format_date
+from debrief.core.dates import Tense, format_date
 from debrief.core.document import export_filename, summary_markdown
 from debrief.core.errors import error_line
 from debrief.core.facts import answers_by_phase, guess_check, reason_label
@@ -235,7 +235,7 @@ class WrapUpScreen(DebriefScreen):
             yield self.plan_channel
         with Horizontal(classes="field-row"):
             yield Label("Next check-in", classes="field-label")
-            self.plan_check_in = DateField(plan.next_check_in, today=self.today, id="plan-check-in",
+            self.plan_check_in = DateField(plan.next_check_in, today=self.today, tense=Tense.FUTURE, id="plan-check-in",
                                            placeholder="in 12 weeks", empty_hint="when will you reach out again?")
             yield self.plan_check_in
         with Horizontal(classes="field-row"):
@@ -273,7 +273,7 @@ class WrapUpScreen(DebriefScreen):
         yield Static("Move on · the reset button", classes="section-title", markup=False)
         with Horizontal(classes="field-row"):
             yield Label("Move on after", classes="field-label")
-            self.move_on_field = DateField(debrief.move_on, today=self.today, id="move-on",
+            self.move_on_field = DateField(debrief.move_on, today=self.today, tense=Tense.FUTURE, id="move-on",
                                            placeholder=format_date(suggestion), empty_hint="not set")
             yield self.move_on_field
         yield Static(f"Suggested: {format_date(suggestion)}, {why} (F5). "

@@ -1,7 +1,10 @@
 """Dates typed the way a rep says them ("next friday", "in 2 weeks"), checked as they type.
 
 A bad date is marked on the field and explained beside it; it never raises and never replaces
-the last good date, so a half-typed "next fri" cannot erase a saved check-in.
+the last good date, so a half-typed "next fri" cannot erase a saved check-in. Each field says
+which side of today it belongs on (a follow-up happened, a check-in is ahead) and the core's one
+date parser applies that rule to what is typed; a stored date shown again is kept as it is, so an
+overdue check-in is still a check-in, not an error.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Static
 
-from debrief.core.dates import format_date, parse_date
+from debrief.core.dates import Tense, format_date, parse_date
 
-DATE_HINT = "YYYY-MM-DD, today, in 2 weeks, next friday"
+DATE_HINT = "YYYY-MM-DD, today, in 2 weeks, in 3 months, next friday"
 
 
 class _DateValidator(Validator):
@@ -42,6 +45,7 @@ class DateInput(Input):
         *,
         today: date,
         required: bool = False,
+        tense: Tense = Tense.ANY,
         placeholder: str = "YYYY-MM-DD",
         id: str | None = None,
         classes: str | None = None,
@@ -49,6 +53,9 @@ class DateInput(Input):
     ) -> None:
         self.today = today
         self.required = required
+        self.tense = tense
+        self.initial = value
+        """The stored date: shown again unchanged, it is accepted whichever side of today it is."""
         self.date_value: date | None = value
         super().__init__(
             format_date(value),
@@ -66,8 +73,10 @@ class DateInput(Input):
         words = (self.value if text is None else text).strip()
         if not words:
             return None, ("a date is needed" if self.required else None)
+        if self.initial is not None and words == format_date(self.initial):
+            return self.initial, None
         try:
-            return parse_date(words, self.today), None
+            return parse_date(words, self.today, tense=self.tense), None
         except ValueError as error:
             return None, str(error)
 
@@ -124,6 +133,7 @@ class DateField(Horizontal):
         value: date | None = None,
         *,
         today: date,
+        tense: Tense = Tense.ANY,
         placeholder: str = "YYYY-MM-DD",
         empty_hint: str = "",
         id: str | None = None,
@@ -132,7 +142,7 @@ class DateField(Horizontal):
         super().__init__(id=id)
         self.today = today
         self.empty_hint = empty_hint
-        self.input = DateInput(value, today=today, placeholder=placeholder, tooltip=tooltip)
+        self.input = DateInput(value, today=today, tense=tense, placeholder=placeholder, tooltip=tooltip)
         self.hint = Static("", classes="date-hint", markup=False)
 
     def compose(self) -> ComposeResult:

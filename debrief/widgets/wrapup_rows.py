@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Static
 
+from debrief.core.dates import Tense
 from debrief.core.model import ActionItem, FollowUp
 from debrief.widgets.date_input import DateInput
 from debrief.widgets.plain import plain
@@ -97,7 +98,8 @@ class ActionItemRow(EditableRow):
         self.text_input = Input(item.text if item else "", placeholder="What will you do?", compact=True,
                           classes="item-text")
         self.owner_input = Input(item.owner if item else "", placeholder="Owner", compact=True, classes="item-owner")
-        self.due_input = DateInput(item.due if item else None, today=today, placeholder="Due", classes="item-due")
+        self.due_input = DateInput(item.due if item else None, today=today, tense=Tense.FUTURE, placeholder="Due",
+                                   classes="item-due")
 
     def on_mount(self) -> None:
         self.set_class(self.done_box.value, "-done")
@@ -143,7 +145,7 @@ class FollowUpRow(EditableRow):
 
     def __init__(self, entry: FollowUp | None, *, today: date) -> None:
         super().__init__(classes="follow-row")
-        self.date_input = DateInput(entry.on if entry else today, today=today, required=True,
+        self.date_input = DateInput(entry.on if entry else today, today=today, required=True, tense=Tense.PAST,
                                  placeholder="Date", classes="follow-on")
         self.channel_input = Input(entry.channel if entry else "", placeholder="Channel", compact=True,
                              classes="follow-channel")
