@@ -91,6 +91,12 @@ def check_range(value: date) -> date:
     return value
 
 
+def _quoted(text: str, width: int = 60) -> str:
+    """What the rep typed, quoted for a message: one line, cut short when very long."""
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= width else flat[: width - 1] + "…")
+
+
 def _words(text: str) -> str:
     """Lower case, one space between words, commas and trailing dots gone, "a.m." as "am"."""
     lowered = text.strip().lower().replace(",", " ")
@@ -205,12 +211,12 @@ def _resolve(text: str, today: date, tense: Tense) -> date:
     try:
         day = _read_date(words, today, tense)
     except OverflowError:
-        raise ValueError(f"date out of range: {text.strip()!r} (use a date between "
+        raise ValueError(f"date out of range: {_quoted(text)} (use a date between "
                          f"{EARLIEST.year} and {LATEST.year})") from None
     except ValueError as error:
-        raise ValueError(f"not a date: {text.strip()!r} ({error})") from None
+        raise ValueError(f"not a date: {_quoted(text)} ({error})") from None
     if day is None:
-        raise ValueError(f"not a date: {text.strip()!r} (try {DATE_EXAMPLES})")
+        raise ValueError(f"not a date: {_quoted(text)} (try {DATE_EXAMPLES})")
     return check_range(day)
 
 
@@ -219,7 +225,7 @@ def parse_date(text: str, today: date | None = None, *, tense: Tense = Tense.ANY
     today = today or date.today()
     day = _resolve(text, today, tense)
     if (tense is Tense.PAST and day > today) or (tense is Tense.FUTURE and day < today):
-        raise ValueError(f"{text.strip()!r}: " + _wrong_side(day.isoformat(), tense))
+        raise ValueError(f"{_quoted(text)}: " + _wrong_side(day.isoformat(), tense))
     return day
 
 
@@ -261,26 +267,26 @@ def parse_datetime(text: str, now: datetime | None = None, *, tense: Tense = Ten
     words = _words(text)
     if not words:
         raise ValueError("empty date and time")
-    shown = text.strip()
+    shown = _quoted(text)
     at: datetime | None = None
     if _ISO_DATETIME.match(words):
         try:
             parsed = datetime.fromisoformat(words.upper().replace(" ", "T", 1))
         except ValueError:
-            raise ValueError(f"not a date and time: {shown!r} (no such day or time)") from None
+            raise ValueError(f"not a date and time: {shown} (no such day or time)") from None
         check_range(parsed)
         at = parsed.astimezone().replace(tzinfo=None) if parsed.tzinfo is not None else parsed
     elif (parts := _split(words)) is not None:
         day_words, clock_words = parts
         clock = _clock(clock_words)
         if clock is None:
-            raise ValueError(f"not a date and time: {shown!r} ({clock_words!r} is not a time of day)")
+            raise ValueError(f"not a date and time: {shown} ({clock_words!r} is not a time of day)")
         try:
             day = _resolve(day_words, now.date(), tense)
         except ValueError as error:
             if str(error).startswith("date out of range"):
                 raise
-            raise ValueError(f"not a date and time: {shown!r} (try {DATETIME_EXAMPLES})") from None
+            raise ValueError(f"not a date and time: {shown} (try {DATETIME_EXAMPLES})") from None
         at = datetime.combine(day, clock)
     else:
         try:
@@ -288,12 +294,12 @@ def parse_datetime(text: str, now: datetime | None = None, *, tense: Tense = Ten
         except ValueError as error:
             if str(error).startswith("date out of range"):
                 raise
-            raise ValueError(f"not a date and time: {shown!r} (try {DATETIME_EXAMPLES})") from None
-        raise ValueError(f"not a date and time: {shown!r} (add a time of day, e.g. 'at 10:00')")
+            raise ValueError(f"not a date and time: {shown} (try {DATETIME_EXAMPLES})") from None
+        raise ValueError(f"not a date and time: {shown} (add a time of day, e.g. 'at 10:00')")
     if tense is Tense.FUTURE and at < now.replace(second=0, microsecond=0):
-        raise ValueError(f"{shown!r}: {format_datetime(at)} has already passed (pick a time ahead)")
+        raise ValueError(f"{shown}: {format_datetime(at)} has already passed (pick a time ahead)")
     if tense is Tense.PAST and at > now:
-        raise ValueError(f"{shown!r}: " + _wrong_side(format_datetime(at), tense))
+        raise ValueError(f"{shown}: " + _wrong_side(format_datetime(at), tense))
     return at
 
 
