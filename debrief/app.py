@@ -6,6 +6,7 @@ command palette (``get_system_commands``), so there is one definition per comman
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import date
 from functools import partial
@@ -139,6 +140,12 @@ class DebriefApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """As Textual shows keys, except that a rebound key never shows the old ``key_display``."""
+        if binding.key_display and binding.id and binding.id in self._keymap:
+            binding = dataclasses.replace(binding, key_display=None)
+        return super().get_key_display(binding)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every binding of the current screen is also a palette command: one definition each."""

@@ -11,6 +11,7 @@ import pytest
 from icalendar import Calendar
 from textual.widgets import Input, Static, TextArea
 
+from debrief import locations
 from debrief.app import DebriefApp
 from debrief.core.model import Contact, Debrief, Status
 from debrief.core.schedule import (
@@ -38,7 +39,7 @@ LOST = date(2026, 11, 20)  # a Friday
 
 @pytest.fixture(autouse=True)
 def home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Invitation files go to ~/Downloads: give every test its own home."""
+    """A home of the test's own: booking must write nothing there (files go to the exports folder)."""
     home = tmp_path / "home"
     (home / "Downloads").mkdir(parents=True)
     monkeypatch.setenv("HOME", str(home))
@@ -196,8 +197,9 @@ async def test_booking_from_the_screen_saves_schedule_files_and_status(
     assert stored.schedule is not None
     assert stored.schedule.at == suggested and stored.schedule.minutes == 15
     assert "15 minutes" in stored.schedule.invitation
-    saved = sorted(p.name for p in (home_folder / "Downloads").iterdir())
-    assert saved == sorted([f"{file_stem(stored)}-invitation.txt", f"{file_stem(stored)}.ics"])
+    # Booking writes nothing outside the database: the files wait until the rep asks for them.
+    assert list((home_folder / "Downloads").iterdir()) == []
+    assert not locations.default_exports_dir().exists()
 
 
 async def test_the_cool_off_warning_shows_as_the_rep_types(store: Store, make_app: Callable[..., DebriefApp]) -> None:
@@ -218,13 +220,13 @@ async def test_the_cool_off_warning_shows_as_the_rep_types(store: Store, make_ap
         assert "too soon" not in str(screen.query_one("#schedule-notes", Static).render())
         screen.query_one("#when", Input).value = "whenever suits"
         await pilot.pause()
-        assert screen.check_action("book", ()) is None
+        assert screen.check_action("save", ()) is None
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ScheduleScreen)
-        await pilot.press("f4")  # back to the suggestion
+        await pilot.press("ctrl+g")  # back to the suggestion
         await pilot.pause()
-        assert screen.check_action("book", ()) is True
+        assert screen.check_action("save", ()) is True
     assert store.get(item.id).schedule is None
 
 
@@ -238,10 +240,10 @@ async def test_save_files_writes_what_is_on_screen_without_booking(
         await pilot.pause()
         screen_of(app).query_one("#when", Input).value = "2026-12-02 14:30"
         await pilot.pause()
-        await pilot.press("f3")
+        await pilot.press("ctrl+e")
         await pilot.pause()
         assert "Saved" in str(app.screen.query_one("#schedule-status", Static).render())
-    ics = (home_folder / "Downloads" / f"{file_stem(item)}.ics").read_bytes()
+    ics = (locations.default_exports_dir() / f"{file_stem(item)}.ics").read_bytes()
     start = Calendar.from_ical(ics).walk("VEVENT")[0].decoded("DTSTART")
     assert start.astimezone().replace(tzinfo=None) == datetime(2026, 12, 2, 14, 30)
     assert store.get(item.id).schedule is None
@@ -265,7 +267,7 @@ async def test_hints_stay_visible_after_the_other_forms_were_opened(
         screen.query_one("#when", Input).value = "whenever suits"
         await pilot.pause()
         hint = screen.query_one("#when-hint", Static)
-        assert "Not a time I can read" in str(hint.render())
+        assert "Not a date and time: 'whenever suits'" in str(hint.render())
         minutes_hint = screen.query_one("#minutes-hint", Static)
         for shown in (hint, minutes_hint):  # on screen, not hidden or clipped
             assert shown.display and screen.get_widget_at(shown.region.x, shown.region.y)[0] is shown

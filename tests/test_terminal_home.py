@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from debrief import locations
 from debrief.core.dates import format_datetime
 from debrief.core.model import Status
 from debrief.core.schedule import file_stem
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.tmux
 
 @pytest.fixture(autouse=True)
 def home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The invitation files land in ~/Downloads: a home of the test's own."""
+    """A home of the test's own: booking writes nothing there."""
     home = tmp_path / "home"
     (home / "Downloads").mkdir(parents=True)
     monkeypatch.setenv("HOME", str(home))
@@ -70,6 +71,9 @@ def test_new_user_logs_a_loss_books_the_call_and_finds_it_all_again(
     term.wait_for("Schedule the call")
     term.wait_for("Hi Jane,")
     settle()
+    term.send("C-e")  # the rep asks for the files: they go to the exports folder
+    wait_until(lambda: any(locations.default_exports_dir().glob("*.ics")))
+    settle()
     term.send("C-s")
     wait_until(lambda: Store.open(db_path).get(debrief_id).schedule is not None)
     stored = Store.open(db_path).get(debrief_id)
@@ -77,7 +81,8 @@ def test_new_user_logs_a_loss_books_the_call_and_finds_it_all_again(
     call_at = format_datetime(stored.schedule.at)
     screen = term.wait_for("prepare the script")  # home's next step once the call is booked
     assert call_at in screen and "scheduled" in screen
-    assert (home_folder / "Downloads" / f"{file_stem(stored)}.ics").exists()
+    assert (locations.default_exports_dir() / f"{file_stem(stored)}.ics").exists()
+    assert list((home_folder / "Downloads").iterdir()) == []
 
     term.send("C-q")
     term.wait_for("[exited] 0")

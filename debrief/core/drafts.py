@@ -23,7 +23,9 @@ MAX_DRAFT = 1_000_000
 
 def drafts_dir(db_root: Path) -> Path:
     """Where the unsaved forms of the database at ``db_root`` wait."""
-    return Path(db_root) / DRAFTS
+    from debrief.locations import drafts_dir as inside_database
+
+    return inside_database(db_root)
 
 
 def draft_path(db_root: Path, form: str, debrief_id: str | None) -> Path:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,9 @@ class Settings:
     """The app's colour theme; remembered when you change it."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys, to rebind any action (see the help screen for ids)."""
+    exports: str = ""
+    """The folder every file you ask for goes to (scripts, reports, invitations); empty: the
+    ``debrief`` folder in your documents folder. ``~`` is your home folder."""
     cool_off_min_days: int = 2
     """Warn when the call is booked sooner than this many days after the loss."""
     cool_off_max_days: int = 30
@@ -127,8 +129,8 @@ def load_settings(path: Path) -> Settings:
 def save_settings(settings: Settings, path: Path) -> None:
     """Write settings atomically, readable only by the user."""
     from debrief.core.store import atomic_write
+    from debrief.locations import ensure_private_dir
 
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(path.parent, 0o700)
+    with contextlib.suppress(OSError):  # atomic_write says why, as a StoreError, if it cannot
+        ensure_private_dir(path.parent)
     atomic_write(path, orjson.dumps(settings.to_json(), option=orjson.OPT_INDENT_2), path.parent)

@@ -126,16 +126,9 @@ def _real_folder(folder: Path) -> bool:
 
 def make_private_dirs(folder: Path) -> None:
     """Create ``folder`` and every missing parent 0700, whatever the umask (they may hold names)."""
-    missing: list[Path] = []
-    current = folder
-    while not os.path.lexists(current):
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for path in reversed(missing):
-        path.mkdir(mode=0o700)  # mkdir's mode is masked by the umask, never widened: 0700 at most
-        os.chmod(path, 0o700)  # and never narrower than what we need
+    from debrief.locations import ensure_private_dir
+
+    ensure_private_dir(folder)  # the one helper every folder debrief creates goes through
 
 
 def atomic_write(path: Path, data: bytes, tmp_dir: Path, durable: bool = True, *,

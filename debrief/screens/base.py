@@ -17,3 +17,9 @@ class DebriefScreen(Screen[None]):
     def debrief_app(self) -> DebriefApp:
         """The app, typed."""
         return cast("DebriefApp", self.app)
+
+    def on_mount(self) -> None:
+        """Labels that name keys follow the bindings (runs after a screen's own ``on_mount``)."""
+        from debrief.widgets.keys import follow_keymap
+
+        follow_keymap(self)

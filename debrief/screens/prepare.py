@@ -9,7 +9,6 @@ the live call asks exactly what was prepared here.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -23,6 +22,7 @@ from textual.widgets import Footer, Input, Markdown, Select, Static
 from debrief.core.model import LOSS_REASONS, Debrief, Script, ScriptQuestion, Status
 from debrief.core.text import one_line
 from debrief.screens.base import DebriefScreen
+from debrief.widgets.keys import fill, follow, key
 from debrief.widgets.plain import markup, notify, plain, rich_text
 from debrief.widgets.question_picker import QuestionPicker, QuestionRow, ScriptList
 
@@ -56,7 +56,7 @@ class PrepareScreen(DebriefScreen):
                 tooltip="Switch to another question bank"),
         Binding("a", "add", "Own question", id="prepare.add",
                 tooltip="Write a question of your own (tone-checked as you type)"),
-        Binding("ctrl+t", "use_suggestion", "Use suggestion", id="prepare.use_suggestion",
+        Binding("ctrl+g", "use_suggestion", "Use suggestion", id="prepare.use_suggestion",
                 tooltip="Replace your question with the phrasing the tone check suggests"),
         Binding("d", "defaults", "Refit", id="prepare.defaults",
                 tooltip="Replace the bank questions with the default selection that fits the call"),
@@ -176,12 +176,13 @@ class PrepareScreen(DebriefScreen):
             options = [(rich_text(one_line(f"{bank.title} ({bank.question_count} q)")), bank.id)
                        for bank in sorted(self.banks.banks.values(), key=lambda b: b.title.lower())]
             yield Select(options, value=self.bank.id, allow_blank=False, compact=True,
-                         id="prepare-bank", tooltip="Question bank (b)")
+                         id="prepare-bank", tooltip=fill(self, "Question bank ({prepare.bank})"))
         with Horizontal(id="prepare-body"):
             with Vertical(id="prepare-left"):
-                yield Static("Bank questions · space picks or drops", classes="pane-title")
+                yield follow(Static(classes="pane-title"), "Bank questions · {prepare.pick} picks or drops")
                 yield QuestionPicker(id="picker")
-                yield Static("Your script · [ ] reorder · space drops", classes="pane-title")
+                yield follow(Static(classes="pane-title"),
+                             "Your script · {prepare.move_up} {prepare.move_down} reorder · {prepare.drop} drops")
                 yield ScriptList(id="script-list")
             with Vertical(id="prepare-right"):
                 yield Static(id="detail")
@@ -189,8 +190,8 @@ class PrepareScreen(DebriefScreen):
                     yield Markdown(id="preview")
         with Vertical(id="prepare-foot"):
             yield Static(id="total")
-            yield Input(placeholder="Add your own question (a opens this, enter adds it)",
-                        id="custom-input", max_length=300, compact=True)
+            yield follow(Input(id="custom-input", max_length=300, compact=True),
+                         "Add your own question ({prepare.add} opens this, enter adds it)")
             yield Static(id="custom-tone")
         yield Footer()
 
@@ -297,7 +298,7 @@ class PrepareScreen(DebriefScreen):
         return self.rendered.get(question_id)
 
     def current_script(self) -> Script:
-        """The script as it stands on screen (what ctrl+s saves and the preview shows)."""
+        """The script as it stands on screen (what saving stores and the preview shows)."""
         return Script(bank_id=self.bank_id, bank_version=self.bank_version, minutes=self.minutes,
                       opening=self.opening, closing=self.closing, questions=list(self.chosen))
 
@@ -433,16 +434,16 @@ class PrepareScreen(DebriefScreen):
                 more=f" (+{more} more)" if more else "")
             lines = [head]
             if first.suggestion:
-                hint = " [b]ctrl+t[/] uses it" if self.custom_phrasing else ""
-                lines.insert(0, markup(f"[b]Try:[/] $suggestion{hint}",
-                                                    suggestion=first.suggestion))
+                hint = " [b]$key[/] uses it" if self.custom_phrasing else ""
+                lines.insert(0, markup(f"[b]Try:[/] $suggestion{hint}", suggestion=first.suggestion,
+                                       key=key(self, "prepare.use_suggestion")))
             tone.update(Content("\n").join(lines))
         else:
             tone.update(markup(
                 "[$success]✓ Open and non-defensive[/] · enter adds it to the script"))
         tone.set_class(bool(self.custom_findings), "-warning")
         if could_use != bool(self.custom_phrasing):
-            self.refresh_bindings()  # ctrl+t appears in the footer only when it can act
+            self.refresh_bindings()  # the key appears in the footer only when it can act
 
     def action_use_suggestion(self) -> None:
         if self.custom_phrasing:
@@ -498,26 +499,26 @@ class PrepareScreen(DebriefScreen):
         return True
 
     def _export_paths(self) -> tuple[str, str]:
-        slug = re.sub(r"[^a-z0-9]+", "-", self.debrief.company.lower()).strip("-")[:40] or "debrief"
-        stem = f"{slug}-{self.debrief.id}-script"
+        from debrief.locations import slug
+
+        stem = f"{slug(self.debrief.company)}-{self.debrief.id}-script"
         return f"{stem}.md", f"{stem}.txt"
 
     def action_export(self) -> None:
         from debrief.core.script import script_markdown, script_text
-        from debrief.core.store import StoreError, atomic_write
-        from debrief.locations import exports_dir
+        from debrief.locations import exports_dir, save_export
 
-        folder = exports_dir()
+        folder = exports_dir(self.debrief_app.settings.exports)
         script = self.current_script()
         md_name, text_name = self._export_paths()
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            atomic_write(folder / md_name, script_markdown(script, self.debrief).encode(), folder)
-            atomic_write(folder / text_name, script_text(script, self.debrief).encode(), folder)
-        except (OSError, StoreError) as error:
-            notify(self, f"Export failed: {error}", severity="error", timeout=10)
+            md_path = save_export(md_name, script_markdown(script, self.debrief), folder)
+            text_path = save_export(text_name, script_text(script, self.debrief), folder)
+        except OSError as error:
+            notify(self, f"Export failed: {error.strerror or error}", severity="error", timeout=10)
             return
-        notify(self, f"Exported to {folder}: {md_name} and {text_name}", title="Script exported", timeout=12)
+        notify(self, f"Exported to {folder}: {md_path.name} and {text_path.name}", title="Script exported",
+               timeout=12)
 
     def action_copy(self) -> None:
         from debrief.core.script import script_text
@@ -538,7 +539,8 @@ class PrepareScreen(DebriefScreen):
             return
         if self.dirty and not self._leave_armed:
             self._leave_armed = True
-            self.notify("Unsaved changes: ctrl+s saves them, escape again leaves without saving",
+            self.notify(fill(self, "Unsaved changes: {prepare.save} saves them, {prepare.back} again leaves "
+                             "without saving"), markup=False,
                         severity="warning")
             return
         self.dismiss()

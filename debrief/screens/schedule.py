@@ -3,8 +3,8 @@
 The rep types a time as they would say it ("next tuesday 10am"); the screen reads it as they
 type and says what practice says about it: too soon after the rejection, too late for the
 buyer to remember, a weekend. The invitation re-renders with the time and length; booking saves
-the schedule, writes the invitation and the calendar event to a folder the rep can see, and
-copies the invitation to the clipboard.
+the schedule and copies the invitation to the clipboard. The invitation and the calendar event are
+written to the exports folder only when the rep asks for them (the export key).
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ from debrief.core.schedule import (
 )
 from debrief.core.status import schedule_confirmation
 from debrief.core.text import one_line
+from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
 from debrief.screens.confirm import ConfirmDialog
+from debrief.widgets.keys import fill, follow
 from debrief.widgets.plain import assemble, notify, plain, plain_line
 
 ICONS = {"error": "✗", "warning": "⚠", "note": "·"}
@@ -48,13 +50,14 @@ class ScheduleScreen(DebriefScreen):
     TITLE = "Schedule the call"
 
     BINDINGS = [
-        Binding("ctrl+s", "book", "Book", id="schedule.book",
-                tooltip="Book the call: save it, write the invitation and .ics, copy the invitation"),
-        Binding("f2", "copy", "Copy", id="schedule.copy", tooltip="Copy the invitation to the clipboard"),
-        Binding("f3", "save_files", "Save files", id="schedule.save_files",
-                tooltip="Save the invitation (.txt) and the calendar event (.ics) to a file"),
-        Binding("f4", "suggest", "Suggested", id="schedule.suggest", tooltip="Go back to the suggested slot"),
-        Binding("escape", "leave", "Back", id="schedule.leave", tooltip="Back without booking"),
+        Binding("ctrl+s", "save", "Book", id="schedule.book",
+                tooltip="Book the call: save it and copy the invitation to the clipboard"),
+        Binding("ctrl+e", "export", "Save files", id="schedule.save_files", priority=True,
+                tooltip="Save the invitation (.txt) and the calendar event (.ics) in the exports folder, "
+                        "and copy the invitation"),
+        Binding("ctrl+g", "use_suggestion", "Suggested", id="schedule.suggest",
+                tooltip="Go back to the suggested slot"),
+        Binding("escape", "back", "Back", id="schedule.leave", tooltip="Back without booking"),
     ]
 
     def __init__(self, debrief_id: str) -> None:
@@ -98,10 +101,10 @@ class ScheduleScreen(DebriefScreen):
             yield TextArea(id="invitation", read_only=True, soft_wrap=True, show_line_numbers=False)
             yield Static("", id="schedule-status")
             with Horizontal(id="schedule-buttons"):
-                yield Button("Book  ctrl+s", id="book", variant="primary", compact=True)
-                yield Button("Copy  F2", id="copy", compact=True)
-                yield Button("Save files  F3", id="save-files", compact=True)
-                yield Button("Back  esc", id="back", compact=True)
+                yield follow(Button("", id="book", variant="primary", compact=True), "Book  {schedule.book}")
+                yield Button("Copy", id="copy", compact=True)
+                yield follow(Button("", id="save-files", compact=True), "Save files  {schedule.save_files}")
+                yield follow(Button("", id="back", compact=True), "Back  {schedule.leave}")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -171,8 +174,8 @@ class ScheduleScreen(DebriefScreen):
             at = parse_datetime(when_text, self.now(), tense=Tense.FUTURE) if when_text.strip() else None
         except ValueError as error:
             at = None
-            reason = str(error).replace("not a date and time", "Not a time I can read")
-            hint.update(plain(reason[:1].upper() + reason[1:], "$text-error"))  # it quotes what was typed
+            reason = str(error)  # the command line's words for --at: it quotes what was typed
+            hint.update(plain(reason[:1].upper() + reason[1:], "$text-error"))
         if at is not None:
             self.at = at
             days = days_after_loss(self.debrief.lost_on, at)
@@ -180,7 +183,8 @@ class ScheduleScreen(DebriefScreen):
             hint.update(plain(f"{describe_slot(at)} — {days} day{'s' if days != 1 else ''} after the loss{suggested}"))
             self.notes = check_booking(self.debrief, at, self.now(), settings, confirmed=self.confirmed)
         elif not when_text.strip():
-            hint.update(Content.styled("When? e.g. 'next tuesday 10:00' (F4: the suggested slot)", "$text-error"))
+            hint.update(plain(fill(self, "When? e.g. 'next tuesday 10:00' ({schedule.suggest}: the suggested slot)"),
+                              "$text-error"))
         try:
             minutes = int(minutes_text)
         except ValueError:
@@ -247,7 +251,7 @@ class ScheduleScreen(DebriefScreen):
         return ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("book", "copy", "save_files") and self.is_mounted and self.debrief is not None:
+        if action in ("save", "export") and self.is_mounted and self.debrief is not None:
             return None if self._problem() else True
         return True
 
@@ -260,7 +264,8 @@ class ScheduleScreen(DebriefScreen):
         book(preview, self.at, self.minutes, self.invitation, self.now())
         return preview
 
-    def action_book(self) -> None:
+    def action_save(self) -> None:
+        """Book the call: store it and copy the invitation; files are written only on export."""
         problem = self._problem()
         if problem:
             notify(self, problem, title="Not booked", severity="error")
@@ -270,16 +275,13 @@ class ScheduleScreen(DebriefScreen):
         assert self.debrief is not None and self.at is not None and self.minutes is not None
         at, minutes, invitation = self.at, self.minutes, self.invitation
         try:
-            stored = self.debrief_app.store.update(self.debrief_id, lambda d: book(d, at, minutes, invitation))
+            self.debrief_app.store.update(self.debrief_id, lambda d: book(d, at, minutes, invitation))
         except StoreError as error:
             notify(self, error, title="Not booked", severity="error")
             return
-        saved = self._write_files(stored)
         self.app.copy_to_clipboard(invitation)
         warnings = [note.message for note in self.notes if note.level == "warning"]
         message = f"{describe_slot(at)}, {minutes} minutes. Invitation copied to the clipboard."
-        if saved:
-            message += "\nSaved: " + "\n       ".join(saved)
         if warnings:
             message += "\nMind: " + warnings[0]
         notify(self, message, title="Call booked", timeout=12)
@@ -287,7 +289,8 @@ class ScheduleScreen(DebriefScreen):
 
     def _write_files(self, debrief: Debrief) -> list[str]:
         try:
-            paths = save_invitation_files(debrief, self.invitation, now=datetime.now())
+            folder = exports_dir(self.debrief_app.settings.exports)
+            paths = save_invitation_files(debrief, self.invitation, folder, now=datetime.now())
         except ValueError as error:
             notify(self, f"Could not save the files: {error}", severity="warning")
             return []
@@ -298,29 +301,31 @@ class ScheduleScreen(DebriefScreen):
             notify(self, self._problem(), severity="error")
             return
         self.app.copy_to_clipboard(self.invitation)
-        self.notify("Copied the invitation. If your terminal does not pass it on, F3 saves it to a file.",
-                    title="Copied")
+        notify(self, fill(self, "Copied the invitation. If your terminal does not pass it on, "
+                                "{schedule.save_files} saves it to a file."), title="Copied")
 
-    def action_save_files(self) -> None:
+    def action_export(self) -> None:
+        """Save the invitation and the event in the exports folder (and copy the invitation)."""
         if self._problem():
             notify(self, self._problem(), severity="error")
             return
+        self.app.copy_to_clipboard(self.invitation)
         saved = self._write_files(self._preview())
         if saved:
             self.query_one("#schedule-status", Static).update(plain("Saved " + " and ".join(saved)))
             notify(self, "\n".join(saved), title="Saved", timeout=10)
 
-    def action_suggest(self) -> None:
+    def action_use_suggestion(self) -> None:
         if self.suggested is not None:
             self.query_one("#when", Input).value = format_datetime(self.suggested)
 
-    def action_leave(self) -> None:
+    def action_back(self) -> None:
         self.dismiss()
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
-        actions = {"book": self.action_book, "copy": self.action_copy, "save-files": self.action_save_files,
-                   "back": self.action_leave}
+        actions = {"book": self.action_save, "copy": self.action_copy, "save-files": self.action_export,
+                   "back": self.action_back}
         if event.button.id in actions:
             actions[event.button.id]()
 
