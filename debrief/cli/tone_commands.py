@@ -129,6 +129,8 @@ def tone_command(texts: tuple[str, ...], output_format: str, own_it: bool,
         echo("\n\n".join(_text_block(question, findings) for question, findings in results))
     else:
         click.echo("No questions given.", err=True)
+    for problem in checker.problems:  # a rule switched off for being too slow: said once
+        click.echo(f"debrief: warning: {one_line(problem)}", err=True)
     if any(findings for _, findings in results):
         sys.exit(1)
 

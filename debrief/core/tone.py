@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -51,6 +52,16 @@ MAX_NODES = 50_000
 MAX_CHECK_CHARS = 100_000
 """Longest text checked; beyond it the rest is ignored (no real question or takeaway is longer)."""
 
+
+USER_PATTERN_TIMEOUT = 0.05
+"""Longest one pattern from a user's or team's rules file may search one text, in seconds.
+
+Such a pattern could backtrack for hours (``(a|aa)+$`` on forty a's and a b): it is compiled with
+the ``regex`` library, which can stop a search, and a rule that runs over is switched off and
+reported once. The shipped patterns are known to be fast and run on ``re`` (about twice as fast)."""
+
+Pattern = re.Pattern[str] | regex.Pattern[str]
+Match = re.Match[str] | regex.Match[str]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _MACRO_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -258,8 +269,8 @@ class Rule:
     category: str
     message: str
     suggestion: str
-    patterns: tuple[re.Pattern[str], ...]
-    unless: tuple[re.Pattern[str], ...]
+    patterns: tuple[Pattern, ...]
+    unless: tuple[Pattern, ...]
     catches: tuple[str, ...] = ()
     """Texts the rule must flag (the tests check them): living documentation for tuners."""
     allows: tuple[str, ...] = ()
@@ -357,16 +368,22 @@ def _phrase_regex(phrase: str) -> str:
     return f"{head}{body}{tail}"
 
 
-def _merge(patterns: list[re.Pattern[str]]) -> list[re.Pattern[str]]:
+def _merge(patterns: list[Pattern]) -> list[Pattern]:
     """One alternation for all patterns without named groups: one regex pass instead of many.
 
-    Patterns with named groups stay apart (group names may repeat across patterns).
+    Patterns with named groups stay apart (group names may repeat across patterns); shipped
+    (``re``) and user (``regex``, timed) patterns are merged each with their own kind.
     """
-    plain = [pattern for pattern in patterns if not pattern.groupindex]
-    named = [pattern for pattern in patterns if pattern.groupindex]
-    if len(plain) > 1:
-        plain = [re.compile("|".join(f"(?:{pattern.pattern})" for pattern in plain))]
-    return plain + named
+    merged: list[Pattern] = []
+    for trusted in (True, False):
+        plain = [pattern for pattern in patterns
+                 if not pattern.groupindex and isinstance(pattern, re.Pattern) == trusted]
+        if len(plain) > 1:
+            joined = "|".join(f"(?:{pattern.pattern})" for pattern in plain)
+            merged.append(re.compile(joined) if trusted else regex.compile(joined))
+        else:
+            merged.extend(plain)
+    return merged + [pattern for pattern in patterns if pattern.groupindex]
 
 
 def _placeholders(text: str) -> set[str]:
@@ -380,9 +397,13 @@ def _placeholders(text: str) -> set[str]:
 class _Builder:
     """Merges rules files (shipped first, then the user's) and compiles the result."""
 
-    def __init__(self) -> None:
+    def __init__(self, trusted: frozenset[str] | None = None) -> None:
         self.macros: dict[str, tuple[str, str, int]] = {}
         self.drafts: dict[str, _Draft] = {}
+        self.trusted = trusted
+        """Expanded patterns known to be fast (the shipped ones); None: every pattern is."""
+        self.sources: set[str] = set()
+        """Every expanded pattern compiled (what the shipped files give is the trusted set)."""
 
     def add_file(self, path: Path, *, base: bool) -> None:
         parsed, node, _ = _parse_file(path)
@@ -469,10 +490,13 @@ class _Builder:
             ))
         return rules
 
-    @staticmethod
-    def _compile(draft: _Draft, rule_id: str, key: str, macros: dict[str, str]) -> list[re.Pattern[str]]:
-        """The compiled patterns of one field of a rule; a bad one names its file and line."""
-        compiled: list[re.Pattern[str]] = []
+    def _compile(self, draft: _Draft, rule_id: str, key: str, macros: dict[str, str]) -> list[Pattern]:
+        """The compiled patterns of one field of a rule; a bad one names its file and line.
+
+        A pattern the shipped files do not give word for word is compiled with ``regex``, so
+        that its searches run under ``USER_PATTERN_TIMEOUT``.
+        """
+        compiled: list[Pattern] = []
         for index, source in enumerate(draft.values.get(key) or ()):
             where = f"{rule_id}.{key}[{index}]"
             path, line = draft.at(f"{key}[{index}]", key)
@@ -480,18 +504,30 @@ class _Builder:
             def error(reason: str, where: str = where, path: str = path, line: int = line) -> RulesError:
                 return RulesError(path, line, where, reason)
 
-            regex = _phrase_regex(source) if key == "phrases" else _expand(source, macros, error)
-            if not regex:
+            expanded = _phrase_regex(source) if key == "phrases" else _expand(source, macros, error)
+            if not expanded:
                 raise error("empty phrase")
+            trusted = self.trusted is None or expanded in self.trusted
             try:
-                pattern = re.compile(regex)
-            except re.error as problem:
-                raise error(f"bad regex: {problem.msg}"
-                            + (f" at position {problem.pos}" if problem.pos is not None else "")) from None
-            except (RecursionError, OverflowError):
+                # Python's own syntax and messages first (the rules are Python regexes); ``regex``
+                # reads the same syntax and is what runs a user's pattern.
+                pattern: Pattern = re.compile(expanded)
+                if not trusted:
+                    pattern = regex.compile(expanded)
+            except (re.error, regex.error) as problem:
+                pos = getattr(problem, "pos", None)
+                raise error(f"bad regex: {getattr(problem, 'msg', problem)}"
+                            + (f" at position {pos}" if pos is not None else "")) from None
+            except (RecursionError, OverflowError, MemoryError):
                 raise error("bad regex: too complex") from None
-            if pattern.fullmatch("") is not None:
+            try:
+                empty = (pattern.fullmatch("") if isinstance(pattern, re.Pattern)
+                         else pattern.fullmatch("", timeout=USER_PATTERN_TIMEOUT))
+            except TimeoutError:
+                raise error("the pattern is too slow even on empty text") from None
+            if empty is not None:
                 raise error("the pattern matches empty text, so it would flag everything")
+            self.sources.add(expanded)
             compiled.append(pattern)
         return compiled
 
@@ -511,12 +547,22 @@ def _clean_quote(text: str) -> str:
 class ToneChecker:
     """Checks texts against a set of compiled rules; build one with :meth:`load`."""
 
-    def __init__(self, rules: Iterable[Rule], problems: Iterable[str] = (), files: Iterable[str] = ()) -> None:
+    def __init__(self, rules: Iterable[Rule], problems: Iterable[str] = (), files: Iterable[str] = (),
+                 sources: Iterable[str] = ()) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
-        self.problems: tuple[str, ...] = tuple(problems)
-        """Why a user rules file was skipped (``default_checker`` never fails on it)."""
+        self._problems: tuple[str, ...] = tuple(problems)
         self.files: tuple[str, ...] = tuple(files)
+        self.sources: frozenset[str] = frozenset(sources)
+        """The expanded patterns the rules were compiled from."""
         self._order = {rule.id: index for index, rule in enumerate(self.rules)}
+        self._slow: dict[str, str] = {}
+        """Rules switched off because a pattern ran over its time: id -> the one-line problem."""
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """Why a user rules file was skipped (``default_checker`` never fails on it), and which
+        rules were switched off for being too slow; one line each."""
+        return self._problems + tuple(self._slow.values())
 
     @classmethod
     def load(cls, rules_file: Path | None = None, user_file: Path | None = None, *,
@@ -527,15 +573,19 @@ class ToneChecker:
         name in the user data folder, if it exists. Raises :class:`RulesError` on a bad file.
         """
         base = rules_file or RULES_FILE
-        builder = _Builder()
-        builder.add_file(base, base=True)
-        files = [str(base)]
+        user: Path | None = None
         if use_user_file:
             user = user_file if user_file is not None else locations.data_dir() / base.name
-            if user_file is not None or user.is_file():
-                builder.add_file(user, base=False)
-                files.append(str(user))
-        return cls(builder.build(), files=files)
+            if user_file is None and not user.is_file():
+                user = None
+        shipped_only = user is None and base in (RULES_FILE, OWNIT_RULES_FILE)
+        builder = _Builder(None if shipped_only else _trusted_sources())
+        builder.add_file(base, base=True)
+        files = [str(base)]
+        if user is not None:
+            builder.add_file(user, base=False)
+            files.append(str(user))
+        return cls(builder.build(), files=files, sources=builder.sources)
 
     def check(self, text: str) -> list[Finding]:
         """Every finding in ``text``, in the order they appear; empty when the tone is fine."""
@@ -544,25 +594,17 @@ class ToneChecker:
         norm = normalise(text)
         source = norm.text
         sentences = _sentence_starts(source)
-        found: list[tuple[int, int, int, Rule, re.Match[str]]] = []
+        found: list[tuple[int, int, int, Rule, Match]] = []
         for order, rule in enumerate(self.rules):
-            # One finding per rule and sentence: the leftmost match (the first pattern wins a tie).
-            first_in: dict[int, re.Match[str]] = {}
-            for pattern in rule.patterns:
-                for match in pattern.finditer(source):
-                    if match.end() == match.start():
-                        continue
-                    sentence = bisect_right(sentences, match.start()) - 1
-                    best = first_in.get(sentence)
-                    if best is None or match.start() < best.start():
-                        first_in[sentence] = match
-            for sentence, match in first_in.items():
-                if rule.unless:
-                    first = sentences[sentence]
-                    last = sentences[sentence + 1] if sentence + 1 < len(sentences) else len(source)
-                    if any(exception.search(source, first, last) for exception in rule.unless):
-                        continue
-                found.append((match.start(), match.end(), order, rule, match))
+            if rule.id in self._slow:
+                continue
+            try:
+                found.extend((match.start(), match.end(), order, rule, match)
+                             for match in self._matches(rule, source, sentences))
+            except TimeoutError:
+                self._slow.setdefault(rule.id, (
+                    f"{rule.source}: {rule.id}: a pattern took over {USER_PATTERN_TIMEOUT * 1000:.0f} ms "
+                    "on one text (it backtracks too much); the rule is switched off"))
         found.sort(key=lambda item: (item[0], item[2]))
         findings: list[Finding] = []
         reach: dict[str, int] = {}  # category -> furthest end of its findings so far
@@ -573,7 +615,38 @@ class ToneChecker:
             findings.append(self._finding(text, norm, rule, match))
         return findings
 
-    def _finding(self, text: str, norm: Normalised, rule: Rule, match: re.Match[str]) -> Finding:
+    @staticmethod
+    def _matches(rule: Rule, source: str, sentences: list[int]) -> list[Match]:
+        """The rule's first match in each sentence its exceptions leave alone.
+
+        A user's pattern (compiled with ``regex``) runs under ``USER_PATTERN_TIMEOUT`` and raises
+        TimeoutError past it.
+        """
+        # One finding per rule and sentence: the leftmost match (the first pattern wins a tie).
+        first_in: dict[int, Match] = {}
+        for pattern in rule.patterns:
+            matches = (pattern.finditer(source) if isinstance(pattern, re.Pattern)
+                       else pattern.finditer(source, timeout=USER_PATTERN_TIMEOUT))
+            for match in matches:
+                if match.end() == match.start():
+                    continue
+                sentence = bisect_right(sentences, match.start()) - 1
+                best = first_in.get(sentence)
+                if best is None or match.start() < best.start():
+                    first_in[sentence] = match
+        kept: list[Match] = []
+        for sentence, match in first_in.items():
+            if rule.unless:
+                first = sentences[sentence]
+                last = sentences[sentence + 1] if sentence + 1 < len(sentences) else len(source)
+                if any(exception.search(source, first, last) if isinstance(exception, re.Pattern)
+                       else exception.search(source, first, last, timeout=USER_PATTERN_TIMEOUT)
+                       for exception in rule.unless):
+                    continue
+            kept.append(match)
+        return kept
+
+    def _finding(self, text: str, norm: Normalised, rule: Rule, match: Match) -> Finding:
         begin, finish = norm.original_span(*match.span())
         values = _SafeFormat(matched=_clean_quote(text[begin:finish]))
         for name in match.re.groupindex:
@@ -604,6 +677,11 @@ def _shipped(rules_file: Path) -> ToneChecker:
     return ToneChecker.load(rules_file, use_user_file=False)
 
 
+def _trusted_sources() -> frozenset[str]:
+    """The expanded patterns of the shipped files: these run on ``re``, without a timeout."""
+    return _shipped(RULES_FILE).sources | _shipped(OWNIT_RULES_FILE).sources
+
+
 def _cached(rules_file: Path) -> ToneChecker:
     """The checker for ``rules_file`` plus the user's file, reloaded when the user edits it.
 
@@ -628,7 +706,8 @@ def _cached(rules_file: Path) -> ToneChecker:
                 checker = ToneChecker.load(rules_file, user)
             except RulesError as error:
                 shipped = _shipped(rules_file)
-                checker = ToneChecker(shipped.rules, problems=[str(error)], files=shipped.files)
+                checker = ToneChecker(shipped.rules, problems=[str(error)], files=shipped.files,
+                                      sources=shipped.sources)
         _cache[key] = (signature, checker)
         return checker
 
