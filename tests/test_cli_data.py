@@ -123,10 +123,15 @@ def test_truncated_file_gives_exit_2_and_is_left_as_it_was(run_cli, db_path: Pat
     path = db_path / "debriefs" / f"{debrief_id}.json"
     truncated = path.read_bytes()[: len(path.read_bytes()) // 2]
     path.write_bytes(truncated)
-    for args in (["show", debrief_id], ["show", debrief_id, "--format", "json"], ["export"]):
+    for args in (["show", debrief_id], ["show", debrief_id, "--format", "json"]):
         result = run_cli(*args)
         assert result.returncode == 2, args
         assert "damaged" in result.stderr and result.stderr.count("\n") == 1
+    # Export leaves the damaged file out, names it in one line, and exits 1: the rest is exported.
+    exported = run_cli("export")
+    assert exported.returncode == 1 and exported.stderr.count("\n") == 1
+    assert debrief_id in exported.stderr and "damaged" in exported.stderr
+    assert json.loads(exported.stdout)["debriefs"] == []
     assert path.read_bytes() == truncated
     shard = next(p for p in (db_path / "index").glob("*.json") if p.stat().st_size > 20)
     cut = shard.read_bytes()[:-7]

@@ -1,7 +1,9 @@
 """The ``debrief`` command line: a contract that scripts and tests depend on (see README).
 
 Every command takes ``--db``; bad input is one line on stderr and exit 2; "not found" and lint
-findings are exit 1. ``debrief`` alone opens the app.
+findings are exit 1. ``debrief`` alone opens the app. A crash (a bug: an error nobody expected,
+in a command or in the app) is one line naming the file its details were written to, and exit 70
+(``EX_SOFTWARE``): never 0, and never mistaken for a refusal of bad input.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -69,11 +72,52 @@ def cli(ctx: click.Context, db: Path | None) -> None:
         run_app(db)
 
 
-def _fail(message: str, code: int) -> None:
+CRASH_EXIT = 70
+"""Exit code of a crash (``EX_SOFTWARE``)."""
+
+
+def _fail(message: str, code: int) -> NoReturn:
     from debrief.core.text import one_line
 
     click.echo(f"debrief: {one_line(message)}", err=True)
     sys.exit(code)
+
+
+class AppCrashed(Exception):
+    """The app ended on an exception; it is the ``__cause__``."""
+
+
+def write_crash_log(error: BaseException) -> Path:
+    """Write the traceback of ``error`` to a new 0600 file in the crash folder; return its path."""
+    import platform
+    import traceback
+    from datetime import datetime
+
+    from debrief.core.text import clean_text
+    from debrief.locations import crash_dir, ensure_private_dir
+
+    folder = ensure_private_dir(crash_dir())
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"crash-{stamp}-{os.getpid()}.log"
+    details = "".join(traceback.format_exception(error))
+    header = f"debrief {__version__}, Python {platform.python_version()}, {platform.platform()}\n\n"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
+        handle.write(clean_text(header + details))  # a quoted note's escapes stay out of `cat`
+    return path
+
+
+def _crash(error: BaseException) -> NoReturn:
+    """One line for the rep, the details in a file: what happened, and where to find out more."""
+    from debrief.core.errors import error_line
+
+    cause = error.__cause__ if isinstance(error, AppCrashed) and error.__cause__ else error
+    what = "the app stopped on an unexpected error" if isinstance(error, AppCrashed) else "unexpected error"
+    try:
+        where = f"details in {write_crash_log(error)}"
+    except OSError as problem:
+        where = f"the details could not be written ({error_line(problem)})"
+    _fail(f"{what}: {type(cause).__name__}: {error_line(cause, width=200)}; {where}", CRASH_EXIT)
 
 
 class _PipeClosed(Exception):
@@ -83,7 +127,7 @@ class _PipeClosed(Exception):
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command line, turning every error into one line and an exit code."""
     try:
-        cli.main(args=argv, prog_name="debrief", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="debrief", standalone_mode=False)
     except click.UsageError as error:
         hint = f" (see 'debrief {error.ctx.info_name} --help')" if error.ctx and error.ctx.parent else ""
         _fail(error.format_message().splitlines()[0] + hint, 2)
@@ -110,7 +154,17 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except AppCrashed as error:
+        _crash(error)
+    except OSError as error:
+        # The system refused (a full disk, a folder without permission): the reason is the message.
+        from debrief.core.errors import error_line
+
+        _fail(error_line(error), 2)
     except Exception as error:
         if os.environ.get("DEBRIEF_DEBUG"):
             raise
-        _fail(f"unexpected error: {type(error).__name__}: {error} (set DEBRIEF_DEBUG=1 for details)", 2)
+        _crash(error)
+    # Without standalone mode, click returns the code of ``ctx.exit(code)`` instead of exiting.
+    if isinstance(code, int) and code:
+        sys.exit(code)

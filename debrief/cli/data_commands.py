@@ -10,7 +10,7 @@ import click
 from pydantic import ValidationError
 
 from debrief.cli import params
-from debrief.cli.common import BadInput, Missing, db_option, echo, format_option, open_store, print_json
+from debrief.cli.common import BadInput, Missing, db_option, echo, format_option, json_bytes, open_store, print_json
 from debrief.core.dates import Tense
 from debrief.core.errors import first_problem
 from debrief.core.inputs import MAX_REASONS, STAGES
@@ -119,36 +119,65 @@ def show_command(debrief_id: str, output_format: str, db: Path | None) -> None:
               help="Write to this file (0600) instead of stdout.")
 @db_option
 def export_command(out: Path | None, db: Path | None) -> None:
-    """All data as JSON."""
-    import orjson
+    """All data as JSON.
 
+    A damaged debrief file is left out with one line on stderr naming it; the rest is exported
+    (and importable) all the same, and the exit code is 1 so that a backup script notices.
+    """
     from debrief.core.exchange import export_document
     from debrief.core.store import atomic_write
 
-    data = orjson.dumps(export_document(open_store(db)), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+    if out is not None:
+        out = out.expanduser()
+        if not out.parent.is_dir():
+            raise BadInput(f"--out: folder {out.parent} does not exist")
+    skipped: list[str] = []
+
+    def skip(debrief_id: str, reason: str) -> None:
+        skipped.append(debrief_id)
+        click.echo(f"debrief: skipped {debrief_id}: {one_line(reason, 300)}", err=True)
+
+    data = json_bytes(export_document(open_store(db), skipped=skip))
     if out is None:
         sys.stdout.buffer.write(data)
-        return
-    out = out.expanduser()
-    if not out.parent.is_dir():
-        raise BadInput(f"--out: folder {out.parent} does not exist")
-    atomic_write(out, data, out.parent)
-    click.echo(f"exported to {out}", err=True)
+        sys.stdout.flush()
+    else:
+        atomic_write(out, data, out.parent)
+        click.echo(f"exported to {out}", err=True)
+    if skipped:
+        raise click.exceptions.Exit(1)  # each one was named on stderr already
 
 
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @db_option
 def import_command(file: Path, db: Path | None) -> None:
-    """Merge an export into the database (by id, without duplicates)."""
-    from debrief.core.exchange import merge, read_export
+    """Merge an export into the database: by id, without duplicates, never erasing stored text.
+
+    The whole file is checked before anything is written (a bad entry refuses it all, exit 2).
+    Where a text changed on both sides, both are kept: the stored text, then "[imported]" and
+    the file's; those fields are listed.
+    """
+    from debrief.core.exchange import JOINED, merge, read_export
 
     try:
         incoming = read_export(file.expanduser())
     except ValueError as error:
         raise BadInput(str(error)) from None
-    added, updated, unchanged = merge(open_store(db), incoming)
-    echo(f"imported: {added} added, {updated} updated, {unchanged} unchanged")
+    report = merge(open_store(db), incoming)
+    echo(f"imported: {report.added} added, {report.updated} updated, {report.unchanged} unchanged")
+    _list_fields(f"both texts kept (stored first, then {JOINED} and the file's)", report.both_kept)
+    _list_fields("changed on both sides, too long together: the stored text kept", report.kept_stored)
+
+
+def _list_fields(title: str, paths: list[str], most: int = 20) -> None:
+    if not paths:
+        return
+    echo(f"{title}:")
+    for path in paths[:most]:
+        echo(f"  {path}")
+    if len(paths) > most:
+        echo(f"  ... and {len(paths) - most} more")
 
 
 @click.command("demo")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -69,6 +70,15 @@ BoundedLine = Annotated[str, BeforeValidator(_line)]
 
 DebriefId = Annotated[str, AfterValidator(_debrief_id)]
 """A debrief's id: the short, typeable shape every command takes."""
+
+
+@cache
+def multiline_fields(cls: type[BaseModel]) -> frozenset[str]:
+    """The fields of ``cls`` that hold multi-line ``Text`` (import joins those on their own lines)."""
+    return frozenset(
+        name for name, info in cls.model_fields.items()
+        if any(isinstance(item, BeforeValidator) and item.func is _text for item in info.metadata)
+    )
 
 Day = Annotated[date, AfterValidator(check_range)]
 """A date between 1990 and 2100: the same range every date field of the forms and commands takes."""

@@ -29,15 +29,16 @@ MAX_LINE = 2_000
 """Longest single-line text (a tag, a title, a finding) unless a field sets a tighter bound."""
 
 # Invisible characters that change how the text around them reads: shown as ⟨U+XXXX⟩.
-_FORMAT = (
+INVISIBLE = (
     "\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
     "\U000e0001\U000e0020-\U000e007f"
 )
-_FORMAT_CHARS = re.compile(f"[{_FORMAT}]")
+"""Bidi controls and other invisible format characters, as the inside of a regex class."""
+_FORMAT_CHARS = re.compile(f"[{INVISIBLE}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Anything cleaning would change; text without any of these is returned as it is (the fast path).
-_NEEDS_CLEANING = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_FORMAT}\ud800-\udfff]")
+_NEEDS_CLEANING = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{INVISIBLE}\ud800-\udfff]")
 
 _SEQUENCE = re.compile(
     "\x1b\\[[0-?]*[ -/]*[@-~]"  # CSI (colours, cursor moves, ...)
