@@ -206,8 +206,11 @@ def due(summaries: Iterable[Summary], today: date, settings: Settings) -> Due:
                 result.check_ins.append(_item(summary, note, f"{99999 - late_by:05d}", _date(check_in), late_by))
         if move_on and move_on[:10] == today_iso:
             result.move_on.append(_item(summary, "today", str(get("company") or ""), today))
+    # Ties are broken by company and id, so every reader of the same debriefs gets the same order.
+    for items in (result.to_schedule, result.calls_today, result.check_ins, result.move_on):
+        items.sort(key=lambda item: (item.company, item.id))
     result.to_schedule.sort(key=lambda item: item.sort_key, reverse=True)
     result.calls_today.sort(key=lambda item: item.sort_key)
-    result.check_ins.sort(key=lambda item: (item.sort_key, item.company, item.id))
+    result.check_ins.sort(key=lambda item: item.sort_key)
     result.move_on.sort(key=lambda item: item.sort_key)
     return result
