@@ -151,9 +151,9 @@ async def test_next_and_previous_keep_notes_apart_and_save_the_position(
         await pilot.press("f4")
         assert notes_of(screen).text == ""
         notes_of(screen).insert("The CFO decided")
-        await pilot.press("ctrl+n")
+        await pilot.press("f4")
         assert screen.session.current == 2
-        await pilot.press("ctrl+b", "f3")
+        await pilot.press("f3", "f3")
         assert notes_of(screen).text == "Price and the rollout plan"
         await pilot.press("f3")  # already at the first question: nothing happens
         assert screen.session.current == 0
@@ -175,7 +175,7 @@ async def test_go_to_any_question(make_app: Callable[..., DebriefApp], store: St
         assert isinstance(app.screen, QuestionPicker)
         await pilot.press("3")
         assert top(app) is screen and screen.session.current == 2
-        await pilot.press("ctrl+g")
+        await pilot.press("f5")
         await pilot.press("down", "enter")
         assert screen.session.current == 3
         await pilot.press("f5", "escape")
@@ -262,7 +262,7 @@ async def test_tag_loss_reasons(make_app: Callable[..., DebriefApp], store: Stor
         assert selections.get_option_at_index(0).value == "criteria"  # the question's own tags first
         await pilot.press("down", "space", "enter")
         assert saved(screen, store).answers["decision-factors"].tags == ["price"]
-        await pilot.press("ctrl+r", "space", "enter")
+        await pilot.press("f9", "space", "enter")
         assert saved(screen, store).answers["decision-factors"].tags == ["price", "criteria"]
         assert "Price" in str(screen.query_one("#call-answer", Static).render())
         await pilot.press("f9", "space", "escape")
@@ -290,12 +290,12 @@ async def test_drop_a_marker_with_and_without_a_label(
     app = make_app(call_id=debrief.id)
     async with app.run_test(size=SIZE) as pilot:
         screen = await call_screen(pilot)
-        await pilot.press("f4", "ctrl+f")
+        await pilot.press("f4", "ctrl+b")
         assert isinstance(app.screen, TextPrompt)
         app.screen.query_one(Input).value = "Key quote on pricing"
         await pilot.press("enter")
-        await pilot.press("ctrl+f", "enter")
-        await pilot.press("ctrl+f", "escape")
+        await pilot.press("ctrl+b", "enter")
+        await pilot.press("ctrl+b", "escape")
         markers = saved(screen, store).call.markers
         assert [marker.label for marker in markers] == ["Key quote on pricing", ""]
         assert all(marker.question_id == "decision-who" for marker in markers)
@@ -356,11 +356,11 @@ async def test_timer_starts_and_pauses_and_counts_per_question(
     app = make_app(call_id=debrief.id)
     async with app.run_test(size=SIZE) as pilot:
         screen = await call_screen(pilot)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         assert screen.session.running
         assert saved(screen, store).status is Status.IN_CALL
         await pilot.pause(1.2)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+t")
         assert not screen.session.running
         stored = saved(screen, store)
         assert stored.call.elapsed >= 1.0
@@ -376,10 +376,10 @@ async def test_toggle_who_is_talking_and_the_nudge(
         await pilot.press("f2")
         assert screen.session.speaker is Speaker.REP and screen.session.running
         await pilot.pause(0.6)
-        await pilot.press("ctrl+t")
+        await pilot.press("f2")
         assert Speaker(screen.session.speaker) is Speaker.BUYER
         await pilot.pause(0.3)
-        await pilot.press("f2", "ctrl+s")
+        await pilot.press("f2", "ctrl+t")
         stored = saved(screen, store)
         assert stored.call.rep_talk >= 0.5 and stored.call.buyer_talk >= 0.2
         assert stored.call.longest_monologue >= 0.5
@@ -436,7 +436,7 @@ async def test_reopening_resumes_on_the_same_question_with_every_note(
     async with app.run_test(size=SIZE) as pilot:
         screen = await call_screen(pilot)
         notes_of(screen).insert("First answer")
-        await pilot.press("f4", "f4", "ctrl+s")
+        await pilot.press("f4", "f4", "ctrl+t")
         notes_of(screen).insert("Third answer, typed just before quitting")
         await pilot.pause(1.1)
         await pilot.press("ctrl+q")  # quitting flushes: nothing waits on the debounce

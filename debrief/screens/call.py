@@ -70,6 +70,7 @@ from debrief.screens.call_dialogs import (
 )
 from debrief.screens.confirm import ConfirmDialog
 from debrief.widgets.call_timer import CallTimer
+from debrief.widgets.keys import fill, key
 from debrief.widgets.notes_area import NotesArea
 from debrief.widgets.plain import join, markup, notify, plain, plain_line
 from debrief.widgets.question_list import STATE_WORDS, QuestionList, QuestionRow
@@ -93,7 +94,7 @@ def _key(keys: str, action: str, description: str, tooltip: str) -> Binding:
     """A call key: an F-key or a ctrl chord the notes do not bind (letters would type into them).
 
     Not a priority binding on purpose: the key then travels through the notes' own queue, so
-    every character typed before it is in the notes when the action runs (type, then F4 at once,
+    every character typed before it is in the notes when the action runs (type, then next at once,
     and the words stay with the question they were typed for).
     """
     return Binding(keys, action, description, id=f"call.{action}", tooltip=tooltip)
@@ -122,16 +123,16 @@ class CallScreen(DebriefScreen):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     """On a short terminal the opening and the question beside it are capped: the notes keep their room."""
     BINDINGS = [
-        _key("f2,ctrl+t", "talk", "Talk", "Who is talking: you or the buyer (starts the timer)"),
-        _key("f3,ctrl+b", "previous", "Prev", "The previous question"),
-        _key("f4,ctrl+n", "next", "Next", "The next question"),
-        _key("f5,ctrl+g", "goto", "Go to", "Pick any question from the list"),
+        _key("f2", "talk", "Talk", "Who is talking: you or the buyer (starts the timer)"),
+        _key("f3", "previous", "Prev", "The previous question"),
+        _key("f4", "next", "Next", "The next question"),
+        _key("f5", "goto", "Go to", "Pick any question from the list"),
         _key("f6", "unclear", "Unclear", "Mark the answer unclear (again: take the mark off)"),
         _key("f7", "clarified", "Clarified", "Mark the answer clarified, in the buyer's words"),
         _key("f8", "probe", "Probe", "Insert a probe into the notes and mark it asked"),
-        _key("f9,ctrl+r", "tag", "Tag", "Tag the loss reasons this answer points to"),
-        _key("ctrl+s", "timer", "Timer", "Start or pause the call timer"),
-        _key("ctrl+f", "marker", "Marker", "Drop a timestamped marker, with an optional label"),
+        _key("f9", "tag", "Tag", "Tag the loss reasons this answer points to"),
+        _key("ctrl+t", "timer", "Timer", "Start or pause the call timer"),
+        _key("ctrl+b", "marker", "Marker", "Drop a timestamped marker (a bookmark), with an optional label"),
         _key("ctrl+o", "adhoc", "Ask own", "Add your own question, tone-checked before you ask it"),
         _key("f10", "end", "End", "End the call: record it, then go on to the wrap-up"),
     ]
@@ -183,7 +184,7 @@ class CallScreen(DebriefScreen):
         if not script.questions:
             script = script.model_copy(update={"questions": [ScriptQuestion(
                 id=NOTES_QUESTION_ID, phase="notes", phase_title="Notes", text="Notes from the call",
-                intent="Write down what the buyer says; add your own questions with ctrl+o.",
+                intent="Write down what the buyer says; add your own questions as they come up.",
                 custom=True)]})
         self._fallback_script = script.model_copy(deep=True)
         debrief.script = script
@@ -334,7 +335,7 @@ class CallScreen(DebriefScreen):
         used = self._answer(question.id).probes_used
         probes = question.probes or GENERIC_PROBES
         # The probes first: live they are what the rep reaches for, and a short terminal caps this panel.
-        lines = [markup("[b]Probes[/b] (F8)")]
+        lines = [markup("[b]Probes[/b] ($key)", key=key(self, "call.probe"))]
         lines += [plain(f"{'✓' if probe in used else '·'} {probe}") for probe in probes]
         if question.intent:
             lines.append(plain(question.intent, "italic"))
@@ -345,7 +346,7 @@ class CallScreen(DebriefScreen):
         answer = self._answer(self.question.id)
         parts = [plain(STATE_WORDS[answer.state], "bold")]
         if answer.state is AnswerState.UNCLEAR:
-            parts.append(plain("ask for an example (F8), then F7 when it is clear"))
+            parts.append(plain(fill(self, "ask for an example ({call.probe}), then {call.clarified} when it is clear")))
         if answer.tags:
             parts.append(plain_line("tags: " + ", ".join(LOSS_REASONS.get(tag, tag) for tag in answer.tags)))
         if answer.probes_used:

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static
 
 from debrief.core.review import Comparison, check_compare_ids, compare, comparison_markdown, save_export
 from debrief.core.store import StoreError
+from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.compare_grid import CompareGrid
 from debrief.widgets.plain import notify, plain, plain_line
@@ -154,7 +155,7 @@ class CompareScreen(DebriefScreen):
             return
         name = "compare-" + "-".join(debrief.id for debrief in self.comparison.debriefs) + ".md"
         try:
-            path = save_export(text, name)
+            path = save_export(text, name, exports_dir(self.debrief_app.settings.exports))
         except (OSError, StoreError) as error:
             notify(self, f"Export failed: {error}", severity="error")
             return

@@ -20,6 +20,7 @@ from debrief.core.review import Stats, compute_stats, library_for, save_export, 
 from debrief.core.review.stats import actions_line, check_ins_line, pct
 from debrief.core.store import StoreError
 from debrief.core.text import one_line
+from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.bar_chart import Bar, BarChart, Column, ColumnChart
 from debrief.widgets.plain import notify, plain, plain_line, rich_text
@@ -258,7 +259,8 @@ class PatternsScreen(DebriefScreen):
             self.notify("Still reading your debriefs…", timeout=2)
             return
         try:
-            path = save_export(stats_markdown(self.stats), f"patterns-{self.stats.today}.md")
+            path = save_export(stats_markdown(self.stats), f"patterns-{self.stats.today}.md",
+                               exports_dir(self.debrief_app.settings.exports))
         except (OSError, StoreError) as error:
             notify(self, f"Export failed: {error}", severity="error")
             return

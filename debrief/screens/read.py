@@ -38,6 +38,7 @@ from debrief.core.model import AnswerState, Debrief
 from debrief.core.review import save_export
 from debrief.core.store import StoreError
 from debrief.core.text import one_line
+from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.plain import assemble, join, notify, plain, plain_line
 
@@ -233,7 +234,8 @@ class ReadScreen(DebriefScreen):
         if self.debrief is None:
             return
         try:
-            path = save_export(self.text, export_filename(self.debrief, "debrief"))
+            path = save_export(self.text, export_filename(self.debrief, "debrief"),
+                               exports_dir(self.debrief_app.settings.exports))
         except (OSError, StoreError) as error:
             notify(self, f"Export failed: {error}", severity="error")
             return

@@ -37,6 +37,7 @@ from debrief.core.wrapup import (
     ownit_findings,
     suggest_move_on,
 )
+from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.date_input import DateField
 from debrief.widgets.plain import join, notify, plain, plain_line
@@ -626,7 +627,8 @@ class WrapUpScreen(DebriefScreen):
         if text is None or self.debrief is None:
             return
         try:
-            path = save_export(text, export_filename(self.debrief, "summary"))
+            path = save_export(text, export_filename(self.debrief, "summary"),
+                               exports_dir(self.debrief_app.settings.exports))
         except (OSError, StoreError) as error:
             self._report_failure(f"export failed: {_one_line_error(error)}")
             return
