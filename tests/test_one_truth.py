@@ -356,3 +356,48 @@ async def test_patterns_and_search_screens_show_a_notice(cases: dict[str, Debrie
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
         assert sum("not searched" in note.message for note in app._notifications) == 1
+
+
+# -- the core's import graph ------------------------------------------------------------------------
+
+
+def _core_graph() -> dict[str, set[str]]:
+    """Each module of debrief/core with the core modules it imports (from its source)."""
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "debrief" / "core"
+    modules = {".".join(("debrief", "core", *path.relative_to(root).with_suffix("").parts))
+               .removesuffix(".__init__"): path for path in root.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                targets = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                continue
+            deps |= {target for target in targets if target in modules and target != name}
+        graph[name] = deps
+    return graph
+
+
+def test_the_core_has_no_import_cycle() -> None:
+    graph = _core_graph()
+    # Review and wrap-up no longer lean on each other: both read facts and the document.
+    assert not any(dep.startswith("debrief.core.review") for dep in graph["debrief.core.wrapup"])
+    assert not any(dep == "debrief.core.wrapup" for name, deps in graph.items() if name.startswith(
+        "debrief.core.review") for dep in deps)
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        assert name not in path, " -> ".join((*path, name))
+        if name in done:
+            return
+        for dep in graph[name]:
+            visit(dep, (*path, name))
+        done.add(name)
+
+    for module in graph:
+        visit(module, ())
