@@ -40,7 +40,7 @@ def test_call_then_wrap_up_then_home_shows_the_next_check_in(
     first_day = date.today()
     term.type("in 6 weeks")
     term.wait_for("in 42 days")  # the date as understood, beside the field
-    term.send("F2")  # finish: wrapped, and the move-on date is set
+    term.send("F10")  # finish: wrapped, and the move-on date is set
     term.wait_for("Wrapped up.")
     term.send("Escape")  # back to home
     check_in = first_day + timedelta(weeks=6)

@@ -14,6 +14,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TextArea
 
+from debrief import locations
 from debrief.app import DebriefApp
 from debrief.core.dates import parse_date
 from debrief.core.model import CallRecord, Debrief, Status
@@ -178,7 +179,7 @@ async def test_action_items_are_added_edited_marked_done_and_removed(store: Stor
 
         # Edit in place, then mark done from the keyboard.
         row.text_input.value = "Share the rollout lesson at Monday's team meeting"
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+d")
         debrief = await saved(pilot, store, lambda d: d.action_items[0].done)
         assert debrief.action_items[0].text == "Share the rollout lesson at Monday's team meeting"
         assert row.has_class("-done")
@@ -278,7 +279,7 @@ async def test_the_move_on_date_is_suggested_and_can_be_typed(store: Store, make
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_wrapup(app, pilot)
-        await pilot.press("f5")
+        await pilot.press("ctrl+g")
         suggestion = CALL_AT.date() + timedelta(days=MOVE_ON_DAYS)
         field = screen.query_one("#move-on", DateField)
         assert app.focused is field.input
@@ -298,7 +299,7 @@ async def test_finish_wraps_up_and_editing_stays_possible(store: Store, make_app
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_wrapup(app, pilot)
         screen.query_one("#takeaway-what-happened", TextArea).insert("We lost on rollout time.")
-        await pilot.press("f2")
+        await pilot.press("f10")
         debrief = store.get("wrp234")
         assert debrief.status is Status.WRAPPED
         assert debrief.takeaways.what_happened == "We lost on rollout time."
@@ -319,10 +320,10 @@ async def test_export_writes_a_private_markdown_file(store: Store, make_app: Mak
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_wrapup(app, pilot)
         screen.query_one("#takeaway-next-time", TextArea).insert(" Also: send the plan before the demo.")
-        await pilot.press("f3")
+        await pilot.press("ctrl+e")
         path = screen.last_export
         assert path is not None and path.is_file()
-        assert path.is_relative_to(tmp_path)
+        assert path.parent == locations.default_exports_dir()
         text = path.read_text()
         assert text.startswith("# Loss debrief: Northwind Logistics")
         assert "send the plan before the demo." in text
@@ -331,12 +332,12 @@ async def test_export_writes_a_private_markdown_file(store: Store, make_app: Mak
         assert str(path) in text_of(screen.query_one("#wrapup-status", Static))
 
 
-async def test_copy_puts_the_summary_on_the_clipboard(store: Store, make_app: MakeApp) -> None:
+async def test_export_also_puts_the_summary_on_the_clipboard(store: Store, make_app: MakeApp) -> None:
     store.put(wrapped_debrief())
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_wrapup(app, pilot)
-        await pilot.press("f4")
+        await pilot.press("ctrl+e")
         assert app.clipboard.startswith("# Loss debrief: Northwind Logistics")
         assert "## Follow-ups (2)" in app.clipboard
 
@@ -384,7 +385,7 @@ async def test_a_loss_without_a_call_can_still_be_wrapped_up(store: Store, make_
         screen = await open_wrapup(app, pilot)
         assert "no call script" in text_of(screen.query_one(".empty", Static))
         screen.query_one("#takeaway-what-happened", TextArea).insert("They never took the call; I moved on too late.")
-        await pilot.press("f2")
+        await pilot.press("f10")
         stored = store.get("wrp234")
         assert stored.status is Status.WRAPPED
         # Without a call, the reset button counts from the loss (and never from a day gone by).

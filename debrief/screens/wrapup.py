@@ -40,6 +40,7 @@ from debrief.core.wrapup import (
 from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.date_input import DateField
+from debrief.widgets.keys import follow
 from debrief.widgets.plain import join, notify, plain, plain_line
 from debrief.widgets.wrapup_rows import ActionItemRow, EditableRow, FollowUpRow
 
@@ -76,22 +77,21 @@ class WrapUpScreen(DebriefScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="wrapup.save",
                 tooltip="Save now (edits also save as you type)"),
-        Binding("f2", "finish", "Finish", id="wrapup.finish",
+        Binding("f10", "end", "Finish", id="wrapup.finish",
                 tooltip="Mark the debrief wrapped up; you can still edit it afterwards"),
         Binding("ctrl+n", "add_action", "Action item", id="wrapup.add_action",
                 tooltip="Add an action item"),
         Binding("ctrl+l", "add_follow_up", "Follow-up", id="wrapup.add_follow_up",
                 tooltip="Log a contact attempt (date, channel, outcome)"),
-        Binding("ctrl+t", "toggle_done", "Done", id="wrapup.toggle_done",
+        Binding("ctrl+d", "toggle_done", "Done", id="wrapup.toggle_done", priority=True,
                 tooltip="Mark the action item under the cursor done, or open again"),
         Binding("ctrl+r", "remove_row", "Remove", id="wrapup.remove_row",
                 tooltip="Remove the action item or follow-up under the cursor"),
-        Binding("f3", "export", "Export", id="wrapup.export",
-                tooltip="Save the Markdown summary to a file (for a CRM note or your manager)"),
-        Binding("f4", "copy", "Copy", id="wrapup.copy",
-                tooltip="Copy the Markdown summary to the clipboard"),
+        Binding("ctrl+e", "export", "Export", id="wrapup.export", priority=True,
+                tooltip="Save the Markdown summary in the exports folder and copy it to the clipboard "
+                        "(for a CRM note or your manager)"),
         Binding("escape", "back", "Back", id="wrapup.back", tooltip="Save and go back"),
-        Binding("f5", "suggest_move_on", "Move-on date", id="wrapup.suggest_move_on",
+        Binding("ctrl+g", "use_suggestion", "Move-on date", id="wrapup.suggest_move_on",
                 tooltip=f"Set the move-on date to {MOVE_ON_DAYS} days after the call"),
     ]
 
@@ -224,7 +224,7 @@ class WrapUpScreen(DebriefScreen):
                 row = ActionItemRow(item, today=self.today)
                 self.action_rows.append(row)
                 yield row
-        yield Button("Add action item (ctrl+n)", id="add-action", compact=True)
+        yield follow(Button("", id="add-action", compact=True), "Add action item ({wrapup.add_action})")
 
     def _compose_plan(self, debrief: Debrief) -> ComposeResult:
         plan = debrief.stay_in_touch
@@ -263,7 +263,7 @@ class WrapUpScreen(DebriefScreen):
                 row = FollowUpRow(entry, today=self.today)
                 self.follow_rows.append(row)
                 yield row
-        yield Button("Log a follow-up (ctrl+l)", id="add-follow-up", compact=True)
+        yield follow(Button("", id="add-follow-up", compact=True), "Log a follow-up ({wrapup.add_follow_up})")
 
     def _compose_move_on(self, debrief: Debrief) -> ComposeResult:
         suggestion = suggest_move_on(debrief, self.today)
@@ -277,8 +277,9 @@ class WrapUpScreen(DebriefScreen):
             self.move_on_field = DateField(debrief.move_on, today=self.today, tense=Tense.FUTURE, id="move-on",
                                            placeholder=format_date(suggestion), empty_hint="not set")
             yield self.move_on_field
-        yield Static(f"Suggested: {format_date(suggestion)}, {why} (F5). "
-                     "After this date home stops reminding you of this deal.", classes="hint", markup=False)
+        yield follow(Static(classes="hint", markup=False),
+                     f"Suggested: {format_date(suggestion)}, {why} ({{wrapup.suggest_move_on}}). "
+                     "After this date home stops reminding you of this deal.")
 
     def on_mount(self) -> None:
         if self.load_error is not None:
@@ -555,7 +556,7 @@ class WrapUpScreen(DebriefScreen):
         if self.save_now() is not None:
             self.notify("Saved.")
 
-    def action_finish(self) -> None:
+    def action_end(self) -> None:
         """Mark wrapped (the reset button is set too, if the rep left it empty)."""
         if self.debrief is None:
             return
@@ -603,7 +604,7 @@ class WrapUpScreen(DebriefScreen):
         if row is not None:
             self._remove_row(row)
 
-    def action_suggest_move_on(self) -> None:
+    def action_use_suggestion(self) -> None:
         """The default reset button: a month after the call."""
         if self.debrief is None:
             return
@@ -620,7 +621,7 @@ class WrapUpScreen(DebriefScreen):
         return summary_markdown(saved, self.today)
 
     def action_export(self) -> None:
-        """Write the summary to a private file in the exports folder and say where."""
+        """Write the summary to a private file in the exports folder, copy it, and say where."""
         from debrief.core.review import save_export
 
         text = self._summary()
@@ -632,17 +633,11 @@ class WrapUpScreen(DebriefScreen):
         except (OSError, StoreError) as error:
             self._report_failure(f"export failed: {_one_line_error(error)}")
             return
+        # The clipboard too (OSC 52 works in most terminals; the file is there where it does not).
+        self.app.copy_to_clipboard(text)
         self.last_export = path
         self._show_status("All changes saved.")
-        notify(self, path, title="Summary saved to")
-
-    def action_copy(self) -> None:
-        """Copy the summary (OSC 52: most terminals; F3 saves a file where it does not work)."""
-        text = self._summary()
-        if text is None:
-            return
-        self.app.copy_to_clipboard(text)
-        self.notify("Summary copied to the clipboard. If your terminal does not allow it, F3 saves a file.")
+        notify(self, f"{path} (and copied to the clipboard)", title="Summary saved to")
 
     def action_back(self) -> None:
         """Save and go back to where the rep came from."""

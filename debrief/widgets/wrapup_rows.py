@@ -94,7 +94,7 @@ class ActionItemRow(EditableRow):
     def __init__(self, item: ActionItem | None, *, today: date) -> None:
         super().__init__(classes="action-row")
         self.done_box = Checkbox("", item.done if item else False, compact=True, classes="item-done",
-                             tooltip="Done (ctrl+t)")
+                             tooltip="Done (the footer shows the key)")
         self.text_input = Input(item.text if item else "", placeholder="What will you do?", compact=True,
                           classes="item-text")
         self.owner_input = Input(item.owner if item else "", placeholder="Owner", compact=True, classes="item-owner")
@@ -114,7 +114,7 @@ class ActionItemRow(EditableRow):
             yield self.text_input
             yield self.owner_input
             yield self.due_input
-            yield Button("✕", compact=True, classes="remove", tooltip="Remove this action item (ctrl+r)")
+            yield Button("✕", compact=True, classes="remove", tooltip="Remove this action item")
         yield self.error_line
 
     def focus_first(self) -> None:
@@ -157,7 +157,7 @@ class FollowUpRow(EditableRow):
             yield self.date_input
             yield self.channel_input
             yield self.outcome_input
-            yield Button("✕", compact=True, classes="remove", tooltip="Remove this entry (ctrl+r)")
+            yield Button("✕", compact=True, classes="remove", tooltip="Remove this entry")
         yield self.error_line
 
     def focus_first(self) -> None:
