@@ -317,3 +317,5 @@ async def test_the_calls_adhoc_check_stays_responsive_with_a_slow_rule(
             await pilot.pause()
         assert time.monotonic() - started < 5
         assert "⚠" in str(dialog.query_one("#adhoc-findings", Static).render())
+        said = [str(note.message) for note in app._notifications if "backtracking-alternation" in str(note.message)]
+        assert len(said) == 1, said  # the slow rule is reported once, not on every keystroke

@@ -23,7 +23,7 @@ from textual.widgets.selection_list import Selection
 from debrief.core.call import format_clock, phrasing_from
 from debrief.core.model import LOSS_REASONS, AnswerState
 from debrief.core.text import one_line
-from debrief.widgets.plain import clean, join, plain, plain_line
+from debrief.widgets.plain import clean, join, notify, plain, plain_line
 from debrief.widgets.question_list import STATE_GLYPHS
 
 _CANCEL = Binding("escape", "cancel", "Cancel", id="call-dialog.cancel", tooltip="Close without changes")
@@ -274,7 +274,11 @@ class AdHocPrompt(_Dialog[AdHocChoice]):
         try:
             from debrief.core.tone import default_checker
 
-            findings = default_checker().check(text) if text.strip() else []
+            checker = default_checker()
+            known = len(checker.problems)
+            findings = checker.check(text) if text.strip() else []
+            for problem in checker.problems[known:]:  # a rule switched off for being too slow: once
+                notify(self, one_line(problem, 200), severity="warning", timeout=8)
         except (ValueError, OSError) as error:
             # The rules file is broken: say so, and let the rep ask anyway.
             self._findings, self._suggestion, self._lines = [], "", []
