@@ -128,11 +128,13 @@ def _screen(open_it: Callable[[DebriefApp], None]) -> Opener:
     return opener
 
 
-def _keys(open_it: Callable[[DebriefApp], None], *keys: str) -> Opener:
+def _action(open_it: Callable[[DebriefApp], None], action: str) -> Opener:
+    """Open a screen, then run one of its actions, by name (keys are the rep's to rebind)."""
+
     async def opener(app: DebriefApp, pilot: Pilot[Any]) -> None:
         open_it(app)
         await settle(pilot)
-        await pilot.press(*keys)
+        await app.screen.run_action(action)
         await settle(pilot)
 
     return opener
@@ -142,7 +144,7 @@ async def _adhoc(app: DebriefApp, pilot: Pilot[Any]) -> None:
     """Ask an own question during the call; the tone check's findings quote what was typed."""
     app.open_call(FIRST_ID)
     await settle(pilot)
-    await pilot.press("ctrl+o")
+    await app.screen.run_action("adhoc")
     await settle(pilot)
     app.screen.query_one("#adhoc-input", Input).value = "But we [b]surely[/b] had [/] the better [EMEA] price?"
     await settle(pilot)
@@ -164,20 +166,20 @@ TOUR: list[Stop] = [
     Stop("schedule", _screen(lambda app: app.open_schedule(FIRST_ID)), "ScheduleScreen"),
     Stop("prepare", _screen(lambda app: app.open_prepare(FIRST_ID)), "PrepareScreen"),
     Stop("call", _screen(lambda app: app.open_call(FIRST_ID)), "CallScreen"),
-    Stop("call-go-to", _keys(lambda app: app.open_call(FIRST_ID), "f5"), "QuestionPicker"),
-    Stop("call-probe", _keys(lambda app: app.open_call(FIRST_ID), "f8"), "ProbePicker"),
-    Stop("call-tag", _keys(lambda app: app.open_call(FIRST_ID), "f9"), "TagPicker"),
-    Stop("call-clarify", _keys(lambda app: app.open_call(FIRST_ID), "f7"), "TextPrompt"),
-    Stop("call-marker", _keys(lambda app: app.open_call(FIRST_ID), "ctrl+f"), "TextPrompt"),
+    Stop("call-go-to", _action(lambda app: app.open_call(FIRST_ID), "goto"), "QuestionPicker"),
+    Stop("call-probe", _action(lambda app: app.open_call(FIRST_ID), "probe"), "ProbePicker"),
+    Stop("call-tag", _action(lambda app: app.open_call(FIRST_ID), "tag"), "TagPicker"),
+    Stop("call-clarify", _action(lambda app: app.open_call(FIRST_ID), "clarified"), "TextPrompt"),
+    Stop("call-marker", _action(lambda app: app.open_call(FIRST_ID), "marker"), "TextPrompt"),
     Stop("call-own-question", _adhoc, "AdHocPrompt"),
-    Stop("call-end", _keys(lambda app: app.open_call(FIRST_ID), "f10"), "EndCallPrompt"),
+    Stop("call-end", _action(lambda app: app.open_call(FIRST_ID), "end"), "EndCallPrompt"),
     Stop("wrap-up", _screen(lambda app: app.open_wrapup(FIRST_ID)), "WrapUpScreen"),
     Stop("read", _screen(lambda app: app.open_read(FIRST_ID)), "ReadScreen"),
     Stop("compare", _screen(lambda app: app.open_compare([FIRST_ID, SECOND_ID])), "CompareScreen"),
     Stop("patterns", _screen(lambda app: app.open_patterns()), "PatternsScreen"),
     Stop("search", _screen(lambda app: app.open_search(SEARCH_WORDS)), "SearchScreen"),
-    Stop("help", _keys(lambda app: None, "f1"), "HelpScreen"),
-    Stop("help-prepare", _keys(lambda app: app.open_prepare(FIRST_ID), "f1"), "HelpScreen"),
+    Stop("help", _action(lambda app: None, "app.help"), "HelpScreen"),
+    Stop("help-prepare", _action(lambda app: app.open_prepare(FIRST_ID), "app.help"), "HelpScreen"),
 ]
 """Every screen and every dialog of the call (the help screen of home and of Prepare, whose keys
 are brackets)."""
