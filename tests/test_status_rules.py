@@ -157,8 +157,8 @@ async def test_yes_lets_the_rep_book_another_call(store: Store, make_app: Callab
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ScheduleScreen) and screen.confirmed
-        assert screen.check_action("book", ()) is True
-        screen.action_book()
+        assert screen.check_action("save", ()) is True
+        screen.action_save()
         await settle(pilot)
     stored = store.get(item.id)
     assert stored.schedule is not None and stored.schedule != item.schedule

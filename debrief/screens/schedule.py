@@ -123,7 +123,7 @@ class ScheduleScreen(DebriefScreen):
         lost = f"lost {debrief.lost_on.isoformat()}" + (f" to {debrief.lost_to}" if debrief.lost_to else "")
         age = (app.today - debrief.lost_on).days
         ago = "today" if age == 0 else ("yesterday" if age == 1 else f"{age} days ago")
-        email = debrief.contact.email or "no email on file (add one with e on home)"
+        email = debrief.contact.email or fill(self, "no email on file (add one with {home.edit} on home)")
         self.query_one("#schedule-deal", Static).update(
             assemble((one_line(contact), "bold"), f" · {one_line(email)}\n", f"{one_line(lost)} ({ago})")
         )
