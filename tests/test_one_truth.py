@@ -110,7 +110,7 @@ EDGE_IDS = ["aaaaaa", "bbbbbb", "cccccc", "dddddd", "eeeeee", "ffffff"]
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A home folder of the test's own: exports land inside the test's folder."""
     folder = tmp_path / "home"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     monkeypatch.setenv("HOME", str(folder))
     monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
     return folder

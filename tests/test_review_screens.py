@@ -40,7 +40,7 @@ IDS = ["wwwwww", "xxxxxx", "yyyyyy", "zzzzzz"]
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A home folder of the test's own, so exports land in the test's Documents folder."""
     folder = tmp_path / "home"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     monkeypatch.setenv("HOME", str(folder))
     monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
     return folder

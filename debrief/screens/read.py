@@ -40,6 +40,7 @@ from debrief.core.store import StoreError
 from debrief.core.text import one_line
 from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
+from debrief.widgets.keys import fill
 from debrief.widgets.plain import assemble, join, notify, plain, plain_line
 
 MUTED_STYLE = "$text-muted"
@@ -92,10 +93,13 @@ def _block(block: Block) -> Content:
 
 def _body(section: Section) -> Content:
     lines: list[Content] = []
-    for index, block in enumerate(section.blocks):
-        if block.kind == "heading" and block.level > 3 and index and lines:
-            lines.append(Content(""))  # a blank line before each question
+    previous: Block | None = None
+    for block in section.blocks:
+        # A blank line before each phase and each question, but not between a phase and its first question.
+        if block.kind == "heading" and previous is not None and previous.kind != "heading":
+            lines.append(Content(""))
         lines.append(_block(block))
+        previous = block
     return join(lines)
 
 
@@ -145,7 +149,8 @@ class ReadScreen(DebriefScreen):
         self._load()
         yield Static(plain_line(self._title()), id="read-title")
         if self.debrief is None:
-            yield Static(plain(f"Cannot open this debrief: {self.problem}\n\nPress Esc to go back."),
+            back = fill(self, "Press {read.back} to go back.")
+            yield Static(plain(f"Cannot open this debrief: {self.problem}\n\n{back}"),
                          id="read-problem")
         else:
             sections = page(self.doc) if self.doc is not None else []
@@ -246,5 +251,5 @@ class ReadScreen(DebriefScreen):
         if self.debrief is None:
             return
         self.app.copy_to_clipboard(self.text)
-        self.notify("Debrief copied as Markdown. If your terminal does not allow it, press e to save a file.",
-                    timeout=3)
+        notify(self, fill(self, "Debrief copied as Markdown. If your terminal does not allow it, "
+                                "press {read.export} to save a file."), timeout=3)
