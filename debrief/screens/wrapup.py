@@ -25,7 +25,7 @@ from debrief.core.autosave import AutoSaver, SaveKind, SaveState
 from debrief.core.dates import Tense, format_date
 from debrief.core.document import export_filename, summary_markdown
 from debrief.core.errors import error_line
-from debrief.core.facts import answers_by_phase, guess_check, reason_label
+from debrief.core.facts import answers_by_phase, guess_check, reason_label, status_label
 from debrief.core.model import AnswerState, Debrief, Status, StayInTouch, Takeaways
 from debrief.core.store import StoreError
 from debrief.core.text import one_line
@@ -40,7 +40,7 @@ from debrief.core.wrapup import (
 from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.date_input import DateField
-from debrief.widgets.keys import follow
+from debrief.widgets.keys import fill, follow
 from debrief.widgets.plain import join, notify, plain, plain_line
 from debrief.widgets.wrapup_rows import ActionItemRow, EditableRow, FollowUpRow
 
@@ -149,7 +149,7 @@ class WrapUpScreen(DebriefScreen):
         who = one_line(debrief.contact.name) + (f", {one_line(debrief.contact.role)}" if debrief.contact.role else "")
         lost = f"lost to {one_line(debrief.lost_to)}" if debrief.lost_to.strip() else "lost"
         return (f"Wrap-up · {one_line(debrief.company)} · {who} · {lost} on {format_date(debrief.lost_on)}"
-                f" · {debrief.status.value.replace('_', ' ')}")
+                f" · {status_label(debrief.status)}")
 
     def _compose_answers(self, debrief: Debrief) -> ComposeResult:
         phases = answers_by_phase(debrief)
@@ -644,7 +644,7 @@ class WrapUpScreen(DebriefScreen):
         unsaved = self.saver is not None and self.saver.dirty and not self._leave_anyway
         if unsaved and self.save_now() is None:
             self._leave_anyway = True
-            self.notify("Could not save; press Esc again to leave anyway.", severity="warning")
+            notify(self, fill(self, "Could not save; press {wrapup.back} again to leave anyway."), severity="warning")
             return
         self.dismiss()
 
