@@ -7,7 +7,9 @@ a call, check-in, move-on or due date, ``any`` where either is fine.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -197,3 +199,18 @@ def test_the_range_is_the_one_the_model_keeps() -> None:
         Debrief.model_validate({"company": "Acme", "contact": {"name": "Jane"}, "lost_on": "0001-01-01"})
     with pytest.raises(ValidationError, match="date out of range"):
         Debrief(company="Acme", contact=Contact(name="Jane"), move_on=date(9999, 12, 31))
+
+
+def test_an_import_of_a_loss_on_0001_01_01_is_refused_with_its_path(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("new", "--company", "Acme", "--contact", "Jane").returncode == 0
+    exported = json.loads(run_cli("export").stdout)
+    exported["debriefs"][0].update(id="zzzzzz", lost_on="0001-01-01")
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(exported))
+    result = run_cli("import", str(path))
+    assert result.returncode == 2
+    assert "debriefs[0].lost_on: date out of range: 0001-01-01" in result.stderr
+    assert result.stderr.count("\n") == 1 and "unexpected" not in result.stderr
+    ids = [row["id"] for row in json.loads(run_cli("list", "--format", "json").stdout)]
+    assert len(ids) == 1 and "zzzzzz" not in ids  # nothing of the refused file was written
+    assert run_cli("stats").returncode == 0

@@ -19,11 +19,14 @@ import pytest
 from textual.widgets import Input, Select, Static
 
 from debrief.app import create_app
+from debrief.core.dates import Tense, parse_date
 from debrief.core.inputs import format_money, parse_money, parse_stage
 from debrief.core.model import Contact, Debrief
 from debrief.core.store import Store
 from debrief.screens.log_loss import OTHER, LogLossScreen
 from debrief.screens.schedule import ScheduleScreen
+from debrief.widgets.date_input import DateField, DateInput
+from debrief.widgets.wrapup_rows import ActionItemRow, FollowUpRow
 from tests.pilot_helpers import settle
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -191,3 +194,53 @@ def test_a_known_stage_keeps_its_usual_spelling_and_the_reps_own_stays_theirs() 
     assert parse_stage("  Legal   review ") == "Legal review"
     with pytest.raises(ValueError, match="one line"):
         parse_stage("demo\nproposal")
+
+
+async def test_the_wrap_up_dates_follow_their_fields_side_of_today(
+        store: Store, make_app: Callable[..., Any]) -> None:
+    from tests.conftest import TODAY
+    from tests.test_wrapup import wrapped_debrief
+
+    item = wrapped_debrief()
+    store.put(item)
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.open_wrapup(item.id)
+        await settle(pilot)
+        screen = app.screen
+        check_in = screen.query_one("#plan-check-in", DateField).input
+        move_on = screen.query_one("#move-on", DateField).input
+        overdue = next(row.due_input for row in screen.query(ActionItemRow)
+                       if row.due_input.date_value == date(2026, 11, 20))
+        follow_up = screen.query(FollowUpRow).first().date_input
+        assert overdue.error is None  # a stored date shown again stays valid, overdue or not
+        cases: list[tuple[DateInput, str, Tense, date | None]] = [
+            (check_in, "in 3 months", Tense.FUTURE, date(2027, 2, 23)),
+            (check_in, "yesterday", Tense.FUTURE, None),
+            (check_in, "0001-01-01", Tense.FUTURE, None),
+            (move_on, "in 3 months", Tense.FUTURE, date(2027, 2, 23)),
+            (move_on, "last friday", Tense.FUTURE, None),
+            (overdue, "in 2 weeks", Tense.FUTURE, date(2026, 12, 7)),
+            (overdue, "monday", Tense.FUTURE, date(2026, 11, 30)),
+            (overdue, "yesterday", Tense.FUTURE, None),
+            (follow_up, "monday", Tense.PAST, date(2026, 11, 16)),
+            (follow_up, "tomorrow", Tense.PAST, None),
+            (follow_up, "in 99999999999 weeks", Tense.PAST, None),
+        ]
+        for widget, text, tense, expected in cases:
+            before = widget.date_value
+            widget.value = text
+            await pilot.pause()
+            if expected is None:
+                with pytest.raises(ValueError) as refused:
+                    parse_date(text, TODAY, tense=tense)
+                assert widget.error == str(refused.value), text
+                assert widget.date_value == before, text  # the last good date stays
+            else:
+                assert widget.error is None and widget.date_value == expected, text
+        check_in.value = "in 3 months"
+        await pilot.pause()
+        screen.action_save()
+        await settle(pilot)
+    assert store.get(item.id).stay_in_touch.next_check_in == date(2027, 2, 23)
