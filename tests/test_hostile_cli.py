@@ -25,6 +25,7 @@ import pytest
 from debrief.cli import main
 from debrief.core.ids import new_id
 from debrief.core.model import Debrief
+from debrief.core.store import Store
 from debrief.core.text import INVISIBLE
 
 BIG = ("Hostile [/b] \x1b[1m" * 7_000)[:100_000]
@@ -320,3 +321,90 @@ def test_the_hostile_debrief_fills_every_text_field_of_the_model() -> None:
     fields = set(text_fields(hostile_debrief("x", new_id())))
     assert fields == schema_text_fields()
     assert len(fields) == 42 and len(PAYLOADS) == 11
+
+
+# -- crashes: one line, the details in a private file, never exit 0 ----------------------------------
+
+# A bug cannot be summoned on demand, so these child processes plant one (a fault injected into the
+# real command or the real app) and the real command line must report it.
+COMMAND_FAULT = """
+import sys
+import debrief.core.exchange as exchange
+def export_document(*args, **kwargs):
+    raise RuntimeError("planted fault \\x1b]0;title\\x07 in export")
+exchange.export_document = export_document
+from debrief.cli import main
+main(sys.argv[1:])
+"""
+
+APP_FAULT = """
+import sys
+from debrief import app as app_module
+original = app_module.create_app
+def create_app(*args, **kwargs):
+    app = original(*args, **kwargs)
+    def fault():
+        raise RuntimeError("planted fault in the app")
+    app.call_after_refresh(fault)
+    return app
+app_module.create_app = create_app
+from debrief.cli import main
+main(sys.argv[1:])
+"""
+
+
+def crash_log(line: str) -> Path:
+    found = re.search(r"details in (\S+\.log)$", line.strip())
+    assert found, line
+    return Path(found.group(1))
+
+
+def test_a_crash_in_a_command_is_one_line_a_private_log_and_exit_70(isolated_folders: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", COMMAND_FAULT, "export"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 70 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("debrief: unexpected error: RuntimeError: planted fault in export;")
+    log = crash_log(result.stderr)
+    assert log.parent == isolated_folders / "data" / "debrief" / "crashes"
+    assert log.stat().st_mode & 0o777 == 0o600 and log.parent.stat().st_mode & 0o777 == 0o700
+    details = log.read_text()
+    assert "Traceback" in details and "export_document" in details and "\x1b" not in details
+
+
+def test_a_crash_in_the_app_exits_non_zero_with_one_line(isolated_folders: Path, store: Store) -> None:
+    """The app in a real terminal (a pty): Textual's own report would print a long traceback with
+    the local values (the rep's notes) and exit 0."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    master, child = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-c", APP_FAULT], stdin=child, stdout=child, stderr=child,
+                               env={**os.environ, "TERM": "xterm-256color"})
+    os.close(child)
+    screen = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if select.select([master], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break  # the child closed the terminal
+            if not chunk:
+                break
+            screen += chunk
+        elif process.poll() is not None:
+            break
+    os.close(master)
+    assert process.wait(timeout=30) == 70
+    last = screen.decode("utf-8", "replace").replace("\r", "").rsplit("\x1b[?1006l", 1)[-1].strip()
+    assert last.startswith("debrief: the app stopped on an unexpected error: RuntimeError: planted fault in the app;")
+    assert "Traceback" not in last and last.count("\n") == 0
+    assert "planted fault" in crash_log(last).read_text()
