@@ -36,7 +36,7 @@ from debrief.core.model import (
     Status,
     StayInTouch,
 )
-from debrief.core.progress import due
+from debrief.core.progress import due, next_step
 from debrief.core.review import compute_stats, facts_of
 from debrief.core.settings import Settings
 from debrief.core.store import Store
@@ -144,6 +144,9 @@ def test_the_edge_cases_mean_what_they_say(cases: dict[str, Debrief]) -> None:
     edge_check_ins = [item.id for item in now_due.check_ins if item.id in EDGE_IDS]
     assert edge_check_ins == ["dddddd"]  # done by a follow-up (eeeeee) or moved on (ffffff): not due
     assert "aaaaaa" in {item.id for item in now_due.to_schedule}
+    steps = {i: next_step(facts_of(cases[i]).summary, TODAY, Settings()) for i in ("dddddd", "eeeeee", "ffffff")}
+    assert steps == {"dddddd": "check in now", "eeeeee": f"move on {(TODAY + timedelta(days=20)).isoformat()}",
+                     "ffffff": "moved on"}
 
 
 # -- one debrief: show, summary, Read, exports -------------------------------------------------------

@@ -100,7 +100,7 @@ def next_step(summary: Summary, today: date, settings: Settings) -> str:
         return "check in now"
     if move_on_today(move_on, today):
         return "move on today"
-    if check_in is not None:
+    if check_in is not None and check_in > today:  # a past one was done: a follow-up was logged since
         return f"check in {check_in.isoformat()}"
     if move_on is not None:
         return f"move on {move_on.isoformat()}"
