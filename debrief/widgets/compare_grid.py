@@ -297,7 +297,9 @@ class CompareGrid(ScrollView, can_focus=True):
             cells: list[Cell] = []
             for index in range(count):
                 said, guessed = line.said[index], line.guessed[index]
-                style = "match" if said and guessed else "unclear" if said else "miss" if guessed else "muted"
+                checked = not line.checked or line.checked[index]  # a guess is no miss before any tag
+                style = ("match" if said and guessed else "unclear" if said else
+                         "miss" if guessed and checked else "muted")
                 cells.append([[(line.cell(index) or "—", style)]])
             rows.append(GridRow(f"reason:{line.tag}", [label(line.label, line.differs), *cells], line.differs))
         section("guess", "My guess versus the buyer")
