@@ -200,3 +200,17 @@ async def test_a_logged_debrief_opens_without_a_question(store: Store, make_app:
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, ScheduleScreen)
+
+
+async def test_debrief_call_of_a_wrapped_debrief_asks_before_the_call_opens(
+        store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    item = store.add(settled(Status.WRAPPED))
+    app = make_app(call_id=item.id)  # what 'debrief call ID' starts
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "wrapped up" in app.screen.confirmation.reason
+        await pilot.press("enter")  # Enter answers the focused button: No
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    assert store.get(item.id) == item
