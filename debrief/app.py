@@ -30,6 +30,8 @@ class DebriefApp(App[None]):
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help", tooltip="Every key on this screen"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit (everything is saved)", priority=True),
+        Binding("ctrl+p", "command_palette", "Palette", id="app.palette", show=False, priority=True,
+                tooltip="Search every command of this screen"),
     ]
 
     def __init__(

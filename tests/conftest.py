@@ -24,10 +24,10 @@ def isolated_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point every data, config and database path at the test's own folder."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    # The documents folder (where exports go by default) is the test's own too: platformdirs reads
-    # it from user-dirs.dirs in the config folder.
-    (tmp_path / "config").mkdir(mode=0o700, exist_ok=True)
-    (tmp_path / "config" / "user-dirs.dirs").write_text(f'XDG_DOCUMENTS_DIR="{tmp_path / "documents"}"\n')
+    # A home of the test's own: the documents folder (where exports go by default) is in it, and
+    # a test can check that nothing else was written there.
+    (tmp_path / "home").mkdir(exist_ok=True)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("DEBRIEF_DB", str(tmp_path / "db"))
     monkeypatch.delenv("DEBRIEF_DEBUG", raising=False)
     return tmp_path

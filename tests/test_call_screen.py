@@ -338,7 +338,7 @@ async def test_adhoc_suggestion_replaces_the_wording(
         assert isinstance(dialog, AdHocPrompt)
         dialog.query_one(Input).value = "Wouldn't you agree our price was fair?"
         await pilot.pause()
-        await pilot.press("f2")
+        await pilot.press("ctrl+g")
         suggestion = dialog.query_one(Input).value
         assert suggestion and suggestion != "Wouldn't you agree our price was fair?"
         dialog.query_one(Input).value = "What would you tell a peer about choosing a vendor?"

@@ -23,10 +23,11 @@ from textual.widgets.selection_list import Selection
 from debrief.core.call import format_clock, phrasing_from
 from debrief.core.model import LOSS_REASONS, AnswerState
 from debrief.core.text import one_line
+from debrief.widgets.keys import follow, follow_keymap, key
 from debrief.widgets.plain import clean, join, notify, plain, plain_line
 from debrief.widgets.question_list import STATE_GLYPHS
 
-_CANCEL = Binding("escape", "cancel", "Cancel", id="call-dialog.cancel", tooltip="Close without changes")
+_CANCEL = Binding("escape", "back", "Cancel", id="call-dialog.cancel", tooltip="Close without changes")
 
 
 T = TypeVar("T")
@@ -38,9 +39,13 @@ class _Dialog(ModalScreen[T | None], Generic[T]):
     CSS_PATH = "call_dialogs.tcss"
     BINDINGS = [_CANCEL]
 
-    def action_cancel(self) -> None:
+    def action_back(self) -> None:
         """Close without changes."""
         self.dismiss(None)
+
+    def on_mount(self) -> None:
+        """Hints that name keys follow the bindings (after the dialog's own ``on_mount``)."""
+        follow_keymap(self)
 
 
 class _Picker(_Dialog[int]):
@@ -75,7 +80,8 @@ class QuestionPicker(_Picker):
                 for index, (text, state) in enumerate(self.rows)
             ]
             yield OptionList(*options, id="goto-list")
-            yield Static("Enter go · 1-9 jump · Esc back to the notes", classes="call-dialog-hint")
+            yield follow(Static(classes="call-dialog-hint"),
+                         "Enter go · 1-9 jump · {call-dialog.cancel} back to the notes")
 
     def on_mount(self) -> None:
         options = self.query_one("#goto-list", OptionList)
@@ -111,8 +117,8 @@ class ProbePicker(_Dialog[str]):
                 for index, probe in enumerate(self.probes)
             ]
             yield OptionList(*options, id="probe-list")
-            yield Static("Enter insert into the notes · 1-9 pick · ✓ asked already · Esc cancel",
-                         classes="call-dialog-hint")
+            yield follow(Static(classes="call-dialog-hint"),
+                         "Enter insert into the notes · 1-9 pick · ✓ asked already · {call-dialog.cancel} cancel")
 
     def on_mount(self) -> None:
         options = self.query_one("#probe-list", OptionList)
@@ -170,7 +176,8 @@ class TagPicker(_Dialog[list[str]]):
             yield Static("Tag loss reasons", classes="call-dialog-title")
             yield Static(plain_line(self.question, 200), classes="call-dialog-question")
             yield ReasonList(*selections, id="tag-list")
-            yield Static("Space tick/untick · Enter save · Esc cancel", classes="call-dialog-hint")
+            yield follow(Static(classes="call-dialog-hint"),
+                         "Space tick/untick · {call-tags.save} save · {call-dialog.cancel} cancel")
 
     def on_mount(self) -> None:
         self.query_one("#tag-list", ReasonList).focus()
@@ -205,7 +212,7 @@ class TextPrompt(_Dialog[str]):
                 yield Static(plain(self.context_text), classes="call-dialog-question")
             yield Input(self.value, placeholder=clean(self.prompt), id="prompt-input")
             yield Static("", id="prompt-error", classes="call-dialog-error")
-            yield Static("Enter save · Esc cancel", classes="call-dialog-hint")
+            yield follow(Static(classes="call-dialog-hint"), "Enter save · {call-dialog.cancel} cancel")
 
     def on_mount(self) -> None:
         self.query_one("#prompt-input", Input).focus()
@@ -248,7 +255,7 @@ class AdHocPrompt(_Dialog[AdHocChoice]):
 
     BINDINGS = [
         _CANCEL,
-        Binding("f2", "use_suggestion", "Use suggestion", id="call-adhoc.suggest",
+        Binding("ctrl+g", "use_suggestion", "Use suggestion", id="call-adhoc.suggest",
                 tooltip="Replace the question with the suggested phrasing"),
     ]
 
@@ -264,7 +271,8 @@ class AdHocPrompt(_Dialog[AdHocChoice]):
             yield Static("Ask your own question", classes="call-dialog-title")
             yield Input(placeholder="Your question, open and forward-looking", id="adhoc-input")
             yield Static("", id="adhoc-findings")
-            yield Static("Enter ask · F2 use the suggestion · Esc cancel", classes="call-dialog-hint")
+            yield follow(Static(classes="call-dialog-hint"),
+                         "Enter ask · {call-adhoc.suggest} use the suggestion · {call-dialog.cancel} cancel")
 
     def on_mount(self) -> None:
         self.query_one("#adhoc-input", Input).focus()
@@ -300,7 +308,7 @@ class AdHocPrompt(_Dialog[AdHocChoice]):
         if advice:
             lines.append(f"Try: {advice}")
         if self._suggestion and self._suggestion != advice:
-            lines.append(f"F2 puts in: {self._suggestion}")
+            lines.append(f"{key(self, 'call-adhoc.suggest')} puts in: {self._suggestion}")
         self._lines = lines
         view.update(join(lines))
         view.set_class(True, "-flagged")
@@ -350,7 +358,7 @@ class EndCallPrompt(_Dialog[str]):
     """Confirm the end of the call: ``"wrapup"``, ``"end"`` or None to keep going."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Keep going", id="call-end.cancel", tooltip="Back to the call"),
+        Binding("escape", "back", "Keep going", id="call-end.cancel", tooltip="Back to the call"),
         Binding("w", "choose('wrapup')", "End & wrap up", id="call-end.wrapup",
                 tooltip="End the call and write the takeaways now"),
         Binding("e", "choose('end')", "End call", id="call-end.end", tooltip="End the call, wrap up later"),
@@ -379,9 +387,9 @@ class EndCallPrompt(_Dialog[str]):
             yield Static("End the call?", classes="call-dialog-title")
             yield Static(join(lines), id="end-summary")
             with Horizontal(id="end-buttons"):
-                yield Button("End & wrap up (w)", id="end-wrapup", variant="primary")
-                yield Button("End call (e)", id="end-only")
-                yield Button("Keep going (Esc)", id="end-cancel")
+                yield follow(Button("", id="end-wrapup", variant="primary"), "End & wrap up ({call-end.wrapup})")
+                yield follow(Button("", id="end-only"), "End call ({call-end.end})")
+                yield follow(Button("", id="end-cancel"), "Keep going ({call-end.cancel})")
 
     def on_mount(self) -> None:
         self.query_one("#end-wrapup", Button).focus()

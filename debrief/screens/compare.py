@@ -20,6 +20,7 @@ from debrief.core.store import StoreError
 from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.compare_grid import CompareGrid
+from debrief.widgets.keys import fill
 from debrief.widgets.plain import notify, plain, plain_line
 
 if TYPE_CHECKING:
@@ -61,7 +62,8 @@ class CompareScreen(DebriefScreen):
             self.problem = str(error)
         yield Static(plain_line(self._title()), id="compare-title")
         if self.comparison is None:
-            yield Static(plain(f"Cannot put these side by side: {self.problem}\n\nPress Esc to go back."),
+            back = fill(self, "Press {compare.back} to go back.")
+            yield Static(plain(f"Cannot put these side by side: {self.problem}\n\n{back}"),
                          id="compare-problem")
         else:
             yield Static(self._summary(self.comparison), id="compare-summary", markup=False)
@@ -167,5 +169,5 @@ class CompareScreen(DebriefScreen):
         if text is None:
             return
         self.app.copy_to_clipboard(text)
-        self.notify("Side by side copied as Markdown. If your terminal does not allow it, press e to save a file.",
-                    timeout=3)
+        notify(self, fill(self, "Side by side copied as Markdown. If your terminal does not allow it, "
+                                "press {compare.export} to save a file."), timeout=3)

@@ -41,7 +41,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Yes, go ahead"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="No: leave everything as it is"),
+        Binding("n", "answer(False)", "No", id="confirm.no", tooltip="No: leave everything as it is"),
+        Binding("escape", "back", "No", id="confirm.back", show=False, tooltip="No: leave everything as it is"),
     ]
 
     def __init__(self, confirmation: Confirmation, yes: str = "Yes") -> None:
@@ -66,6 +67,10 @@ class ConfirmDialog(ModalScreen[bool]):
                     if active.binding.id == binding_id]
             self.query_one(f"#{button_id}", Button).label = plain(f"{label} ({keys[0]})" if keys else label)
         self.query_one("#confirm-no", Button).focus()
+
+    def action_back(self) -> None:
+        """Escape says no, as everywhere it backs out."""
+        self.action_answer(False)
 
     def action_answer(self, yes: bool) -> None:
         """Close with the answer."""

@@ -8,6 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from debrief.widgets.keys import fill
 from debrief.widgets.plain import plain, rich_text
 
 
@@ -15,9 +16,9 @@ class HelpScreen(ModalScreen[None]):
     """Lists the keys of ``target`` (and the app's), read from the bindings themselves."""
 
     BINDINGS = [
-        Binding("escape", "dismiss", "Close", id="help.close"),
-        Binding("f1", "dismiss", "Close", show=False, id="help.close_f1"),
-        Binding("q", "dismiss", "Close", show=False, id="help.close_q"),
+        Binding("escape", "back", "Close", id="help.close", tooltip="Close the list of keys"),
+        Binding("f1", "help", "Close", show=False, id="help.close_f1", tooltip="Close the list of keys"),
+        Binding("q", "back", "Close", show=False, id="help.close_q", tooltip="Close the list of keys"),
     ]
 
     def __init__(self, target: Screen[object]) -> None:
@@ -29,8 +30,16 @@ class HelpScreen(ModalScreen[None]):
             name = self.target.title or self.target.__class__.__name__.removesuffix("Screen")
             yield Static(plain(f"Keys — {name}"), id="help-title")
             yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
-            yield Static(plain("Every key is also in the command palette (ctrl+p). Rebind keys by id in "
-                               "settings.json ('debrief locate' shows where)."), id="help-hint")
+            yield Static(plain(fill(self, "Every key is also in the command palette ({app.palette}). Rebind keys "
+                                    "by id in settings.json ('debrief locate' shows where).")), id="help-hint")
+
+    def action_back(self) -> None:
+        """Close, back to the screen the keys are of."""
+        self.dismiss()
+
+    def action_help(self) -> None:
+        """The help key again closes the help."""
+        self.dismiss()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

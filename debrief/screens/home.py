@@ -26,7 +26,8 @@ from debrief.core.text import one_line
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.debrief_table import Column, DebriefTable, Row
 from debrief.widgets.due_panel import DuePanel
-from debrief.widgets.plain import notify
+from debrief.widgets.keys import fill, follow, key
+from debrief.widgets.plain import markup, notify
 
 COLUMNS = [
     Column("company", "Company", 10, weight=4, max_width=30),
@@ -48,8 +49,8 @@ Lost a deal? That is the moment to learn from it. debrief walks you through it: 
 capture the loss while it is fresh, cool off, book a short call with the buyer, \
 ask good questions, and keep the lesson.
 
-  [b $text-accent]n[/]    log a loss: the deal, first impressions, red flags, your guess at why
-  [b $text-accent]F1[/]   every key on any screen ([b]ctrl+p[/] searches them all)
+  [b $text-accent]$new[/]    log a loss: the deal, first impressions, red flags, your guess at why
+  [b $text-accent]$help[/]   every key on any screen ([b]$palette[/] searches them all)
 
 Want to look around first? Fill the database with realistic examples:
 
@@ -163,7 +164,7 @@ class HomeScreen(DebriefScreen):
         Binding("o", "sort", "Sort", id="home.sort", tooltip="Sort by the next column", group=SORT),
         Binding("O", "reverse", "Reverse", id="home.reverse", tooltip="Reverse the sort order", group=SORT),
         Binding("d", "due_only", "Due", id="home.due", tooltip="Show only debriefs with something due"),
-        Binding("escape", "clear_filter", "Clear filter", id="home.clear", tooltip="Clear the filter"),
+        Binding("escape", "back", "Clear filter", id="home.clear", tooltip="Clear the filter"),
         Binding("down", "to_table", "To list", show=False, id="home.to_table",
                 tooltip="From the filter down to the list"),
     ]
@@ -191,13 +192,14 @@ class HomeScreen(DebriefScreen):
             yield Static(Content.assemble(("debrief", "bold"), " · lost deals, lessons learned"), id="home-name")
             yield Static("", id="home-stats")
         with Vertical(id="home-main"):
-            yield Input(placeholder="Filter by company, contact, competitor, status or stage (f)",
-                        id="home-filter", compact=True)
+            yield follow(Input(id="home-filter", compact=True),
+                         "Filter by company, contact, competitor, status or stage ({home.filter})")
             yield DuePanel(id="home-due")
             table = DebriefTable(COLUMNS, search_keys=SEARCH_KEYS, sort=("lost_on", True), id="home-table")
-            table.empty_message = "No debrief matches the filter — escape clears it."
+            table.empty_message = fill(self, "No debrief matches the filter — {home.clear} clears it.")
             yield table
-        yield Static(Content.from_markup(WELCOME), id="home-welcome")
+        yield Static(markup(WELCOME, new=key(self, "home.new"), help=key(self, "app.help"),
+                            palette=key(self, "app.palette")), id="home-welcome")
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -315,7 +317,7 @@ class HomeScreen(DebriefScreen):
             return bool(table.selected_id)
         if action in self.NEEDS_ROWS:
             return bool(table.rows)
-        if action == "clear_filter":
+        if action == "back":
             return bool(table.filter_text or self.due_only)
         if action == "to_table":
             return isinstance(self.focused, Input)
@@ -363,7 +365,7 @@ class HomeScreen(DebriefScreen):
         marked = list(self.table.marked)
         if not 2 <= len(marked) <= 4:
             self.notify(
-                f"Mark 2 to 4 debriefs with space to compare them ({len(marked)} marked).",
+                fill(self, f"Mark 2 to 4 debriefs with {{home.mark}} to compare them ({len(marked)} marked)."),
                 title="Compare", severity="warning",
             )
             return
@@ -392,7 +394,8 @@ class HomeScreen(DebriefScreen):
         self._update_stats()
         self.sync_bindings()
 
-    def action_clear_filter(self) -> None:
+    def action_back(self) -> None:
+        """Back out of the filter: everything shows again."""
         self._show_everything()
         self.table.focus()
         self._update_stats()

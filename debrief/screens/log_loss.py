@@ -37,6 +37,7 @@ from debrief.core.inputs import (
 from debrief.core.model import LOSS_REASONS, RED_FLAGS, Contact, Debrief
 from debrief.core.store import StoreError
 from debrief.screens.base import DebriefScreen
+from debrief.widgets.keys import fill, follow
 from debrief.widgets.plain import notify, plain, plain_line
 
 FORM = "log-loss"
@@ -65,7 +66,7 @@ class LogLossScreen(DebriefScreen):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="log_loss.save", tooltip="Save the loss and go back home"),
-        Binding("escape", "leave", "Back", id="log_loss.leave",
+        Binding("escape", "back", "Back", id="log_loss.leave",
                 tooltip="Back home; what you typed is kept as a draft"),
     ]
 
@@ -136,8 +137,8 @@ class LogLossScreen(DebriefScreen):
                                      id="reasons")
             yield Static("", id="reasons-error", classes="field-error")
             with Horizontal(id="form-buttons"):
-                yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
-                yield Button("Back  esc", id="back", compact=True)
+                yield follow(Button("", id="save", variant="primary", compact=True), "Save  {log_loss.save}")
+                yield follow(Button("", id="back", compact=True), "Back  {log_loss.leave}")
         yield Footer(compact=True)
 
     # -- values --------------------------------------------------------------------------------
@@ -370,7 +371,7 @@ class LogLossScreen(DebriefScreen):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def action_leave(self) -> None:
+    def action_back(self) -> None:
         self._pending = self.values()
         self.save_draft()
         if self.values() != self._initial:
@@ -383,7 +384,7 @@ class LogLossScreen(DebriefScreen):
 
     @on(Button.Pressed, "#back")
     def _back_pressed(self) -> None:
-        self.action_leave()
+        self.action_back()
 
     def action_save(self) -> None:
         self._tried_save = True
@@ -431,7 +432,8 @@ class LogLossScreen(DebriefScreen):
         try:
             if self.debrief_id is None:
                 stored = app.store.add(Debrief(contact=Contact(**contact), **fields))
-                notify(self, f"Logged the loss at {stored.company}. Next: cool off, then book the call (s).",
+                notify(self, f"Logged the loss at {stored.company}. Next: cool off, then book the call "
+                       + fill(self, "({home.schedule})."),
                        title="Saved")
                 return stored.id
 

@@ -23,6 +23,7 @@ from debrief.core.text import one_line
 from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.bar_chart import Bar, BarChart, Column, ColumnChart
+from debrief.widgets.keys import fill
 from debrief.widgets.plain import notify, plain, plain_line, rich_text
 
 if TYPE_CHECKING:
@@ -272,5 +273,5 @@ class PatternsScreen(DebriefScreen):
             self.notify("Still reading your debriefs…", timeout=2)
             return
         self.app.copy_to_clipboard(stats_markdown(self.stats))
-        self.notify("Patterns copied as Markdown. If your terminal does not allow it, press e to save a file.",
-                    timeout=3)
+        notify(self, fill(self, "Patterns copied as Markdown. If your terminal does not allow it, "
+                                "press {patterns.export} to save a file."), timeout=3)

@@ -249,7 +249,8 @@ class PrepareScreen(DebriefScreen):
                 f"{self.minutes} minutes (opening and closing included)")
         warnings = []
         if planned > self.minutes:
-            warnings.append(f"over the slot by {planned - self.minutes:g} min: drop a question or press d")
+            warnings.append(f"over the slot by {planned - self.minutes:g} min: drop a question or press "
+                            + key(self, "prepare.defaults"))
         if count > cap:
             warnings.append(f"more than {cap} questions: guides cap at 10-12")
         total = self.query_one("#total", Static)

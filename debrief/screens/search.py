@@ -47,7 +47,7 @@ class SearchScreen(DebriefScreen):
     AUTO_FOCUS = "#search-input"
     BINDINGS = [
         Binding("escape", "back", "Back", id="search.back", tooltip="Back to where you came from"),
-        Binding("ctrl+f", "search_box", "Search box", id="search.box",
+        Binding("ctrl+f", "filter", "Search box", id="search.box",
                 tooltip="Back to the search box to change the words"),
     ]
 
@@ -180,6 +180,6 @@ class SearchScreen(DebriefScreen):
         if results.option_count:
             results.focus()
 
-    def action_search_box(self) -> None:
+    def action_filter(self) -> None:
         """Back to the search box."""
         self.query_one("#search-input", Input).focus()

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from debrief.core.ids import is_valid_id
 from debrief.core.progress import Due, DueItem
+from debrief.widgets.keys import key
 from debrief.widgets.plain import assemble, clean_line
 
 SHOWN = 3
@@ -54,7 +55,8 @@ class DueGroup(Static):
         for item in items[:SHOWN]:
             lines.append(_entry(item, width))
         if len(items) > SHOWN:
-            lines.append(Content.styled(f"+{len(items) - SHOWN:,} more (d)", "$text-muted italic"))
+            more = f"+{len(items) - SHOWN:,} more ({key(self, 'home.due')})"
+            lines.append(Content.styled(more, "$text-muted italic"))
         self.update(Content("\n").join(lines))
         self.set_class(bool(items), "-has-items")
 

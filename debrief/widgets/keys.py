@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -59,6 +59,8 @@ def _candidates(node: DOMNode) -> list[DOMNode]:
     screen = node if isinstance(node, Screen) else next((n for n in chain if isinstance(n, Screen)), None)
     if screen is not None:
         chain += [widget for widget in screen.walk_children(with_self=False) if widget not in chain]
+    # A hint may name a key of the screen underneath ("add one with e on home").
+    chain += [other for other in reversed(node.app.screen_stack) if other not in chain]
     return chain
 
 
@@ -98,7 +100,7 @@ def follow(widget: W, template: str) -> W:
     return widget
 
 
-def refresh_labels(screen: Screen[object]) -> None:
+def refresh_labels(screen: Screen[Any]) -> None:
     """Redraw every marked widget of ``screen`` whose keys changed."""
     for widget in screen.walk_children(with_self=False):
         template = getattr(widget, _TEMPLATE, None)
@@ -116,7 +118,7 @@ def refresh_labels(screen: Screen[object]) -> None:
             widget.update(plain(text))
 
 
-def follow_keymap(screen: Screen[object]) -> None:
+def follow_keymap(screen: Screen[Any]) -> None:
     """Draw the screen's marked widgets now and whenever its bindings change (keymap, focus)."""
     refresh_labels(screen)
     screen.bindings_updated_signal.subscribe(screen, lambda _screen: refresh_labels(screen))

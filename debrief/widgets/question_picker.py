@@ -111,10 +111,10 @@ class ScriptList(OptionList):
         Binding("space,delete", "drop", "Drop", id="prepare.drop",
                 tooltip="Take the highlighted question out of the script"),
         Binding("left_square_bracket,shift+up,ctrl+up", "move(-1)", "Move up", id="prepare.move_up",
-                tooltip="Ask the highlighted question earlier ([, shift+up or ctrl+up)", key_display="["),
+                tooltip="Ask the highlighted question earlier", key_display="["),
         Binding("right_square_bracket,shift+down,ctrl+down", "move(1)", "Move down",
                 id="prepare.move_down", key_display="]",
-                tooltip="Ask the highlighted question later (], shift+down or ctrl+down)"),
+                tooltip="Ask the highlighted question later"),
     ]
 
     @dataclass
