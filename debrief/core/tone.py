@@ -556,6 +556,10 @@ class ToneChecker:
         """The expanded patterns the rules were compiled from."""
         self._order = {rule.id: index for index, rule in enumerate(self.rules)}
         self._slow: dict[str, str] = {}
+        self._timed = frozenset(rule.id for rule in self.rules
+                                if not all(isinstance(pattern, re.Pattern)
+                                           for pattern in (*rule.patterns, *rule.unless)))
+        """Rules with a user's pattern: their searches run under the timeout."""
         """Rules switched off because a pattern ran over its time: id -> the one-line problem."""
 
     @property
@@ -595,16 +599,37 @@ class ToneChecker:
         source = norm.text
         sentences = _sentence_starts(source)
         found: list[tuple[int, int, int, Rule, Match]] = []
+        timed = self._timed
         for order, rule in enumerate(self.rules):
-            if rule.id in self._slow:
+            if rule.id in timed:
+                if rule.id in self._slow:
+                    continue
+                try:
+                    matches = self._matches(rule, source, sentences)
+                except TimeoutError:
+                    self._slow.setdefault(rule.id, (
+                        f"{rule.source}: {rule.id}: a pattern took over {USER_PATTERN_TIMEOUT * 1000:.0f} ms "
+                        "on one text (it backtracks too much); the rule is switched off"))
+                    continue
+                found.extend((match.start(), match.end(), order, rule, match) for match in matches)
                 continue
-            try:
-                found.extend((match.start(), match.end(), order, rule, match)
-                             for match in self._matches(rule, source, sentences))
-            except TimeoutError:
-                self._slow.setdefault(rule.id, (
-                    f"{rule.source}: {rule.id}: a pattern took over {USER_PATTERN_TIMEOUT * 1000:.0f} ms "
-                    "on one text (it backtracks too much); the rule is switched off"))
+            # The shipped rules' path, on every keystroke: kept inline (a call per rule costs).
+            first_in: dict[int, Match] = {}
+            for pattern in rule.patterns:
+                for match in pattern.finditer(source):
+                    if match.end() == match.start():
+                        continue
+                    sentence = bisect_right(sentences, match.start()) - 1
+                    best = first_in.get(sentence)
+                    if best is None or match.start() < best.start():
+                        first_in[sentence] = match
+            for sentence, match in first_in.items():
+                if rule.unless:
+                    first = sentences[sentence]
+                    last = sentences[sentence + 1] if sentence + 1 < len(sentences) else len(source)
+                    if any(exception.search(source, first, last) for exception in rule.unless):
+                        continue
+                found.append((match.start(), match.end(), order, rule, match))
         found.sort(key=lambda item: (item[0], item[2]))
         findings: list[Finding] = []
         reach: dict[str, int] = {}  # category -> furthest end of its findings so far
@@ -617,10 +642,9 @@ class ToneChecker:
 
     @staticmethod
     def _matches(rule: Rule, source: str, sentences: list[int]) -> list[Match]:
-        """The rule's first match in each sentence its exceptions leave alone.
-
-        A user's pattern (compiled with ``regex``) runs under ``USER_PATTERN_TIMEOUT`` and raises
-        TimeoutError past it.
+        """The rule's first match in each sentence its exceptions leave alone (the same as the
+        inline path of ``check``), for a rule with a user's pattern: those (compiled with
+        ``regex``) run under ``USER_PATTERN_TIMEOUT`` and raise TimeoutError past it.
         """
         # One finding per rule and sentence: the leftmost match (the first pattern wins a tie).
         first_in: dict[int, Match] = {}
