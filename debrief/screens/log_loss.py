@@ -8,6 +8,7 @@ is inline, field by field, with a sentence that says what to fix.
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -283,12 +284,18 @@ class LogLossScreen(DebriefScreen):
                 parse_stage(str(values.get("stage_other") or ""))
             elif key == "lost-on":
                 self._hint("lost-on", "")
-                lost = parse_date(text.strip() or "today", self.debrief_app.today, tense=Tense.PAST)
+                lost = self._lost_on(text)
                 self._hint("lost-on", f"{lost:%A} {lost.day} {lost:%B %Y}")
         except ValueError as error:
             message = _sentence(str(error))
         self._error(key, message)
         return message
+
+    def _lost_on(self, text: str) -> date:
+        """The loss date typed (empty: today); the stored one shown again stays, whatever it is."""
+        if self.original is not None and text.strip() == self.original.lost_on.isoformat():
+            return self.original.lost_on
+        return parse_date(text.strip() or "today", self.debrief_app.today, tense=Tense.PAST)
 
     FIELDS = ("company", "contact", "role", "email", "value", "stage", "lost-on", "lost-to")
 
@@ -421,7 +428,7 @@ class LogLossScreen(DebriefScreen):
             "company": parse_company(str(values["company"])),
             "value": parse_money(str(values["value"])),
             "stage": stage,
-            "lost_on": parse_date(str(values["lost_on"]).strip() or "today", app.today, tense=Tense.PAST),
+            "lost_on": self._lost_on(str(values["lost_on"])),
             "lost_to": parse_line(str(values["lost_to"]), "lost to"),
             "impressions": str(values["impressions"]),
             "red_flags": [flag for flag in values["red_flags"] if flag in RED_FLAGS],
