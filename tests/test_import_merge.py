@@ -196,3 +196,17 @@ def test_created_later_updated_keeps_the_earliest_creation(store: Store) -> None
     theirs = mine.model_copy(update={"created_at": mine.created_at - timedelta(days=3)})
     merged, _, _ = merge_one(mine, theirs)
     assert merged.created_at == mine.created_at - timedelta(days=3)
+
+
+def test_a_damaged_stored_copy_stops_the_import_before_anything_is_written(  # type: ignore[no-untyped-def]
+        run_cli, store: Store, db_path: Path, tmp_path: Path) -> None:
+    mine = stored_debrief(store)
+    source = export_file(tmp_path / "in.json", [Debrief(company="New Co", contact=Contact(name="Sam Roe")).to_json(),
+                                                 mine.to_json()])
+    path = db_path / "debriefs" / f"{mine.id}.json"
+    path.write_bytes(path.read_bytes()[:50])
+    before = database_bytes(db_path)
+    result = run_cli("import", str(source))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert mine.id in result.stderr and "nothing was imported" in result.stderr
+    assert database_bytes(db_path) == before  # the damaged file left as it was, the new one not added

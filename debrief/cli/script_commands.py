@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from debrief.cli.common import BadInput, db_option, echo, format_option, open_store
+from debrief.core.text import one_line
 
 
 @click.command("script")
@@ -38,7 +39,7 @@ def script_command(debrief_id: str, bank_id: str | None, minutes: int | None, ou
             known = ", ".join(sorted(banks.banks)) or "none"
             raise BadInput(f"--bank: no bank {bank_id.strip()!r} (known: {known})")
         for error in banks.errors:
-            click.echo(f"debrief: warning: {error}", err=True)
+            click.echo(f"debrief: warning: {one_line(str(error), 300)}", err=True)
         try:
             script = default_script(debrief, banks, settings, minutes=minutes,
                                     bank_id=bank_id.strip() if bank_id is not None else None)

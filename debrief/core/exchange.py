@@ -290,7 +290,10 @@ def merge(store: Store, incoming: list[Debrief]) -> ImportReport:
         for debrief in incoming:
             current = to_write.get(debrief.id)
             if current is None and store.exists(debrief.id):
-                current = store.get(debrief.id)
+                try:
+                    current = store.get(debrief.id)
+                except StoreError as error:  # never merged into, never overwritten: said, and stopped
+                    raise StoreError(f"{error}; nothing was imported") from None
             if current is None:
                 to_write[debrief.id] = debrief
                 continue
