@@ -214,3 +214,27 @@ async def test_debrief_call_of_a_wrapped_debrief_asks_before_the_call_opens(
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
     assert store.get(item.id) == item
+
+
+async def test_the_schedule_screen_refuses_the_past_and_says_why(
+        store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    from textual.widgets import Input, Static
+
+    item = store.add(Debrief(company="Acme", contact=Contact(name="Jane"), lost_on=TODAY - timedelta(days=9)))
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.open_schedule(item.id)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ScheduleScreen)
+        screen.query_one("#when", Input).value = "yesterday 10:00"
+        await pilot.pause()
+        reason = "'yesterday 10:00': 2026-11-22 10:00 has already passed (pick a time ahead)"
+        assert str(screen.query_one("#when-hint", Static).render()) == reason
+        assert screen.check_action("save", ()) is None
+        screen.action_save()  # as the Book button does
+        await pilot.pause()
+        assert [note.message for note in app._notifications] == [reason]
+        assert isinstance(app.screen, ScheduleScreen)
+    assert store.get(item.id).schedule is None

@@ -71,6 +71,8 @@ class ScheduleScreen(DebriefScreen):
         self.suggested: datetime | None = None
         self._could_book: bool | None = None
         self.confirmed = False
+        self.when_error = ""
+        """Why the time typed cannot be booked, in the parser's words ('' when it can be read)."""
         """The rep said yes to booking another call of a debrief whose call was held."""
 
 
@@ -169,13 +171,14 @@ class ScheduleScreen(DebriefScreen):
         when_text = self.query_one("#when", Input).value
         minutes_text = self.query_one("#minutes", Input).value
         hint = self.query_one("#when-hint", Static)
-        self.at, self.notes = None, []
+        self.at, self.notes, self.when_error = None, [], ""
         try:
             at = parse_datetime(when_text, self.now(), tense=Tense.FUTURE) if when_text.strip() else None
         except ValueError as error:
             at = None
             reason = str(error)  # the command line's words for --at: it quotes what was typed
-            hint.update(plain(reason[:1].upper() + reason[1:], "$text-error"))
+            self.when_error = reason[:1].upper() + reason[1:]
+            hint.update(plain(self.when_error, "$text-error"))
         if at is not None:
             self.at = at
             days = days_after_loss(self.debrief.lost_on, at)
@@ -240,7 +243,7 @@ class ScheduleScreen(DebriefScreen):
     def _problem(self) -> str:
         """Why booking cannot happen now ('' when it can)."""
         if self.at is None:
-            return "Type a time I can read, e.g. 'next tuesday 10:00'."
+            return self.when_error or "Type a time I can read, e.g. 'next tuesday 10:00'."
         if self.minutes is None:
             return "The length must be between 5 and 120 minutes."
         errors = [note.message for note in self.notes if note.level == "error"]
