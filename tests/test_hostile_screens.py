@@ -4,8 +4,9 @@ The matrix: 40 text fields (every text field of a debrief a rep or an import can
 rep's name in the settings) × 16 payloads (markup, an unbalanced tag, ``[/]``, a ``[@click=...]``
 action, ``[EMEA]``, ``$variables``, a backslash before a tag, ESC/CSI colours, OSC 0 and OSC 2
 window titles, an OSC 52 clipboard write, C1 bytes, bidi overrides, NUL, 100,000 characters,
-line breaks) × 20 screens (home, log a loss, edit, schedule, prepare, the live call and its seven
-dialogs, wrap-up, read, compare, patterns, search, and the help screens of home and Prepare) × 2
+line breaks) × 21 screens (home, log a loss, edit, schedule, prepare, the live call and its seven
+dialogs, wrap-up, read, compare, patterns, search, the help screens of home and Prepare, and
+Prepare once more with a user's bank whose 18 texts carry the payloads a bank may hold) × 2
 sizes (80x24 and 160x48).
 
 Rendering each screen once per cell would take hours, so each screen is rendered once per size
@@ -38,15 +39,18 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import yaml
 from rich.cells import cell_len
 from textual.pilot import Pilot
+from textual.widgets import Select
 
 from debrief.app import DebriefApp
 from debrief.core.settings import Settings, save_settings
 from debrief.core.store import Store
 from debrief.core.text import clean_text
+from debrief.locations import user_banks_dir
 from tests.pilot_helpers import settle
-from tests.screen_tour import FIELDS, FIRST_ID, SECOND_ID, TOUR, build_debrief, leave
+from tests.screen_tour import FIELDS, FIRST_ID, SECOND_ID, TOUR, Stop, build_debrief, leave
 
 PAYLOADS: dict[str, str] = {
     "markup": "[b]bold[/b] acme",
@@ -77,7 +81,44 @@ SHIFTS = {f"hst{letter.lower() * 3}": (letter, shift) for shift, letter in enume
 """Sixteen debriefs, ``hstaaa`` (the tour's first) to ``hstsss``: debrief k shifts the payloads by k."""
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-TAG = re.compile(r"~[A-S]\d\d~")
+TAG = re.compile(r"~[A-U]\d\d~")
+
+BANK_ID = "hostile-bank"
+BANK_PAYLOADS = [*LITERAL, "bidi", "newlines"]
+"""A bank refuses control characters (it is reported, and the other banks load); the rest it takes."""
+
+
+def hostile_bank() -> tuple[dict[str, Any], list[str]]:
+    """A user's bank whose every text carries a payload (tags ``~U00~`` on), and those texts."""
+    texts: list[str] = []
+
+    def text() -> str:
+        index = len(texts)
+        payload = PAYLOADS[BANK_PAYLOADS[index % len(BANK_PAYLOADS)]].replace("\r\n", "\n")  # CR is control
+        texts.append(f"~U{index:02d}~" + payload)
+        return texts[-1]
+
+    def question(question_id: str, tag: str) -> dict[str, Any]:
+        return {"id": question_id, "text": text(), "intent": text(), "minutes": 2, "tags": [tag],
+                "probes": [text(), text()]}
+
+    bank = {"id": BANK_ID, "title": text(), "version": 1, "description": text(), "use_when": ["competitor"],
+            "opening": text(), "closing": text(),
+            "phases": [{"id": "first", "title": text(), "questions": [question("q-one", "price"),
+                                                                       question("q-two", "criteria")]},
+                       {"id": "second", "title": text(), "questions": [question("q-three", "price")]}]}
+    return bank, texts
+
+
+async def _prepare_with_the_user_bank(app: DebriefApp, pilot: Pilot[Any]) -> None:
+    app.open_prepare(FIRST_ID)
+    await settle(pilot)
+    app.screen.query_one("#prepare-bank", Select).value = BANK_ID
+    await settle(pilot)
+
+
+STOPS = [*TOUR, Stop("prepare-user-bank", _prepare_with_the_user_bank, "PrepareScreen")]
+"""The tour, and Prepare once more with the user's hostile bank chosen."""
 
 
 def hostile_values(letter: str, shift: int) -> dict[str, str]:
@@ -100,6 +141,8 @@ def expected_after_tags() -> dict[str, str]:
     for letter, shift in SHIFTS.values():
         for value in hostile_values(letter, shift).values():
             expected[value[:5]] = _flat(clean_text(value)[5:])
+    for value in hostile_bank()[1]:
+        expected[value[:5]] = _flat(clean_text(value)[5:])
     return expected
 
 
@@ -132,12 +175,16 @@ def hostile_store(store: Store, tmp_path: Any) -> Store:
         store.put(build_debrief(debrief_id, hostile_values(letter, shift)))
     rep_name = hostile_values("A", 0)["settings.rep_name"]
     save_settings(Settings(rep_name=rep_name), tmp_path / "settings.json")
+    folder = user_banks_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "hostile.yaml").write_text(yaml.safe_dump(hostile_bank()[0]), encoding="utf-8")
     return store
 
 
 def test_the_matrix_is_as_the_docstring_says() -> None:
     """The counts in the module docstring (and in the report) are the ones tested."""
-    assert (len(FIELDS), len(PAYLOADS), len(TOUR), len(SIZES)) == (40, 16, 20, 2)
+    assert (len(FIELDS), len(PAYLOADS), len(STOPS), len(SIZES)) == (40, 16, 21, 2)
+    assert len(hostile_bank()[1]) == 18
     assert FIRST_ID in SHIFTS and SECOND_ID in SHIFTS
     names = list(PAYLOADS)
     covered = {(field.name, names[(index + shift) % len(names)])
@@ -166,11 +213,11 @@ async def test_every_screen_shows_hostile_text_literally_and_sends_no_control_by
     literal_seen: set[str] = set()
     bidi_seen = False
     judged: dict[str, int] = {}
-    clicks = 0
+    clicks = bank_judged = 0
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        for stop in TOUR:
+        for stop in STOPS:
             await stop.open(app, pilot)
             assert app.is_running, f"{stop.name}: the app stopped"
             assert type(app.screen).__name__ == stop.screen, f"{stop.name}: {type(app.screen).__name__}"
@@ -186,6 +233,7 @@ async def test_every_screen_shows_hostile_text_literally_and_sends_no_control_by
                     assert verdict is not False, f"{stop.name}: {match.group()} shows {row[match.end():]!r}"
                     if verdict:
                         judged[stop.name] += 1
+                        bank_judged += match.group().startswith("~U")
             literal_seen |= {name for name in LITERAL if PAYLOADS[name] in text}
             clicks += await _click_live_actions(app, pilot, rows)
             await leave(app, pilot)
@@ -194,6 +242,7 @@ async def test_every_screen_shows_hostile_text_literally_and_sends_no_control_by
     assert literal_seen == set(LITERAL)
     assert bidi_seen
     assert clicks > 0
+    assert bank_judged > 0, "the user's bank never showed"
     blind = [name for name, count in judged.items() if not count and name not in {"log-loss", "help"}]
     assert not blind, f"screens where no field could be checked: {blind}"
 
