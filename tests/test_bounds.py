@@ -146,6 +146,8 @@ async def test_prepare_and_the_call_open_beside_bad_banks(
     ("{{ 10**4000 * 10**4000 }}", "too large"),
     ("{{ '%999999999s' % company }}", "not allowed"),
     ("{{ ''.__class__ }}", "unsafe"),
+    ("{{ company|center(999999999) }}", "No filter named 'center'"),
+    ("{{ company|wordwrap(1) }}", "No filter named 'wordwrap'"),
 ])
 def test_the_sandbox_refuses_huge_results_fast_even_without_the_load_check(template: str, reason: str) -> None:
     started = time.monotonic()

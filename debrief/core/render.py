@@ -108,6 +108,10 @@ def _is_number(value: object) -> bool:
 def _environment() -> _BoundedSandbox:
     env = _BoundedSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
     env.globals.clear()  # no range, lipsum, cycler, dict...: templates see only the deal
+    # Only the filters and tests the load check allows exist at all: ``center(10**9)`` or
+    # ``wordwrap`` cannot run even in a template that never went through the load check.
+    env.filters = {name: env.filters[name] for name in ALLOWED_FILTERS}
+    env.tests = {name: env.tests[name] for name in ALLOWED_TESTS}
     return env
 
 
@@ -255,6 +259,8 @@ def unknown_names(template: str, where: str, names: frozenset[str] = TEMPLATE_NA
         used = _used_names(template)
     except RenderError as error:
         raise RenderError(f"{where}: {error}") from None
+    except TemplateSyntaxError as error:  # also an unknown filter or test, found by the compiler
+        raise RenderError(f"{where}: template error: {error.message}") from None
     except (RecursionError, MemoryError):
         raise RenderError(f"{where}: template too complex (nested too deeply)") from None
     return sorted(name for name in used if name not in names)
