@@ -244,6 +244,21 @@ def test_garbage_pending_in_the_cli(store: Store, run_cli: CLI, kind: str) -> No
     assert sorted(row["id"] for row in rows) == sorted([saved.id, added.stdout.strip()])
 
 
+def test_a_symlinked_pending_file_is_neither_read_nor_written_through(
+        store: Store, outside: Path, run_cli: CLI) -> None:
+    saved = store.add(make())
+    target = outside / "thesis.txt"
+    (store.root / "pending").symlink_to(target)
+    before = contents(outside)
+    listed = run_cli("list", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    assert [row["id"] for row in json.loads(listed.stdout)] == [saved.id]
+    added = run_cli("new", "--company", "Initech", "--contact", "Bob")
+    assert added.returncode == 0, added.stderr
+    assert not os.path.lexists(store.root / "pending")
+    assert contents(outside) == before
+
+
 async def test_garbage_pending_in_the_app(store: Store, make_app: Callable[..., DebriefApp]) -> None:
     saved = store.add(make())
     (store.root / "pending").write_bytes(GARBAGE["binary"])
