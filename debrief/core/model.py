@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from debrief.core.dates import check_range
 from debrief.core.ids import ID_ALPHABET, ID_LENGTH, is_valid_id, new_id
-from debrief.core.text import MAX_LINE, MAX_TEXT, clean_line, clean_text, needs_cleaning
+from debrief.core.text import MAX_LINE, MAX_TEXT, clean_line, clean_text, needs_cleaning, one_line
 
 __all__ = ["ID_ALPHABET", "ID_LENGTH", "is_valid_id", "new_id"]  # re-exported: ids live in ids.py
 
@@ -49,6 +49,14 @@ def _line(value: object) -> object:
     return value
 
 
+def _line_cut(value: object) -> object:
+    if type(value) is str and value.isprintable() and len(value) <= MAX_LINE:
+        return value
+    if isinstance(value, str):
+        return one_line(value[: 10 * MAX_LINE], MAX_LINE)
+    return value
+
+
 def _debrief_id(value: str) -> str:
     if not is_valid_id(value):
         raise ValueError(f"not a debrief id ({ID_LENGTH} characters of {ID_ALPHABET})")
@@ -64,6 +72,10 @@ Text = Annotated[str, Field(max_length=MAX_TEXT), BeforeValidator(_text)]
 
 Line = Annotated[str, Field(max_length=MAX_LINE), BeforeValidator(_line)]
 """Single-line text (tags, ids, titles, labels): cleaned, line breaks folded to a space."""
+
+CutLine = Annotated[str, BeforeValidator(_line_cut)]
+"""Single-line text the app worked out (a tone finding quoting the question): cleaned, and cut to
+``MAX_LINE`` with an ellipsis rather than refused, so it never stops a save."""
 
 BoundedLine = Annotated[str, BeforeValidator(_line)]
 """Single-line text for a field that sets its own ``max_length`` (names, company, stage)."""
@@ -246,7 +258,7 @@ class AdHocQuestion(BaseModel):
 
     text: Text
     asked_at: datetime
-    findings: list[Line] = Field(default_factory=list)
+    findings: list[CutLine] = Field(default_factory=list)
 
 
 class CallRecord(BaseModel):
