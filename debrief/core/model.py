@@ -2,6 +2,9 @@
 
 Typed and validated with pydantic; stored as JSON with a ``schema_version`` so that later versions
 can migrate old data (see ``migrations``). The model knows nothing of storage or the UI.
+
+The model is the text boundary: every string in it (list items and answer keys included) is one of
+the types below, so whatever door a text came in by it is stored cleaned (``debrief.core.text``).
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ def multiline_fields(cls: type[BaseModel]) -> frozenset[str]:
         name for name, info in cls.model_fields.items()
         if any(isinstance(item, BeforeValidator) and item.func is _text for item in info.metadata)
     )
+
 
 Day = Annotated[date, AfterValidator(check_range)]
 """A date between 1990 and 2100: the same range every date field of the forms and commands takes."""
