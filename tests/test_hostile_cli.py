@@ -408,3 +408,34 @@ def test_a_crash_in_the_app_exits_non_zero_with_one_line(isolated_folders: Path,
     assert last.startswith("debrief: the app stopped on an unexpected error: RuntimeError: planted fault in the app;")
     assert "Traceback" not in last and last.count("\n") == 0
     assert "planted fault" in crash_log(last).read_text()
+
+
+# -- the cleaning itself --------------------------------------------------------------------------
+
+CLEANING = [
+    # (raw, as multi-line text, as a single-line field)
+    ("plain text", "plain text", "plain text"),
+    ("a\x1b[31mred\x1b[0m", "ared", "ared"),  # CSI
+    ("t\x1b]0;title\x07x", "tx", "tx"),  # OSC 0 ended by BEL
+    ("c\x1b]52;c;ZXZpbA==\x1b\\d", "cd", "cd"),  # OSC 52 ended by ST
+    ("p\x1bP1$r\x1b\\q", "pq", "pq"),  # DCS
+    ("x\x9b31my", "xy", "xy"),  # 8-bit CSI
+    ("x\x9d0;t\x9cy", "xy", "xy"),  # 8-bit OSC
+    ("x\x1b]0;never ended", "x0;never ended", "x0;never ended"),  # the introducer goes, the text stays
+    ("a\x00b\x07c\x7fd", "abcd", "abcd"),  # NUL, BEL, DEL
+    ("bi\u202edi", "bi⟨U+202E⟩di", "bi⟨U+202E⟩di"),  # shown, not obeyed
+    ("\u2066x\u2069\u200b\ufeff", "⟨U+2066⟩x⟨U+2069⟩⟨U+200B⟩⟨U+FEFF⟩", "⟨U+2066⟩x⟨U+2069⟩⟨U+200B⟩⟨U+FEFF⟩"),
+    ("👨\u200d👩\u200d👧", "👨\u200d👩\u200d👧", "👨\u200d👩\u200d👧"),  # joiners stay: emoji need them
+    ("a\r\nb\rc\u2028d", "a\nb\nc\nd", "a b c d"),
+    ("tab\there\n\nnext", "tab\there\n\nnext", "tab here next"),
+    ("s\ud800x", "s\ufffdx", "s\ufffdx"),  # a lone surrogate from undecodable argv bytes
+    ("[b]Acme[/] [@click=app.quit]", "[b]Acme[/] [@click=app.quit]", "[b]Acme[/] [@click=app.quit]"),
+]
+
+
+@pytest.mark.parametrize(("raw", "multi", "single"), CLEANING)
+def test_cleaning(raw: str, multi: str, single: str) -> None:
+    from debrief.core.text import clean_line, clean_text
+
+    assert clean_text(raw) == multi and clean_line(raw) == single
+    assert clean_text(multi) == multi and clean_line(single) == single  # idempotent
