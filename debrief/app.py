@@ -140,7 +140,9 @@ class DebriefApp(App[None]):
         """Show every key of the current screen."""
         from debrief.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()  # the help key again closes the help
+        else:
             self.push_screen(HelpScreen(self.screen))
 
     def get_key_display(self, binding: Binding) -> str:

@@ -17,7 +17,6 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Close", id="help.close", tooltip="Close the list of keys"),
-        Binding("f1", "help", "Close", show=False, id="help.close_f1", tooltip="Close the list of keys"),
         Binding("q", "back", "Close", show=False, id="help.close_q", tooltip="Close the list of keys"),
     ]
 
@@ -35,10 +34,6 @@ class HelpScreen(ModalScreen[None]):
 
     def action_back(self) -> None:
         """Close, back to the screen the keys are of."""
-        self.dismiss()
-
-    def action_help(self) -> None:
-        """The help key again closes the help."""
         self.dismiss()
 
     def on_mount(self) -> None:
