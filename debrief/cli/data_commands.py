@@ -200,13 +200,13 @@ def demo_command(count: int, seed: int | None, db: Path | None) -> None:
 @click.command("locate")
 @db_option
 def locate_command(db: Path | None) -> None:
-    """Print where debrief keeps the database, your banks and settings."""
-    from debrief.locations import resolve_db, settings_file, shipped_banks_dir, user_banks_dir
+    """Print every place debrief reads or writes: database, drafts, exports, settings, banks, rules."""
+    from debrief.locations import all_locations, resolve_db
 
-    echo(f"database:      {resolve_db(db)}")
-    echo(f"your banks:    {user_banks_dir()}")
-    echo(f"shipped banks: {shipped_banks_dir()}")
-    echo(f"settings:      {settings_file()}")
+    places = all_locations(resolve_db(db))
+    width = max(len(place.name) for place in places) + 2
+    for place in places:
+        echo(f"{place.name + ':':<{width}}{place.path}")
 
 
 @click.command("repair")
