@@ -158,3 +158,19 @@ def test_an_export_never_replaces_a_file_and_takes_plain_names_only(tmp_path: Pa
 def test_slug_is_safe_and_never_ends_in_a_dash(text: str, expected: str) -> None:
     assert locations.slug(text) == expected
     assert not locations.slug(text).endswith("-") and len(locations.slug(text)) <= locations.MAX_SLUG
+
+
+def test_config_sets_the_exports_folder_and_a_key(run_cli: Run, tmp_path: Path) -> None:
+    assert run_cli("config", "exports", "~/Shared exports").stdout == "exports = ~/Shared exports\n"
+    located = run_cli("locate").stdout
+    assert f"exports:       {tmp_path / 'home' / 'Shared exports'}\n" in located
+    assert run_cli("config", "keymap.schedule.book", "f9").returncode == 0
+    assert run_cli("config", "talk-target", "25%").stdout == "talk-target = 0.25\n"
+    settings = orjson.loads(locations.settings_file().read_bytes())
+    assert settings["keymap"] == {"schedule.book": "f9"} and settings["talk_share_target"] == 0.25
+    assert stat.S_IMODE(locations.settings_file().stat().st_mode) == 0o600
+    for args, reason in ((("nope", "x"), "no setting 'nope'"), (("call-minutes", "lots"), "not a whole number"),
+                         (("call-minutes", "500"), "out of range"), (("keymap.x", "[b]"), "is not a key")):
+        bad = run_cli("config", *args)
+        assert bad.returncode == 2 and reason in bad.stderr and len(bad.stderr.splitlines()) == 1, bad.stderr
+    assert run_cli("config", "exports", "").stdout == "exports =\n"  # back to the default

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,74 @@ class Settings:
         data = dataclasses.asdict(self)
         data["suggest_after_days"] = list(self.suggest_after_days)
         return data
+
+
+SETTING_NAMES: dict[str, str] = {
+    "rep-name": "rep_name",
+    "theme": "theme",
+    "exports": "exports",
+    "cool-off-days": "cool_off_min_days",
+    "cool-off-max-days": "cool_off_max_days",
+    "suggest-after-days": "suggest_after_days",
+    "call-minutes": "call_minutes",
+    "max-questions": "max_questions",
+    "talk-target": "talk_share_target",
+    "monologue-seconds": "monologue_seconds",
+}
+"""The names ``debrief config`` takes, for the fields of :class:`Settings`; ``keymap.ID`` rebinds one key."""
+
+
+def setting_text(settings: Settings, name: str) -> str:
+    """One setting as ``debrief config NAME`` prints it."""
+    if name.startswith("keymap."):
+        return settings.keymap.get(name.removeprefix("keymap."), "")
+    value = getattr(settings, SETTING_NAMES[name])
+    if isinstance(value, tuple):
+        return "-".join(str(part) for part in value)
+    return str(value)
+
+
+def with_setting(settings: Settings, name: str, text: str) -> Settings:
+    """``settings`` with ``name`` set from what the rep typed; ValueError with a one-line reason."""
+    text = text.strip()
+    if name.startswith("keymap."):
+        binding_id = name.removeprefix("keymap.")
+        keymap = {key: value for key, value in settings.keymap.items() if key != binding_id}
+        if text:
+            if not re.fullmatch(r"[a-z0-9_+]+(,[a-z0-9_+]+)*", text):
+                raise ValueError(f"keymap.{binding_id}: {text!r} is not a key (e.g. f9, ctrl+b, x)")
+            keymap[binding_id] = text
+        return dataclasses.replace(settings, keymap=keymap)
+    field_name = SETTING_NAMES.get(name)
+    if field_name is None:
+        raise ValueError(f"no setting {name!r} (known: {', '.join([*SETTING_NAMES, 'keymap.ID'])})")
+    current = getattr(settings, field_name)
+    try:
+        value = _parse_setting(text, current)
+    except ValueError:
+        kind = "range like 7-21" if isinstance(current, tuple) else "share like 30%" if isinstance(
+            current, float) else "whole number" if isinstance(current, int) else "text"
+        raise ValueError(f"{name}: {text!r} is not a {kind}") from None
+    changes: dict[str, Any] = {field_name: value}
+    try:
+        return dataclasses.replace(settings, **changes)
+    except ValueError:
+        raise ValueError(f"{name}: {text!r} is out of range") from None
+
+
+def _parse_setting(text: str, current: object) -> object:
+    """``text`` read in the type of ``current`` (``7-21`` for a range, ``30%`` or ``0.3`` for a share)."""
+    if isinstance(current, tuple):
+        low, _, high = text.partition("-")
+        return (int(low), int(high or low))
+    if isinstance(current, bool):
+        raise ValueError(text)
+    if isinstance(current, int):
+        return int(text)
+    if isinstance(current, float):
+        number = float(text.removesuffix("%"))
+        return number / 100 if text.endswith("%") or number > 1 else number
+    return text
 
 
 def _coerce(value: object, default: object) -> object | None:
