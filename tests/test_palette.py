@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import cast
 
 import pytest
+from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.content import Content
 from textual.screen import Screen
@@ -26,15 +27,16 @@ def two_debriefs(store: Store) -> None:
     store.put(build_debrief(SECOND_ID, plain_values("Second")))
 
 
-def _listed(palette: CommandPalette) -> set[str]:
-    """The titles the palette shows (the first line of each entry)."""
+def _listed(palette: CommandPalette) -> dict[str, set[str]]:
+    """What the palette shows: each title (the first line of an entry) with its help lines."""
     commands = palette.query_one(CommandList)
-    titles = set()
+    listed: dict[str, set[str]] = {}
     for index in range(commands.option_count):
         prompt = commands.get_option_at_index(index).prompt
         assert isinstance(prompt, Content)
-        titles.add(prompt.plain.split("\n")[0])
-    return titles
+        title, _, help_text = prompt.plain.partition("\n")
+        listed.setdefault(title, set()).add(help_text)
+    return listed
 
 
 @pytest.mark.parametrize("stop", TOUR, ids=[stop.name for stop in TOUR])
@@ -53,12 +55,17 @@ async def test_ctrl_p_opens_the_palette_with_the_screens_commands(
         listed = _listed(palette)
         expected = {Content.from_markup(command.title).plain
                     for command in app.get_system_commands(cast("Screen[object]", under)) if command.discover}
-        own = {active.binding.description for active in under.active_bindings.values()
-               if active.node is not app and active.enabled and active.binding.description
-               and not active.binding.system}
+        own: dict[str, list[Binding]] = {}  # our bindings (they all have an id), by action
+        for active in under.active_bindings.values():
+            binding = active.binding
+            if active.node is not app and active.enabled and binding.description and binding.id:
+                own.setdefault(binding.action, []).append(binding)
         assert own, "the screen has commands of its own"
-        assert own <= listed
-        assert expected <= listed
+        assert expected <= set(listed)
+        for bindings in own.values():
+            # Title, help and key exactly as declared: a key shown as "[" is not read as markup.
+            shown = {f"{b.tooltip or b.description} [{app.get_key_display(b)}]" for b in bindings}
+            assert shown & listed.get(bindings[0].description, set()), (shown, listed)
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is under
