@@ -41,6 +41,7 @@ from typing import Any
 import pytest
 import yaml
 from rich.cells import cell_len
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Select
 
@@ -49,6 +50,7 @@ from debrief.core.settings import Settings, save_settings
 from debrief.core.store import Store
 from debrief.core.text import clean_text
 from debrief.locations import user_banks_dir
+from debrief.widgets.plain import assemble, escape, markup, plain, rich_text
 from tests.pilot_helpers import settle
 from tests.screen_tour import FIELDS, FIRST_ID, SECOND_ID, TOUR, Stop, build_debrief, leave
 
@@ -190,6 +192,21 @@ def test_the_matrix_is_as_the_docstring_says() -> None:
     covered = {(field.name, names[(index + shift) % len(names)])
                for index, field in enumerate(FIELDS) for _, shift in SHIFTS.values()}
     assert len(covered) == len(FIELDS) * len(PAYLOADS)
+
+
+@pytest.mark.parametrize("name", list(PAYLOADS))
+def test_the_ui_text_helpers_keep_any_text_as_it_is(name: str) -> None:
+    """Each way the screens build text from user text reads back as the cleaned text itself."""
+    text = PAYLOADS[name]
+    cleaned = clean_text(text)
+    assert plain(text).plain == cleaned
+    assert plain(text, "bold").plain == cleaned
+    assert markup("[b]Open with[/b] $text [$text-muted]$more[/]", text=text, more=text).plain == (
+        f"Open with {cleaned} {cleaned}")
+    assert assemble(("Lost to ", "bold"), text, (text, "$text-muted")).plain == f"Lost to {cleaned}{cleaned}"
+    assert Content.from_markup(escape(text)).plain == cleaned
+    assert rich_text(text).plain == cleaned
+    assert not FORBIDDEN.search(cleaned)
 
 
 async def _click_live_actions(app: DebriefApp, pilot: Pilot[Any], rows: list[str]) -> int:
