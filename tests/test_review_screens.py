@@ -94,6 +94,10 @@ async def test_read_opens_the_call(store: Store, make_app: MakeApp) -> None:
         await settle(pilot)
         await pilot.press("c")
         await settle(pilot)
+        # The debrief's call was held: reopening it asks first, so a stray key never edits held notes.
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("y")
+        await settle(pilot)
         assert type(app.screen).__name__ == "CallScreen"
 
 
