@@ -100,10 +100,14 @@ def edge_cases() -> list[Debrief]:
     moved_on.status = Status.WRAPPED
     moved_on.stay_in_touch = StayInTouch(next_check_in=TODAY - timedelta(days=20))
     moved_on.move_on = TODAY - timedelta(days=2)
-    return [no_call, held_untagged, held_tagged, wrapped_due, checked_in, moved_on]
+    not_now = _held(_base("gggggg", "Ginkgo Media", 120, ["timing"]), {"q-why": ["timing"]}, 100)
+    not_now.status = Status.WRAPPED
+    not_now.move_on = TODAY - timedelta(days=30)  # moved on, but agreed to talk again later:
+    not_now.stay_in_touch = StayInTouch(next_check_in=TODAY - timedelta(days=3))  # planned after the reset
+    return [no_call, held_untagged, held_tagged, wrapped_due, checked_in, moved_on, not_now]
 
 
-EDGE_IDS = ["aaaaaa", "bbbbbb", "cccccc", "dddddd", "eeeeee", "ffffff"]
+EDGE_IDS = ["aaaaaa", "bbbbbb", "cccccc", "dddddd", "eeeeee", "ffffff", "gggggg"]
 
 
 @pytest.fixture(autouse=True)
@@ -139,14 +143,17 @@ def test_the_edge_cases_mean_what_they_say(cases: dict[str, Debrief]) -> None:
     """The core's own answers, so the surfaces below are checked against the right thing."""
     verdicts = {i: [row.verdict for row in guess_check(cases[i]).guessed_rows] for i in EDGE_IDS}
     assert verdicts == {"aaaaaa": ["not checked"], "bbbbbb": ["not checked", "not checked"],
-                        "cccccc": ["match", "miss"], "dddddd": ["match"], "eeeeee": ["match"], "ffffff": ["miss"]}
+                        "cccccc": ["match", "miss"], "dddddd": ["match"], "eeeeee": ["match"], "ffffff": ["miss"],
+                        "gggggg": ["match"]}
     now_due = due([facts_of(d).summary for d in cases.values()], TODAY, Settings())
     edge_check_ins = [item.id for item in now_due.check_ins if item.id in EDGE_IDS]
-    assert edge_check_ins == ["dddddd"]  # done by a follow-up (eeeeee) or moved on (ffffff): not due
+    # Done by a follow-up (eeeeee) or planned before a passed move-on date (ffffff): not due. Planned
+    # after the move-on date (gggggg): the rep's "not now, later" touchpoint, due.
+    assert sorted(edge_check_ins) == ["dddddd", "gggggg"]
     assert "aaaaaa" in {item.id for item in now_due.to_schedule}
-    steps = {i: next_step(facts_of(cases[i]).summary, TODAY, Settings()) for i in ("dddddd", "eeeeee", "ffffff")}
+    steps = {i: next_step(facts_of(cases[i]).summary, TODAY, Settings()) for i in EDGE_IDS[3:]}
     assert steps == {"dddddd": "check in now", "eeeeee": f"move on {(TODAY + timedelta(days=20)).isoformat()}",
-                     "ffffff": "moved on"}
+                     "ffffff": "moved on", "gggggg": "check in now"}
 
 
 # -- one debrief: show, summary, Read, exports -------------------------------------------------------
@@ -234,7 +241,7 @@ async def test_home_patterns_and_stats_list_the_same_due(
     core = compute_stats([facts_of(d) for d in cases.values()], TODAY)
     core_due = due(store.summaries(), TODAY, Settings())
     check_ins = [item.id for item in core_due.check_ins]
-    assert "dddddd" in check_ins and not {"eeeeee", "ffffff"} & set(check_ins)
+    assert {"dddddd", "gggggg"} <= set(check_ins) and not {"eeeeee", "ffffff"} & set(check_ins)
     assert sorted(row["id"] for row in stats["follow_ups"]["due"]) == sorted(check_ins)
     assert stats["follow_ups"]["check_ins"]["due"] == len(check_ins)
     assert sorted(row.id for row in core.follow_ups.due) == sorted(check_ins)

@@ -208,9 +208,13 @@ def check_in_late_by(check_in: date | None, last_follow_up: date | None, move_on
     """Days a check-in is overdue (0: due today), or None when none is due.
 
     A check-in is due once its date has come, unless a follow-up was logged on or after that date
-    (it was done) or the move-on date has passed (the rep has let the deal go).
+    (it was done) or the rep has moved on from it: the move-on date has passed and the check-in was
+    planned before it. A check-in planned on or after the move-on date is the rep's deliberate
+    "not now, but later" touchpoint, so the reset does not silence it.
     """
-    if check_in is None or check_in > today or moved_on(move_on, today):
+    if check_in is None or check_in > today:
+        return None
+    if moved_on(move_on, today) and move_on is not None and check_in < move_on:
         return None
     if last_follow_up is not None and last_follow_up >= check_in:
         return None
@@ -218,8 +222,10 @@ def check_in_late_by(check_in: date | None, last_follow_up: date | None, move_on
 
 
 def check_in_upcoming(check_in: date | None, move_on: date | None, today: date) -> bool:
-    """A check-in is planned for a later day (and the rep has not moved on)."""
-    return check_in is not None and check_in > today and not moved_on(move_on, today)
+    """A check-in is planned for a later day (and the rep has not moved on from it)."""
+    if check_in is None or check_in <= today:
+        return False
+    return not moved_on(move_on, today) or (move_on is not None and check_in >= move_on)
 
 
 def last_follow_up(debrief: Debrief) -> date | None:

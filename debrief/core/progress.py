@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from debrief.core.facts import check_in_late_by, move_on_today, status_label
+from debrief.core.facts import check_in_late_by, check_in_upcoming, move_on_today, status_label
 from debrief.core.facts import moved_on as _moved_on
 from debrief.core.settings import Settings
 
@@ -70,6 +70,12 @@ def check_in_due(summary: Summary, today: date) -> int | None:
 def next_step(summary: Summary, today: date, settings: Settings) -> str:
     """What the rep should do next with this debrief, in a few words."""
     if moved_on(summary, today):
+        # Past the reset only a check-in planned beyond it is left to do.
+        check_in = _date(summary.get("next_check_in"))
+        if check_in_due(summary, today) is not None:
+            return "check in now"
+        if check_in_upcoming(check_in, _date(summary.get("move_on")), today) and check_in is not None:
+            return f"check in {check_in.isoformat()}"
         return "moved on"
     status = str(summary.get("status") or "logged")
     call_at = _datetime(summary.get("call_at"))
@@ -173,8 +179,9 @@ def due(summaries: Iterable[Summary], today: date, settings: Settings) -> Due:
     - calls today: a booked call, not held yet, on today's date;
     - check-ins due: the stay-in-touch date has come and no follow-up was logged since
       (``facts.check_in_late_by``, the rule stats and patterns use too);
-    - move on: the move-on date is today. After it, the debrief leaves every list: the rep has
-      decided to stop, and the app stops nagging.
+    - move on: the move-on date is today. After it, the debrief leaves every list (the rep has
+      decided to stop, and the app stops nagging) except for a check-in planned on or after the
+      move-on date: "not now" was agreed, and that touchpoint is the rep's own plan.
     """
     result = Due()
     # ISO dates compare as strings: most summaries are settled without parsing a date.
@@ -182,11 +189,15 @@ def due(summaries: Iterable[Summary], today: date, settings: Settings) -> Due:
     for summary in summaries:
         get = summary.get
         move_on = get("move_on")
-        if move_on and move_on < today_iso:
+        check_in = get("next_check_in")
+        past_reset = bool(move_on and move_on < today_iso)
+        if past_reset and not (check_in and move_on and check_in >= move_on):
             continue
         status = get("status") or "logged"
         call_at = get("call_at")
-        if status == "logged" and not call_at:
+        if past_reset:
+            pass  # only the check-in below is left
+        elif status == "logged" and not call_at:
             lost_on = _date(get("lost_on"))
             if lost_on is not None and cool_off_ends(lost_on, settings) <= today:
                 age = (today - lost_on).days
@@ -198,7 +209,6 @@ def due(summaries: Iterable[Summary], today: date, settings: Settings) -> Due:
             when = _datetime(call_at)
             if when is not None:
                 result.calls_today.append(_item(summary, f"{when:%H:%M}", when.isoformat()))
-        check_in = get("next_check_in")
         if check_in and check_in <= today_iso:
             late_by = check_in_due(summary, today)
             if late_by is not None:
