@@ -359,13 +359,13 @@ def crash_log(line: str) -> Path:
     return Path(found.group(1))
 
 
-def test_a_crash_in_a_command_is_one_line_a_private_log_and_exit_70(isolated_folders: Path) -> None:
+def test_a_crash_in_a_command_is_one_line_a_private_log_and_exit_2(isolated_folders: Path) -> None:
     import subprocess
     import sys
 
     result = subprocess.run([sys.executable, "-c", COMMAND_FAULT, "export"], capture_output=True, text=True,
                             timeout=60)
-    assert result.returncode == 70 and result.stdout == ""
+    assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("debrief: unexpected error: RuntimeError: planted fault in export;")
     log = crash_log(result.stderr)
@@ -403,7 +403,7 @@ def test_a_crash_in_the_app_exits_non_zero_with_one_line(isolated_folders: Path,
         elif process.poll() is not None:
             break
     os.close(master)
-    assert process.wait(timeout=30) == 70
+    assert process.wait(timeout=30) == 2
     last = screen.decode("utf-8", "replace").replace("\r", "").rsplit("\x1b[?1006l", 1)[-1].strip()
     assert last.startswith("debrief: the app stopped on an unexpected error: RuntimeError: planted fault in the app;")
     assert "Traceback" not in last and last.count("\n") == 0

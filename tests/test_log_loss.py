@@ -10,11 +10,11 @@ import pytest
 from textual.widgets import Input, Select, SelectionList, Static, TextArea
 
 from debrief.app import DebriefApp
+from debrief.core.drafts import draft_path, read_draft
+from debrief.core.inputs import parse_money as parse_value
 from debrief.core.model import Contact, Debrief
 from debrief.core.store import Store
 from debrief.screens.home import HomeScreen
-from debrief.core.drafts import draft_path, read_draft
-from debrief.core.inputs import parse_money as parse_value
 from debrief.screens.log_loss import FORM, LogLossScreen
 from debrief.widgets.debrief_table import DebriefTable
 from tests.pilot_helpers import settle

@@ -2,8 +2,8 @@
 
 Every command takes ``--db``; bad input is one line on stderr and exit 2; "not found" and lint
 findings are exit 1. ``debrief`` alone opens the app. A crash (a bug: an error nobody expected,
-in a command or in the app) is one line naming the file its details were written to, and exit 70
-(``EX_SOFTWARE``): never 0, and never mistaken for a refusal of bad input.
+in a command or in the app) is one line naming the file its details were written to, and exit 2: never 0, and the
+command-line contract keeps its three codes.
 """
 
 from __future__ import annotations
@@ -73,8 +73,8 @@ def cli(ctx: click.Context, db: Path | None) -> None:
         run_app(db)
 
 
-CRASH_EXIT = 70
-"""Exit code of a crash (``EX_SOFTWARE``)."""
+CRASH_EXIT = 2
+"""Exit code of a crash: the contract has three codes, and a script treats a crash as a refusal."""
 
 
 def _fail(message: str, code: int) -> NoReturn:
