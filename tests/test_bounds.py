@@ -128,6 +128,11 @@ async def test_prepare_and_the_call_open_beside_bad_banks(
         screen = app.screen
         assert isinstance(screen, PrepareScreen)
         assert screen.bank.id == "lost-to-competitor" and screen.chosen
+        notices = [str(note.message) for note in app._notifications]
+        said = next(notice for notice in notices if "could not be loaded" in notice)
+        assert said.startswith(f"{len(bad_user_banks)} banks could not be loaded")
+        first = sorted(bad_user_banks)[0]
+        assert f"{first}:" in said and bad_user_banks[first] in said
     app = make_app(call_id=debrief.id)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

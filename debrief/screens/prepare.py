@@ -202,10 +202,23 @@ class PrepareScreen(DebriefScreen):
             return
         if self._tone_problem:
             notify(self, self._tone_problem, severity="warning", timeout=10)
+        if self.banks.errors:
+            notify(self, self._bank_errors_notice(), severity="warning", timeout=12)
         self._show_picker()
         self._show_script()
         self._show_custom_tone("")
         self._refresh_preview()
+
+    def _bank_errors_notice(self) -> str:
+        """Banks that could not be loaded, each with its one-line reason: a broken bank of the
+        rep's own is said, never silently missing from the list."""
+        errors = self.banks.errors
+        count = len(errors)
+        lines = [f"{count} bank{'s' if count != 1 else ''} could not be loaded (debrief banks lint):"]
+        lines += [str(error) for error in errors[:3]]
+        if count > 3:
+            lines.append(f"and {count - 3} more")
+        return "\n".join(lines)
 
     def _deal_line(self) -> Content:
         debrief = self.debrief
