@@ -50,15 +50,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TEMPLATE_MARK = re.compile(r"\{[{%#]")
 
 
-class BankError(ValueError):
+class BankError(YamlError):
     """One problem in one bank file, as one line: ``FILE:LINE: field: reason``."""
-
-    def __init__(self, path: str, line: int, field: str, reason: str) -> None:
-        self.path = path
-        self.line = line
-        self.field = field
-        self.reason = reason
-        super().__init__(f"{path}:{line}: {field}: {reason}")
 
 
 class UnknownBank(KeyError):

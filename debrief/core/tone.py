@@ -68,15 +68,8 @@ _MACRO_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _MACRO_DEPTH = 10
 
 
-class RulesError(ValueError):
+class RulesError(YamlError):
     """A bad rules file, as one line: ``FILE:LINE: field: reason``."""
-
-    def __init__(self, path: str, line: int, field: str, reason: str) -> None:
-        self.path = path
-        self.line = line
-        self.field = field
-        self.reason = reason
-        super().__init__(f"{path}:{line}: {field}: {reason}")
 
 
 @dataclass(frozen=True)
