@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
+
+from debrief.core.model import Contact, Debrief, Status
+from debrief.core.store import Store
 
 NEW = ["new", "--company", "Acme Corp", "--contact", "Jane Doe", "--role", "CTO", "--value", "48000",
        "--lost-on", "2026-11-02", "--lost-to", "Rival Inc", "--stage", "proposal",
@@ -212,3 +217,21 @@ def test_a_reader_that_stops_early_is_not_an_error(run_cli, db_path: Path) -> No
     process.stdout.close()  # like `debrief list | head -1`
     assert process.wait(timeout=60) == 0
     assert process.stderr.read() == b""
+
+
+def test_list_reads_status_words_and_keeps_columns_after_wide_names(store: Store, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """An emoji takes two cells: the columns after it still start where the header says."""
+    wide = Debrief(company="🚀🚀 Rocket Labs", contact=Contact(name="Jane Doe"), lost_on=date(2026, 11, 2),
+                   status=Status.IN_CALL)
+    narrow = Debrief(company="Acme", contact=Contact(name="月 Tanaka"), lost_on=date(2026, 11, 1))
+    store.put_many([wide, narrow])
+    result = run_cli("list")
+    assert result.returncode == 0, result.stderr
+    header, *lines = result.stdout.splitlines()
+    assert "in_call" not in result.stdout
+    column = cell_len(header[: header.index("LOST ON")])
+    for line in lines:
+        assert cell_len(line[: line.index("2026-11-0")]) == column, line
+    status = cell_len(header[: header.index("STATUS")])
+    rocket = next(line for line in lines if "Rocket" in line)
+    assert cell_len(rocket[: rocket.index("in call")]) == status

@@ -13,9 +13,10 @@ from debrief.cli import params
 from debrief.cli.common import BadInput, Missing, db_option, echo, format_option, json_bytes, open_store, print_json
 from debrief.core.dates import Tense
 from debrief.core.errors import first_problem
+from debrief.core.facts import status_label
 from debrief.core.inputs import MAX_REASONS, STAGES
 from debrief.core.model import RED_FLAGS, Contact, Debrief
-from debrief.core.text import one_line
+from debrief.core.text import fit, one_line
 
 
 def _validation_message(error: ValidationError) -> str:
@@ -91,9 +92,11 @@ def list_command(output_format: str, db: Path | None) -> None:
                ("CALL", "call_at", 16)]
     echo("  ".join(title.ljust(width) for title, _, width in columns).rstrip())
     for row in rows:
-        cells = [one_line(str(row.get(key) or ""), width) for _, key, width in columns]
-        cells[-1] = cells[-1].replace("T", " ")
-        echo("  ".join(cell.ljust(width) for cell, (_, _, width) in zip(cells, columns, strict=True)).rstrip())
+        values = {key: str(row.get(key) or "") for _, key, _ in columns}
+        values["status"] = status_label(values["status"])
+        values["call_at"] = values["call_at"].replace("T", " ")
+        # Cut and padded by display width, so a name with an emoji does not push the columns along.
+        echo("  ".join(fit(values[key], width) for _, key, width in columns).rstrip())
 
 
 @click.command("show")

@@ -105,3 +105,39 @@ def one_line(text: str, width: int = 0) -> str:
     if width and len(flat) > width:
         return flat[: max(width - 1, 0)] + "…"
     return flat
+
+
+def plural(count: int, one: str, many: str = "") -> str:
+    """``1 question``, ``2 questions``, ``1,204 debriefs``: a count with its noun agreeing.
+
+    ``many`` is for nouns whose plural is not ``one + "s"`` (``1 day``/``2 days`` needs none,
+    ``1 match``/``2 matches`` does).
+    """
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
+def cells(text: str) -> int:
+    """How many terminal cells ``text`` takes: an emoji or a CJK character takes two."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` cells with an ellipsis when longer, else padded to it.
+
+    Columns of a plain-text table line up only if cut and padded by display width, not by the
+    number of characters.
+    """
+    from rich.cells import set_cell_size
+
+    flat = one_line(text)
+    if cells(flat) > width:
+        return set_cell_size(flat, max(width - 1, 0)) + "…"
+    return set_cell_size(flat, width)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` cells (on the left when ``right``); never cut."""
+    gap = " " * max(width - cells(text), 0)
+    return gap + text if right else text + gap
