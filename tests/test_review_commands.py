@@ -117,3 +117,29 @@ def test_search_command(store: Store, run_cli: RunCli) -> None:
     assert "No debrief mentions 'zebra'" in run_cli("search", "zebra").stdout
     blank = run_cli("search", " ")
     assert blank.returncode == 2 and "nothing to search for" in blank.stderr
+
+
+def _section(text: str, title: str) -> list[str]:
+    """The lines of one ``stats`` section, title first, up to the blank line that ends it."""
+    lines = text.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith(title))
+    end = lines.index("", start)
+    return lines[start:end]
+
+
+def test_stats_text_names_every_column_and_says_when_no_reason_was_heard(store: Store, run_cli: RunCli) -> None:
+    """Every column has a header, bars included, and a row with losses never shows an empty top reason."""
+    store.put_many(known_set())
+    result = run_cli("stats")
+    assert result.returncode == 0, result.stderr
+    for title, first in (("Who we lose to", "competitor"), ("Where in the deal", "stage"),
+                         ("Losses by quarter", "quarter"), ("Why we lose", "reason")):
+        header, rule = _section(result.stdout, title)[1:3]
+        assert header.split()[0] == first, header
+        # One header word or more above every run of dashes: no unnamed column, the bars' included.
+        starts = [n for n, char in enumerate(rule) if char == "-" and (n == 0 or rule[n - 1] == " ")]
+        assert all(header[n] != " " for n in starts), (header, rule)
+        assert header.rstrip().endswith("█ losses" if first != "reason" else "█ buyer")
+    hubspot = next(line for line in _section(result.stdout, "Who we lose to") if line.startswith("HubSpot"))
+    assert "not heard yet" in hubspot
+    assert "1 follow-up logged" in result.stdout and "1 follow-ups" not in result.stdout

@@ -21,7 +21,7 @@ from debrief.core.facts import check_in_upcoming, reason_label
 from debrief.core.model import RED_FLAGS, AnswerState, Debrief, summary_of
 from debrief.core.progress import DueItem, due
 from debrief.core.settings import Settings
-from debrief.core.text import one_line
+from debrief.core.text import cells, one_line, pad, plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -509,13 +509,28 @@ def _bar(value: float, top: float, width: int = 20) -> str:
     return "█" * full + rest
 
 
+BAR_BUYER = "█ buyer"
+"""The header of a bar column: what the bars measure (the row with the most fills the width)."""
+BAR_LOSSES = "█ losses"
+NOT_HEARD = "— not heard yet"
+"""Where a top reason would be but no buyer has given one (no call held, or no answer tagged)."""
+
+
+def _top_reason(reasons: tuple[ReasonCount, ...], losses: int) -> str:
+    """The buyer's most frequent reason in a row; says so when there are losses but none was heard."""
+    if reasons:
+        return reasons[0].label
+    return NOT_HEARD if losses else ""
+
+
 def _text_table(headers: list[str], rows: list[list[str]], align: str) -> list[str]:
     """Columns padded to width; ``align`` has one letter a column: l(eft) or r(ight)."""
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+    widths = [max(cells(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
 
-    def line(cells: list[str]) -> str:
-        return "  ".join(cell.rjust(width) if side == "r" else cell.ljust(width)
-                         for cell, width, side in zip(cells, widths, align, strict=True)).rstrip()
+    def line(row: list[str]) -> str:
+        # Padded by display width: a competitor typed with an emoji keeps the columns in line.
+        return "  ".join(pad(cell, width, right=side == "r")
+                         for cell, width, side in zip(row, widths, align, strict=True)).rstrip()
 
     return [line(headers), line(["-" * width for width in widths]), *(line(row) for row in rows)]
 
@@ -524,7 +539,7 @@ def check_ins_line(stats: Stats) -> str:
     """One line on check-ins and follow-ups: the same words on the patterns screen and in ``stats``."""
     follow = stats.follow_ups
     return (f"Check-ins: {follow.check_ins.due:,} due by {stats.today}, {follow.check_ins.upcoming:,} coming up; "
-            f"{follow.logged:,} follow-ups logged.")
+            f"{plural(follow.logged, 'follow-up')} logged.")
 
 
 def actions_line(stats: Stats) -> str:
@@ -546,31 +561,32 @@ def stats_text(stats: Stats, limit: int = 10) -> str:
     reasons = stats.reasons[:limit]
     top = max([r.count for r in reasons] + [1])
     section("Why we lose (buyer's reasons; share of debriefs where the buyer was heard)", _text_table(
-        ["reason", "buyer", "share", "my guesses", ""],
+        ["reason", "buyer", "share", "my guesses", BAR_BUYER],
         [[r.label, str(r.count), pct(r.share), str(r.guessed), _bar(r.count, top)] for r in reasons],
         "lrrrl"))
-    for rows_all, title in ((stats.competitors, "Who we lose to"), (stats.stages, "Where in the deal")):
+    for rows_all, title, name in ((stats.competitors, "Who we lose to", "competitor"),
+                                  (stats.stages, "Where in the deal", "stage")):
         rows = rows_all[:limit]
         top = max([r.count for r in rows] + [1])
         section(title, _text_table(
-            ["", "losses", "share", "top reason", ""],
-            [[r.label, str(r.count), pct(r.share), r.reasons[0].label if r.reasons else "",
-              _bar(r.count, top)] for r in rows], "lrrll"))
+            [name, "losses", "share", "top reason", BAR_LOSSES],
+            [[r.label, str(r.count), pct(r.share), _top_reason(r.reasons, r.count), _bar(r.count, top)]
+             for r in rows], "lrrll"))
     quarters = stats.quarters[-8:]
     top = max([q.count for q in quarters] + [1])
     section("Losses by quarter", _text_table(
-        ["quarter", "losses", "top reason", ""],
-        [[q.quarter, str(q.count), q.reasons[0].label if q.reasons else "", _bar(q.count, top)]
+        ["quarter", "losses", "top reason", BAR_LOSSES],
+        [[q.quarter, str(q.count), _top_reason(q.reasons, q.count), _bar(q.count, top)]
          for q in quarters], "lrll"))
     accuracy = stats.guess_accuracy
     section(f"My guesses confirmed by the buyer: {pct(accuracy.accuracy)} "
-            f"({accuracy.confirmed:,} of {accuracy.guessed:,} guesses)", _text_table(
+            f"({accuracy.confirmed:,} of {plural(accuracy.guessed, 'guess', 'guesses')})", _text_table(
         ["quarter", "guesses", "confirmed", "accuracy"],
         [[q.quarter, str(q.guessed), str(q.confirmed), pct(q.accuracy)] for q in accuracy.quarters[-8:]],
         "lrrr"))
     section("Red flags before losses (most frequent buyer reasons when the flag was seen)", _text_table(
         ["red flag", "seen", "then the buyer said"],
-        [[f.label, str(f.count), ", ".join(f"{r.label} {pct(r.share)}" for r in f.reasons[:3])]
+        [[f.label, str(f.count), ", ".join(f"{r.label} {pct(r.share)}" for r in f.reasons[:3]) or NOT_HEARD]
          for f in stats.red_flags[:limit]], "lrl"))
     follow = stats.follow_ups
     lines = [actions_line(stats), check_ins_line(stats)]
@@ -586,7 +602,7 @@ def stats_text(stats: Stats, limit: int = 10) -> str:
         [[one_line(q.text, 60), str(q.unclear), str(q.asked), pct(q.share)] for q in unclear], "lrrr")
         if unclear else ["No answer was left unclear."])
     if stats.unreadable:
-        section("Not counted", [f"{len(stats.unreadable):,} debrief file(s) could not be read: "
+        section("Not counted", [f"{plural(len(stats.unreadable), 'debrief file')} could not be read: "
                                 + ", ".join(stats.unreadable[:10])])
     return "\n".join(out).rstrip() + "\n"
 
