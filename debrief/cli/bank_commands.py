@@ -11,14 +11,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from debrief.cli.common import BadInput, Missing, db_option, echo, format_option, print_json
-from debrief.core.text import one_line, strip_control
+from debrief.core.text import fit, one_line, plural, strip_control
 
 if TYPE_CHECKING:
     from debrief.core.banks import Bank, BankError
 
-def _report(errors: list[BankError]) -> None:
+def _report(errors: list[BankError], prefix: str = "") -> None:
+    """One line on stderr a broken bank: where it breaks and why, so the rep can fix that line."""
     for error in errors:
-        click.echo(f"debrief: {one_line(str(error))}", err=True)
+        click.echo(f"debrief: {prefix}{one_line(str(error))}", err=True)
 
 
 def _source(bank: Bank) -> str:
@@ -50,7 +51,10 @@ def banks_group(ctx: click.Context) -> None:
 @format_option("table", "json")
 @db_option
 def list_command(output_format: str, db: Path | None) -> None:
-    """Every bank: id, title, questions, minutes and where it comes from."""
+    """Every bank: id, title, questions, minutes and where it comes from.
+
+    A bank file that does not load is left out, named on stderr with the reason; the exit is 1.
+    """
     from debrief.core.banks import load_banks
 
     banks = load_banks()
@@ -62,15 +66,14 @@ def list_command(output_format: str, db: Path | None) -> None:
                    ("MINUTES", "minutes", 7), ("SOURCE", "source", 24)]
         echo("  ".join(title.ljust(width) for title, _, width in columns).rstrip())
         for row in rows:
-            cells = [one_line(_minutes(row[key]) if key == "minutes" else str(row[key]), width)
-                     for _, key, width in columns]
-            echo("  ".join(cell.ljust(width) for cell, (_, _, width) in zip(cells, columns, strict=True)).rstrip())
+            echo("  ".join(fit(_minutes(row[key]) if key == "minutes" else str(row[key]), width)
+                           for _, key, width in columns).rstrip())
     else:
         echo("No question banks found. 'debrief locate' shows where they are looked for.")
     if banks.errors:
-        # The good banks are listed; each broken one is one line on stderr, and the exit says so.
-        _report(banks.errors)
-        sys.exit(2)
+        # The list is complete but for the broken banks: a finding (exit 1, as lint), not bad input.
+        _report(banks.errors, "not listed, it does not load: ")
+        sys.exit(1)
 
 
 def _row(bank: Bank) -> dict[str, Any]:
@@ -137,7 +140,7 @@ def _find_bank(name: str) -> Bank:
     if banks.errors:
         # The bank asked for may be one that failed to load: say why, as bad input.
         _report(banks.errors)
-        raise BadInput(f"no bank {name!r} (known: {known}); {len(banks.errors)} bank file(s) "
+        raise BadInput(f"no bank {name!r} (known: {known}); {plural(len(banks.errors), 'bank file')} "
                        "could not be loaded, see above")
     raise Missing(f"no bank {name!r} (known: {known})")
 
@@ -161,8 +164,8 @@ def bank_text(bank: Bank, deal: str, width: int = 88) -> str:
 
     out = [one_line(f"{bank.title} · {bank.id} v{bank.version} · {_source(bank)}")]
     out += para(bank.description, "")
-    out += [f"Suits: {', '.join(bank.use_when)} · {bank.question_count} questions, "
-            f"{_minutes(bank.total_minutes)} minutes in all (a script picks what fits the call)"]
+    out += [f"Suits: {', '.join(bank.use_when)} · {plural(bank.question_count, 'question')}, "
+            f"{plural(bank.total_minutes, 'minute')} in all (a script picks what fits the call)"]
     out += [*para(deal, ""), ""]
     out += ["OPENING", *para(bank.opening, "  "), ""]
     number = 0

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from debrief.core.banks import Bank, BankError, bank_files, load_bank_file, render_bank, sample_debrief, template_lines
-from debrief.core.text import one_line
+from debrief.core.text import one_line, plural
 
 SAMPLE_REP = "Sam Rivera"
 """The rep's name in a preview or a lint render when the settings do not say it."""
@@ -79,8 +79,8 @@ class LintReport:
     def summary(self) -> str:
         """``3 bank files, 41 questions checked: no findings``."""
         count = len(self.findings)
-        return (f"{self.files} bank file{'s' if self.files != 1 else ''}, {sum(self.questions.values())} "
-                f"questions checked: {count or 'no'} finding{'s' if count != 1 else ''}")
+        return (f"{plural(self.files, 'bank file')}, {plural(sum(self.questions.values()), 'question')} "
+                f"checked: {plural(count, 'finding') if count else 'no findings'}")
 
 
 def lint_targets(paths: list[Path]) -> list[Path]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from debrief.core.dates import format_datetime
 from debrief.core.model import Debrief, Script, ScriptQuestion
 from debrief.core.render import render
-from debrief.core.text import one_line, strip_control
+from debrief.core.text import one_line, plural, strip_control
 
 if TYPE_CHECKING:
     from debrief.core.banks import Bank, BankSet
@@ -427,7 +427,8 @@ def _deal_facts(script: Script, debrief: Debrief) -> list[tuple[str, str]]:
         facts.append(("Call", f"{script.minutes} minutes"))
     planned = planned_minutes(script.questions)
     facts.append(
-        ("Plan", f"{len(script.questions)} questions, about {planned:g} minutes (bank {script.bank_id})")
+        ("Plan", f"{plural(len(script.questions), 'question')}, about {plural(planned, 'minute')} "
+                 f"(bank {script.bank_id})")
     )
     return facts
 

@@ -107,13 +107,14 @@ def one_line(text: str, width: int = 0) -> str:
     return flat
 
 
-def plural(count: int, one: str, many: str = "") -> str:
-    """``1 question``, ``2 questions``, ``1,204 debriefs``: a count with its noun agreeing.
+def plural(count: float, one: str, many: str = "") -> str:
+    """``1 question``, ``2 questions``, ``1,204 debriefs``, ``1.5 minutes``: a count and its noun agreeing.
 
     ``many`` is for nouns whose plural is not ``one + "s"`` (``1 day``/``2 days`` needs none,
     ``1 match``/``2 matches`` does).
     """
-    return f"{count:,} {one if count == 1 else many or one + 's'}"
+    number = f"{count:,}" if isinstance(count, int) else f"{count:,g}"
+    return f"{number} {one if count == 1 else many or one + 's'}"
 
 
 def cells(text: str) -> int:
