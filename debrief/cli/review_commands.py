@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from debrief.cli.common import BadInput, db_option, echo, format_option, open_store, print_json
-from debrief.core.text import one_line
+from debrief.core.text import one_line, plural
 
 
 @click.command("compare")
@@ -91,8 +91,7 @@ def search_command(words: tuple[str, ...], limit: int, output_format: str, db: P
         return
     shown = len(results.hits)
     more = f" (showing {shown})" if shown < results.total else ""
-    echo(f"{results.total:,} debrief{'s' if results.total != 1 else ''} match{'es' if results.total == 1 else ''}"
-         f" {query!r}{more}")
+    echo(f"{plural(results.total, 'debrief')} match{'es' if results.total == 1 else ''} {query!r}{more}")
     for hit in results.hits:
         doc = hit.doc
         lost_to = f", lost to {doc.lost_to}" if doc.lost_to else ""
