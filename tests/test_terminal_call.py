@@ -117,3 +117,24 @@ def test_f_keys_and_chords_reach_the_call_in_a_real_terminal(terminal: Callable[
     assert answer["probes_used"] == ["Could you give me an example?"]
     assert data["call"]["markers"][0]["label"] == "Key quote"  # type: ignore[index]
     assert data["call"]["rep_talk"] > 0 or data["call"]["buyer_talk"] > 0  # type: ignore[index]
+
+
+def test_reopened_notes_show_each_word_once_at_80x24(terminal: Callable[..., Terminal], store: Store) -> None:
+    """The notes box settles its width after the text is loaded: every row must be redrawn at it."""
+    from debrief.core.model import Answer, AnswerState, Status
+
+    note = ("Intro line one.\nSecond line here with more words to wrap around the box at this width, we think."
+            "\n\nThird para: the budget moved to next year.\nAnd more.\nThey liked the demo but the price "
+            "was too high for this year and they wanted a pilot, a training plan and a rollout before peak season.")
+    debrief = prepared_debrief(store)
+    debrief.status = Status.IN_CALL
+    debrief.answers["decision-factors"] = Answer(question_id="decision-factors", notes=note,
+                                                 state=AnswerState.ANSWERED)
+    store.put(debrief)
+    term = terminal("call", debrief.id, width=80, height=24)
+    term.wait_for("season.")
+    time.sleep(1.0)  # every late repaint has reached the terminal
+    rows = [line.split("│")[1] for line in term.screen().splitlines() if line.count("│") == 2]
+    shown = " ".join(row.replace("▁", " ").replace("▔", " ") for row in rows).split()
+    words = note.split()
+    assert shown and shown == words[len(words) - len(shown):], rows

@@ -22,3 +22,13 @@ class NotesArea(TextArea, inherit_bindings=False):
     """A soft-wrapping TextArea for notes, without TextArea's F6/F7 bindings."""
 
     BINDINGS = [binding for binding in TextArea.BINDINGS if _keep(binding)]
+
+    def _rewrap_and_refresh_virtual_size(self) -> None:
+        """Rewrap, then repaint every line, not only the ones that changed.
+
+        TextArea rewraps when its width settles (a scrollbar appears, the layout finishes) but
+        repaints only some rows: a terminal then keeps rows wrapped at the earlier width, and
+        reopened notes show a word twice or lose one until the cursor moves.
+        """
+        super()._rewrap_and_refresh_virtual_size()
+        self.refresh()
