@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 import stat
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Select, SelectionList, Static, TextArea
+from textual.widgets._footer import FooterKey
 
-from debrief.app import DebriefApp
+from debrief.app import DebriefApp, create_app
 from debrief.core.drafts import draft_path, read_draft
 from debrief.core.inputs import parse_money as parse_value
 from debrief.core.model import Contact, Debrief
@@ -17,6 +20,7 @@ from debrief.core.store import Store
 from debrief.screens.home import HomeScreen
 from debrief.screens.log_loss import FORM, LogLossScreen
 from debrief.widgets.debrief_table import DebriefTable
+from tests.conftest import TODAY
 from tests.pilot_helpers import settle
 
 
@@ -30,6 +34,11 @@ def fill(screen: LogLossScreen, **values: str) -> None:
     """Type into the form's inputs (by widget id, underscores for dashes)."""
     for key, value in values.items():
         screen.query_one(f"#{key.replace('_', '-')}", Input).value = value
+
+
+def footer_keys(screen: LogLossScreen) -> dict[str, bool]:
+    """The footer's entries: description to whether it is greyed out."""
+    return {key.description: key.has_class("-disabled") for key in screen.query(FooterKey)}
 
 
 def error_of(screen: LogLossScreen, key: str) -> str:
@@ -209,6 +218,77 @@ async def test_typing_then_quitting_keeps_the_draft(store: Store, make_app: Call
         await pilot.pause()  # the keystroke reaches the form; the draft timer has not fired yet
         await pilot.press("ctrl+q")
     assert (read_draft(draft_path(store.root, FORM, None)) or {}).get("company") == "Initech"
+
+
+async def test_the_draft_is_discarded_with_one_key_after_one_question(
+        store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        screen = form(app)
+        assert screen.check_action("discard", ()) is None  # nothing typed: nothing to discard
+        await pilot.pause()
+        assert footer_keys(screen).get("Discard draft") is True  # shown, greyed out
+        fill(screen, company="Globex", contact="Hank Scorpio")
+        await pilot.pause(0.6)  # the draft is written
+        path = draft_path(store.root, FORM, None)
+        assert path.exists()
+        assert screen.check_action("discard", ()) is True
+        await pilot.pause()
+        assert footer_keys(screen).get("Discard draft") is False  # in the footer, and live now
+
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.press("n")  # the question's default: keep the draft
+        await pilot.pause()
+        assert app.screen is screen and path.exists()
+        assert screen.query_one("#company", Input).value == "Globex"
+
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen
+        assert not path.exists()
+        assert screen.query_one("#company", Input).value == ""
+        assert screen.query_one("#contact", Input).value == ""
+        await pilot.pause(0.6)  # a late change event must not write the draft back
+        assert not path.exists()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert form(app).query_one("#company", Input).value == ""
+    assert list(store.all()) == []
+
+
+async def test_a_new_database_never_sees_another_databases_draft(
+        store: Store, make_app: Callable[..., DebriefApp], tmp_path: Path) -> None:
+    """Drafts live inside their database: another folder, or the same one deleted, starts clean."""
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        fill(form(app), company="Globex")
+        await pilot.pause(0.6)
+        await pilot.press("escape")
+        await pilot.pause()
+    path = draft_path(store.root, FORM, None)
+    assert path.is_relative_to(store.root) and path.exists()
+
+    for root in (tmp_path / "other-db", store.root):
+        if root == store.root:
+            shutil.rmtree(store.root)  # the rep removes the database folder
+        other = create_app(Store.open(root), settings_path=tmp_path / "settings.json", today=TODAY)
+        async with other.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("n")
+            await pilot.pause()
+            assert form(other).query_one("#company", Input).value == ""
+            assert "Draft restored" not in [n.title for n in other._notifications]
 
 
 async def test_editing_updates_the_stored_debrief(store: Store, make_app: Callable[..., DebriefApp]) -> None:

@@ -36,8 +36,10 @@ from debrief.core.inputs import (
     parse_stage,
 )
 from debrief.core.model import LOSS_REASONS, RED_FLAGS, Contact, Debrief
+from debrief.core.status import Confirmation
 from debrief.core.store import StoreError
 from debrief.screens.base import DebriefScreen
+from debrief.screens.confirm import ConfirmDialog
 from debrief.widgets.keys import fill, follow
 from debrief.widgets.plain import notify, plain, plain_line
 
@@ -69,6 +71,8 @@ class LogLossScreen(DebriefScreen):
         Binding("ctrl+s", "save", "Save", id="log_loss.save", tooltip="Save the loss and go back home"),
         Binding("escape", "back", "Back", id="log_loss.leave",
                 tooltip="Back home; what you typed is kept as a draft"),
+        Binding("ctrl+r", "discard", "Discard draft", id="log_loss.discard",
+                tooltip="Forget what was typed since the form opened, after one question"),
     ]
 
     def __init__(self, debrief_id: str | None = None) -> None:
@@ -226,6 +230,7 @@ class LogLossScreen(DebriefScreen):
             self.notify("Your unsaved draft is back, just as you left it.", title="Draft restored")
         self._validate_all(required=False)
         self._suggest_competitors()
+        self.refresh_bindings()
 
     def _suggest_competitors(self) -> None:
         """Offer competitors already seen, as the rep types (read in a thread: the index can be big)."""
@@ -359,6 +364,17 @@ class LogLossScreen(DebriefScreen):
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
+        self.refresh_bindings()
+
+    def _has_draft(self) -> bool:
+        """Something a discard would forget: changes on screen, or a draft waiting on disk."""
+        return self.values() != self._initial or self.draft_file.exists()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Discard shows greyed out while there is nothing to discard."""
+        if action == "discard" and self.is_mounted and not self._has_draft():
+            return None
+        return True
 
     def save_draft(self) -> None:
         """Keep what is typed (or forget the draft when the form is as it was opened)."""
@@ -384,6 +400,35 @@ class LogLossScreen(DebriefScreen):
         if self.values() != self._initial:
             self.notify("Kept as a draft: open the form again to pick up where you left off.", title="Draft")
         self.dismiss()
+
+    def action_discard(self) -> None:
+        """Ask once, then forget the draft and show the form as it was opened."""
+        if not self._has_draft():
+            return
+        after = ("The form starts empty again." if self.original is None
+                 else f"The form goes back to what is saved for {self.original.company}.")
+        question = Confirmation("This form holds a draft that is not saved", f"Discard the draft? {after}")
+        self.app.push_screen(ConfirmDialog(question, yes="Discard"), self._discard_answered)
+
+    def _discard_answered(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        self._pending = None
+        try:
+            remove_draft(self.draft_file)
+        except OSError as error:
+            notify(self, f"Could not remove the draft: {error.strerror or error}", severity="error")
+            return
+        self.apply(self._initial)
+        self._tried_save = False
+        self._error("reasons", "")
+        self._validate_all(required=False)
+        self.query_one("#company").focus()
+        self.refresh_bindings()
+        self.notify("The draft is gone; the form is as it was opened.", title="Draft discarded")
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
