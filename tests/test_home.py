@@ -199,6 +199,31 @@ async def test_marking_rows_for_comparison(store: Store, make_app: Callable[...,
         assert line.startswith("●")
 
 
+async def test_a_fifth_mark_is_refused_with_a_message(store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    """Compare shows four at most, so the fifth mark says so at once instead of later at compare."""
+    items = [debrief(name, days) for days, name in enumerate("ABCDE", start=3)]
+    store.put_many(items)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        await pilot.press("space", "space", "space", "space")
+        assert table.marked == [item.id for item in items[:4]]
+        assert not app._notifications
+        await pilot.press("space")
+        await pilot.pause()
+        assert table.marked == [item.id for item in items[:4]]  # the fifth is not marked
+        assert table.selected_id == items[4].id  # and the cursor stays on it
+        [note] = list(app._notifications)
+        assert "at most 4" in str(note.message) and "space" in str(note.message) and "4 marked" in str(note.message)
+        assert "5 marked" not in str(app.screen.query_one("#home-stats").render())
+        await pilot.press("up", "space", "down", "space")  # unmark one: the fifth can be marked now
+        assert sorted(table.marked) == sorted(item.id for item in [*items[:3], items[4]])
+        await pilot.press("v")
+        await settle(pilot)
+        assert not isinstance(app.screen, HomeScreen)  # four open side by side
+
+
 async def test_due_panel_and_due_only(store: Store, make_app: Callable[..., DebriefApp]) -> None:
     waiting = debrief("Waiting Co", 5)
     done = debrief("Done Co", 40, status=Status.WRAPPED, move_on=TODAY - timedelta(days=2))

@@ -354,18 +354,30 @@ class HomeScreen(DebriefScreen):
             self.debrief_app.open_wrapup(debrief_id)
 
     def action_mark(self) -> None:
+        from debrief.core.review.compare import MAX_COMPARE  # the review package loads on demand
+
         table = self.table
         if (debrief_id := table.selected_id) is None:
+            return
+        if debrief_id not in table.marked and len(table.marked) >= MAX_COMPARE:
+            self.notify(
+                fill(self, f"Compare shows at most {MAX_COMPARE} debriefs side by side: unmark one with "
+                     f"{{home.mark}} to mark this one ({len(table.marked)} marked)."),
+                title="Compare", severity="warning",
+            )
             return
         table.toggle_mark(debrief_id)
         table.cursor += 1  # mark the next one with the next press, as file managers do
         self._update_stats()
 
     def action_compare(self) -> None:
+        from debrief.core.review.compare import MAX_COMPARE, MIN_COMPARE
+
         marked = list(self.table.marked)
-        if not 2 <= len(marked) <= 4:
+        if not MIN_COMPARE <= len(marked) <= MAX_COMPARE:
             self.notify(
-                fill(self, f"Mark 2 to 4 debriefs with {{home.mark}} to compare them ({len(marked)} marked)."),
+                fill(self, f"Mark {MIN_COMPARE} to {MAX_COMPARE} debriefs with {{home.mark}} to compare them "
+                     f"({len(marked)} marked)."),
                 title="Compare", severity="warning",
             )
             return
