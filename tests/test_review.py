@@ -204,6 +204,25 @@ def test_reasons_and_guesses_side_by_side() -> None:
     assert zinnia.confirmed == ("features",)  # tagged on the ad hoc note
 
 
+def test_every_deal_fact_that_differs_is_marked_and_the_summary_says_so_in_words() -> None:
+    twin = scripted("aaaaaa", "Acme", ["q-who"], {"q-who": ("The CFO.", AnswerState.ANSWERED, [])})
+    other = scripted("bbbbbb", "Birch", ["q-who"], {"q-who": ("The board.", AnswerState.ANSWERED, [])},
+                     lost_on=date(2026, 10, 2), value=80_000)
+    comparison = compare([twin, other])
+    marked = {title: differs for title, _, differs in comparison.deal_rows()}
+    assert marked["Value"] and marked["Lost on"]  # they differ, so they carry ≠ like the others
+    assert not marked["Lost to"] and not marked["Stage"] and not marked["Contact"]
+    assert comparison.summary() == ("Every debrief asked the one question. ≠ marks what differs: 2 deal facts.")
+    assert "| ≠ Value | 50,000 | 80,000 |" in comparison_markdown(comparison)
+
+    same = compare([twin, twin.model_copy(update={"id": "cccccc"})])
+    assert not any(differs for *_, differs in same.deal_rows())
+    assert same.summary().endswith("Nothing else differs: only the notes and takeaways, which always do.")
+    summary = compare(compare_set()).summary()
+    assert summary.startswith("None of the 6 questions was asked in every debrief. ≠ marks what differs: ")
+    assert "6 questions answered differently" in summary and " and " in summary and summary.endswith(".")
+
+
 def test_comparison_json_shape() -> None:
     data = compare(compare_set()).to_json()
     assert [d["id"] for d in data["debriefs"]] == ["wwwwww", "xxxxxx", "yyyyyy", "zzzzzz"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from debrief.app import DebriefApp
 from debrief.core.document import debrief_markdown
-from debrief.core.model import Contact, Debrief
+from debrief.core.model import AnswerState, Contact, Debrief
 from debrief.core.review import compare, comparison_markdown
 from debrief.core.store import Store
 from debrief.screens.compare import CompareScreen
@@ -27,7 +28,7 @@ from debrief.widgets.bar_chart import BarChart, ColumnChart
 from debrief.widgets.compare_grid import CompareGrid, line_text
 from debrief.widgets.search_results import SearchResultList
 from tests.pilot_helpers import settle
-from tests.test_review import TODAY, compare_set, known_set
+from tests.test_review import TODAY, compare_set, known_set, scripted
 from tests.tmux_harness import Terminal
 
 MakeApp = Callable[..., DebriefApp]
@@ -190,6 +191,30 @@ async def test_compare_aligns_rows_and_scrolls_every_column_together(store: Stor
         bottom = grid.render_line(grid.size.height - 1).text
         last = len(grid.rows) - 1
         assert grid.cell_text(last, 1).splitlines()[-1] in bottom  # the last line of the last row, in view
+
+
+async def test_compare_marks_value_and_lost_on_and_explains_the_marks(store: Store, make_app: MakeApp) -> None:
+    store.put_many([
+        scripted("aaaaaa", "Acme", ["q-who"], {"q-who": ("The CFO.", AnswerState.ANSWERED, [])}),
+        scripted("bbbbbb", "Birch", ["q-who"], {"q-who": ("The board.", AnswerState.UNCLEAR, [])},
+                 lost_on=date(2026, 10, 2), value=80_000),
+    ])
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _compare(app, pilot, ["aaaaaa", "bbbbbb"], size=(80, 24))
+        grid = screen.query_one(CompareGrid)
+        labels = {name: grid.cell_text(index, 0) for index, name in enumerate(grid.row_names)}
+        assert labels["deal:Lost on"].startswith("≠ Lost on") and labels["deal:Value"].startswith("≠ Value")
+        assert not labels["deal:Stage"].startswith("≠")  # the same stage: no mark
+        assert not labels["deal:Contact"].startswith("≠")  # every column is another buyer: never marked
+        summary = str(screen.query_one("#compare-summary", Static).render())
+        assert summary == ("Every debrief asked the one question. ≠ marks what differs: 2 deal facts and 1 "
+                           "question answered differently.\n"
+                           "n next ≠ · p previous ≠ · ⏎ read the debrief in the cursor's column")
+        await pilot.press("home", "n")
+        assert grid.row_names[grid.cursor_row] == "deal:Lost on"  # the jumps stop on deal facts too
+        await pilot.press("n")
+        assert grid.row_names[grid.cursor_row] == "deal:Value"
 
 
 async def test_compare_jumps_between_differences_and_filters(store: Store, make_app: MakeApp) -> None:

@@ -47,6 +47,18 @@ def test_side_by_side(snap_compare: SnapCompare, store: Store, make_app: MakeApp
     assert snap_compare(app, terminal_size=(130, 40), run_before=run_before)
 
 
+def test_side_by_side_at_80x24_marks_deal_facts(snap_compare: SnapCompare, store: Store, make_app: MakeApp) -> None:
+    """Lost on and Value carry ≠ where they differ; the line above the grid says what ≠ means."""
+    store.put_many(compare_set())
+    app = make_app()
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app.open_compare(["wwwwww", "xxxxxx", "yyyyyy", "zzzzzz"])
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 def test_patterns(snap_compare: SnapCompare, store: Store, make_app: MakeApp) -> None:
     store.put_many(demo_set())
     app = make_app()

@@ -20,7 +20,7 @@ from debrief.core.store import StoreError
 from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.compare_grid import CompareGrid
-from debrief.widgets.keys import fill
+from debrief.widgets.keys import fill, follow
 from debrief.widgets.plain import notify, plain, plain_line
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class CompareScreen(DebriefScreen):
             yield Static(plain(f"Cannot put these side by side: {self.problem}\n\n{back}"),
                          id="compare-problem")
         else:
-            yield Static(self._summary(self.comparison), id="compare-summary", markup=False)
+            yield follow(Static("", id="compare-summary", markup=False), self._summary(self.comparison))
             yield CompareGrid(id="compare-grid")
         yield Footer()
 
@@ -92,7 +92,8 @@ class CompareScreen(DebriefScreen):
             self.comparison = fresh
             grid = self.query_one(CompareGrid)
             grid.show(fresh, only_differences=grid.only_differences)
-            self.query_one("#compare-summary", Static).update(self._summary(fresh))
+            summary = follow(self.query_one("#compare-summary", Static), self._summary(fresh))
+            summary.update(plain(fill(self, self._summary(fresh))))
 
     def _title(self) -> str:
         if self.comparison is None:
@@ -100,14 +101,12 @@ class CompareScreen(DebriefScreen):
         names = " · ".join(debrief.company for debrief in self.comparison.debriefs)
         return f"Side by side — {names}"
 
-    def _summary(self, comparison: Comparison) -> str:
-        rows = comparison.rows
-        differ = sum(1 for row in rows if row.differs)
-        shared = sum(1 for row in rows if all(answer is not None for answer in row.answers))
-        if not rows:
-            return "None of these debriefs has answers yet: compare the deals, reasons and takeaways."
-        return (f"{len(rows)} questions, {shared} asked in all; ≠ marks the {differ} where states or reasons "
-                f"differ. n/p jump between them, Enter reads a debrief.")
+    @staticmethod
+    def _summary(comparison: Comparison) -> str:
+        """The core's words for the marks, then the keys that move between them (read from the bindings)."""
+        keys = ("{compare.next_difference} next ≠ · {compare.previous_difference} previous ≠ · "
+                "{compare.read} read the debrief in the cursor's column")
+        return f"{comparison.summary()}\n{keys}"
 
     # -- actions -------------------------------------------------------------------------------
 

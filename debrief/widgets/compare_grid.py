@@ -304,11 +304,7 @@ class CompareGrid(ScrollView, can_focus=True):
             rows.append(GridRow(f"reason:{line.tag}", [label(line.label, line.differs), *cells], line.differs))
         section("guess", "My guess versus the buyer")
         guesses = comparison.guesses
-        for name, title, values in (
-            ("guessed", "Guessed", [", ".join(reason_label(t) for t in g.guessed) for g in guesses]),
-            ("buyer", "Buyer said", [", ".join(reason_label(t) for t in g.buyer) for g in guesses]),
-        ):
-            differs = len(set(values)) > 1
+        for name, title, values, differs in comparison.guess_rows():
             rows.append(GridRow(f"guess:{name}", [label(title, differs),
                                                   *(paragraphs(value) or blank for value in values)], differs))
         results: list[Cell] = []
@@ -316,7 +312,7 @@ class CompareGrid(ScrollView, can_focus=True):
             accuracy = guess.accuracy
             results.append([[(guess.cell(), "muted" if accuracy is None else "match" if accuracy >= 0.5
                               else "miss")]])
-        differs = len({guess.accuracy for guess in guesses}) > 1
+        differs = comparison.results_differ
         rows.append(GridRow("guess:result", [label("Result", differs), *results], differs))
         section("takeaways", "Takeaways")
         for title, texts in comparison.takeaway_rows():

@@ -16,7 +16,7 @@ from debrief.core.dates import format_date
 from debrief.core.document import TAKEAWAY_TITLES
 from debrief.core.facts import NOT_CHECKED, GuessCheck, guess_check, reason_label, state_label, status_label
 from debrief.core.model import RED_FLAGS, Answer, AnswerState, Debrief
-from debrief.core.text import one_line, strip_control
+from debrief.core.text import one_line, plural, strip_control
 
 MIN_COMPARE = 2
 MAX_COMPARE = 4
@@ -134,14 +134,18 @@ class ReasonLine:
 
 DEAL_FIELDS: tuple[tuple[str, str, bool], ...] = (
     ("contact", "Contact", False),
-    ("lost_on", "Lost on", False),
+    ("lost_on", "Lost on", True),
     ("lost_to", "Lost to", True),
     ("stage", "Stage", True),
-    ("value", "Value", False),
+    ("value", "Value", True),
     ("status", "Status", True),
     ("red_flags", "Red flags", True),
 )
-"""Deal facts shown above the answers: key, title, whether a difference is worth highlighting."""
+"""Deal facts shown above the answers: key, title, whether a difference is marked ≠.
+
+Every fact is marked where the debriefs differ, as answers and reasons are, except the contact:
+each column is about another buyer, so that row would always be marked and say nothing.
+"""
 
 TAKEAWAY_FIELDS = TAKEAWAY_TITLES
 """The parts of the lesson: field name and title."""
@@ -178,6 +182,50 @@ class Comparison:
             values = [_deal_value(debrief, key) for debrief in self.debriefs]
             rows.append((title, values, notable and len(set(values)) > 1))
         return rows
+
+    def guess_rows(self) -> list[tuple[str, str, list[str], bool]]:
+        """The rep's guess and what the buyer said: key, title, one text per debrief, whether they differ."""
+        rows = []
+        for key, title, values in (
+            ("guessed", "Guessed", [", ".join(reason_label(t) for t in g.guessed) for g in self.guesses]),
+            ("buyer", "Buyer said", [", ".join(reason_label(t) for t in g.buyer) for g in self.guesses]),
+        ):
+            rows.append((key, title, values, len(set(values)) > 1))
+        return rows
+
+    @property
+    def results_differ(self) -> bool:
+        """Whether the guesses came out differently (one confirmed, another missed)."""
+        return len({guess.accuracy for guess in self.guesses}) > 1
+
+    def summary(self) -> str:
+        """What the ≠ marks stand for here, in words: how many of each kind of row differ."""
+        rows = self.rows
+        if not rows:
+            return "None of these debriefs has answers yet: compare the deals, reasons and takeaways."
+        shared = sum(1 for row in rows if all(answer is not None for answer in row.answers))
+        if len(rows) == 1:
+            asked = f"{'Every' if shared else 'Not every'} debrief asked the one question."
+        elif shared == len(rows):
+            asked = f"Every debrief asked all {len(rows)} questions."
+        elif shared == 0:
+            asked = f"None of the {len(rows)} questions was asked in every debrief."
+        else:
+            asked = f"{shared} of the {len(rows)} questions were asked in every debrief."
+        facts = sum(1 for _, _, differs in self.deal_rows() if differs)
+        answers = sum(1 for row in rows if row.differs)
+        reasons = sum(1 for line in self.reasons if line.differs)
+        guesses = sum(1 for *_, differs in self.guess_rows() if differs) + self.results_differ
+        parts = [part for count, part in (
+            (facts, plural(facts, "deal fact")),
+            (answers, f"{plural(answers, 'question')} answered differently"),
+            (reasons, plural(reasons, "loss reason")),
+            (guesses, plural(guesses, "guess line")),
+        ) if count]
+        if not parts:
+            return f"{asked} Nothing else differs: only the notes and takeaways, which always do."
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return f"{asked} ≠ marks what differs: {listed}."
 
     def takeaway_rows(self) -> list[tuple[str, list[str]]]:
         """Each part of the lesson, one text per debrief."""
@@ -277,7 +325,8 @@ def comparison_markdown(comparison: Comparison) -> str:
         return [*out, ""]
 
     out = ["# Side by side: " + " · ".join(heads), "",
-           "≠ marks rows where the debriefs differ (answer states, reasons, deal facts).", ""]
+           "≠ marks rows where the debriefs differ: deal facts (the contact aside), how each "
+           "question went and the reasons given, loss reasons, the guess.", ""]
     out += table("Deal", ([("≠ " if differs else "") + title, *(_md_cell(v) for v in values)]
                           for title, values, differs in comparison.deal_rows()))
     out += ["## Answers, question by question", ""]
@@ -297,9 +346,9 @@ def comparison_markdown(comparison: Comparison) -> str:
         out += ["_No reasons guessed or tagged._", ""]
     out += ["## My guess versus the buyer", ""]
     out += table("Guess", [
-        ["Guessed", *(", ".join(reason_label(t) for t in g.guessed) for g in comparison.guesses)],
-        ["Buyer said", *(", ".join(reason_label(t) for t in g.buyer) for g in comparison.guesses)],
-        ["Result", *(g.cell() for g in comparison.guesses)],
+        *([("≠ " if differs else "") + title, *(_md_cell(v) for v in values)]
+          for _, title, values, differs in comparison.guess_rows()),
+        [("≠ " if comparison.results_differ else "") + "Result", *(g.cell() for g in comparison.guesses)],
     ])
     out += ["## Takeaways", ""]
     out += table("Takeaway", ([title, *(_md_cell(text) for text in texts)]
