@@ -74,3 +74,32 @@ def test_wrapup_wide_with_an_excuse_flagged(snap_compare: SnapCompare, store: St
         await _settle(screen, pilot)
 
     assert snap_compare(app, terminal_size=(140, 40), run_before=run_before)
+
+
+def test_wrapup_move_on_not_set(snap_compare: SnapCompare, store: Store, make_app: MakeApp) -> None:
+    """Right after the call, scrolled to the end: an unset date reads "not set", its suggestion beside it."""
+    store.put(held_debrief())
+    app = make_app()
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = await _open(app, pilot)
+        screen.query_one("#move-on", DateField).scroll_visible(animate=False, top=False)
+        await _settle(screen, pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_wrapup_finish_asks_over_an_excuse(snap_compare: SnapCompare, store: Store, make_app: MakeApp) -> None:
+    """F10 while the own-it check flags an excuse: one question before the lesson is recorded."""
+    store.put(held_debrief())
+    app = make_app()
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = await _open(app, pilot)
+        screen.query_one("#takeaway-what-happened", TextArea).insert(
+            "They just didn't listen, and the product team never shipped the integration.")
+        await _settle(screen, pilot)
+        await pilot.press("f10")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -11,8 +11,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from textual.color import Color
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from debrief import locations
 from debrief.app import DebriefApp
@@ -21,6 +22,7 @@ from debrief.core.model import CallRecord, Debrief, Status
 from debrief.core.store import Store
 from debrief.core.tone import ownit_checker
 from debrief.core.wrapup import MOVE_ON_DAYS
+from debrief.screens.confirm import ConfirmDialog
 from debrief.screens.wrapup import WrapUpScreen
 from debrief.widgets.date_input import DateField
 from debrief.widgets.wrapup_rows import ActionItemRow, FollowUpRow
@@ -390,3 +392,68 @@ async def test_a_loss_without_a_call_can_still_be_wrapped_up(store: Store, make_
         assert stored.status is Status.WRAPPED
         # Without a call, the reset button counts from the loss (and never from a day gone by).
         assert stored.move_on == max(debrief.lost_on + timedelta(days=MOVE_ON_DAYS), TODAY)
+
+
+async def test_finishing_over_an_excuse_asks_once_no_goes_back_yes_finishes(store: Store, make_app: MakeApp) -> None:
+    """F10 with an own-it finding asks one question; no leaves the debrief held, yes wraps it up."""
+    store.put(held_debrief())
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wrapup(app, pilot)
+        area = screen.query_one("#takeaway-differently", TextArea)
+        area.insert(EXCUSE)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        reason = text_of(app.screen.query_one("#confirm-reason", Static))
+        assert "own-it check still flags" in reason and "What I could have done differently" in reason
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and app.focused is area
+        assert store.get("wrp234").status is Status.HELD
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is screen
+        stored = store.get("wrp234")
+        assert stored.status is Status.WRAPPED and stored.takeaways.differently == EXCUSE
+
+
+async def test_an_unset_move_on_date_reads_as_unset_and_names_the_key_from_the_bindings(
+        store: Store, make_app: MakeApp) -> None:
+    """Empty, the box holds no dim date: beside it, "not set", the suggestion and its key (rebindable)."""
+    store.put(held_debrief())
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wrapup(app, pilot)
+        field = screen.query_one("#move-on", DateField)
+        suggestion = CALL_AT.date() + timedelta(days=MOVE_ON_DAYS)
+        assert str(suggestion) not in field.input.placeholder
+        assert text_of(field.hint) == f"not set · suggested {suggestion} (^g)"
+        assert field.hint.has_class("-unset")
+        app.set_keymap({"wrapup.suggest_move_on": "f9"})
+        screen.refresh_bindings()
+        await pilot.pause()
+        assert text_of(field.hint) == f"not set · suggested {suggestion} (f9)"
+        await pilot.press("f9")
+        await pilot.pause()
+        assert field.value == suggestion and not field.hint.has_class("-unset")
+        assert text_of(field.hint).startswith(suggestion.strftime("%a "))
+
+
+async def test_labels_and_takeaway_titles_read_in_the_text_colour_when_unfocused(
+        store: Store, make_app: MakeApp) -> None:
+    """Unfocused, a takeaway's title and a field's label are drawn in the theme's text colour, not grey."""
+    store.put(held_debrief())
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_wrapup(app, pilot)
+        foreground = Color.parse(app.get_css_variables()["foreground"])
+        area = screen.query_one("#takeaway-next-time", TextArea)
+        assert not area.has_focus
+        assert area.styles.border_title_color == foreground
+        assert area.styles.border_title_color != area.styles.border_top[1]
+        label = screen.query(".field-label").first(Label)
+        assert label.styles.color == foreground

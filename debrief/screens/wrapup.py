@@ -27,8 +27,9 @@ from debrief.core.document import export_filename, summary_markdown
 from debrief.core.errors import error_line
 from debrief.core.facts import answers_by_phase, guess_check, reason_label, status_label
 from debrief.core.model import AnswerState, Debrief, Status, StayInTouch, Takeaways
+from debrief.core.status import Confirmation
 from debrief.core.store import StoreError
-from debrief.core.text import one_line
+from debrief.core.text import one_line, plural
 from debrief.core.wrapup import (
     MOVE_ON_DAYS,
     TAKEAWAY_PARTS,
@@ -39,6 +40,7 @@ from debrief.core.wrapup import (
 )
 from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
+from debrief.screens.confirm import ConfirmDialog
 from debrief.widgets.date_input import DateField
 from debrief.widgets.keys import fill, follow
 from debrief.widgets.plain import join, notify, plain, plain_line
@@ -232,12 +234,13 @@ class WrapUpScreen(DebriefScreen):
         with Horizontal(classes="field-row"):
             yield Label("Channel", classes="field-label")
             self.plan_channel = Input(plan.channel, id="plan-channel", compact=True,
-                                      placeholder="email, phone, LinkedIn…")
+                                      placeholder="e.g. email, phone, LinkedIn")
             yield self.plan_channel
         with Horizontal(classes="field-row"):
             yield Label("Next check-in", classes="field-label")
             self.plan_check_in = DateField(plan.next_check_in, today=self.today, tense=Tense.FUTURE, id="plan-check-in",
-                                           placeholder="in 12 weeks", empty_hint="when will you reach out again?")
+                                           placeholder="e.g. in 12 weeks",
+                                           empty_hint="not set · when will you reach out again?")
             yield self.plan_check_in
         with Horizontal(classes="field-row"):
             yield Label("May mention us", classes="field-label")
@@ -253,7 +256,7 @@ class WrapUpScreen(DebriefScreen):
         with Horizontal(classes="field-row"):
             yield Label("They'd revisit if", classes="field-label")
             self.plan_revisit = Input(plan.revisit_trigger, id="plan-revisit", compact=True,
-                                      placeholder="renewal, new budget, a missing feature ships…")
+                                      placeholder="e.g. renewal, new budget, a missing feature ships")
             yield self.plan_revisit
 
     def _compose_follow_ups(self, debrief: Debrief) -> ComposeResult:
@@ -274,12 +277,14 @@ class WrapUpScreen(DebriefScreen):
         yield Static("Move on · the reset button", classes="section-title", markup=False)
         with Horizontal(classes="field-row"):
             yield Label("Move on after", classes="field-label")
-            self.move_on_field = DateField(debrief.move_on, today=self.today, tense=Tense.FUTURE, id="move-on",
-                                           placeholder=format_date(suggestion), empty_hint="not set")
+            # Unset reads as unset: the suggestion is beside the box, never a dim date inside it.
+            self.move_on_field = DateField(
+                debrief.move_on, today=self.today, tense=Tense.FUTURE, id="move-on", placeholder="type a date",
+                empty_hint=f"not set · suggested {format_date(suggestion)} ({{wrapup.suggest_move_on}})")
             yield self.move_on_field
         yield follow(Static(classes="hint", markup=False),
-                     f"Suggested: {format_date(suggestion)}, {why} ({{wrapup.suggest_move_on}}). "
-                     "After this date home stops reminding you of this deal.")
+                     f"The suggestion is {why}; {{wrapup.suggest_move_on}} uses it, and finishing sets it if the "
+                     "date is still empty. After this date home stops reminding you of this deal.")
 
     def on_mount(self) -> None:
         if self.load_error is not None:
@@ -556,7 +561,44 @@ class WrapUpScreen(DebriefScreen):
         if self.save_now() is not None:
             self.notify("Saved.")
 
+    def _flagged_parts(self) -> list[tuple[str, int]]:
+        """The takeaway parts the own-it check still flags, with how many excuses each."""
+        flagged: list[tuple[str, int]] = []
+        for name, area in self.takeaway_areas.items():
+            try:
+                count = len(ownit_findings(area.text))
+            except ValueError:  # the rules file is broken: the check is off (the rep was told)
+                return []
+            if count:
+                flagged.append((name, count))
+        return flagged
+
     def action_end(self) -> None:
+        """Mark wrapped; while the own-it check still flags an excuse, ask first (once a Finish)."""
+        if self.debrief is None:
+            return
+        flagged = self._flagged_parts()
+        if not flagged:
+            self._finish()
+            return
+        titles = {name: title for name, title, _ in TAKEAWAY_PARTS}
+        where = ", ".join(f"“{titles[name]}”" for name, _ in flagged)
+        count = sum(n for _, n in flagged)
+        confirmation = Confirmation(
+            reason=f"the own-it check still flags {plural(count, 'excuse')} in {where}",
+            question="Finish with the takeaways as they are? No takes you back to the text.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._finish()
+                return
+            area = self.takeaway_areas[flagged[0][0]]
+            area.focus()
+            area.scroll_visible()
+
+        self.app.push_screen(ConfirmDialog(confirmation, yes="Finish anyway"), answered)
+
+    def _finish(self) -> None:
         """Mark wrapped (the reset button is set too, if the rep left it empty)."""
         if self.debrief is None:
             return

@@ -20,6 +20,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Static
 
 from debrief.core.dates import Tense, format_date, parse_date
+from debrief.widgets.keys import fill
 
 DATE_HINT = "YYYY-MM-DD, today, in 2 weeks, in 3 months, next friday"
 
@@ -109,7 +110,12 @@ def describe(value: date, today: date) -> str:
 
 
 class DateField(Horizontal):
-    """A date input with, beside it, the date as understood or why it cannot be read."""
+    """A date input with, beside it, the date as understood or why it cannot be read.
+
+    Empty, it shows ``empty_hint`` beside the input, so an unset date reads as unset rather than
+    as a dim value in the box; the hint may name keys (``{wrapup.suggest_move_on}``), read from the
+    bindings each time it is drawn.
+    """
 
     DEFAULT_CSS = """
     DateField {
@@ -117,6 +123,7 @@ class DateField(Horizontal):
         width: 1fr;
         & > DateInput { width: 16; }
         & > .date-hint { width: 1fr; padding: 0 1; color: $text-muted; }
+        & > .date-hint.-unset { color: $foreground; text-style: italic; }
         & > .date-hint.-error { color: $text-error; }
     }
     """
@@ -151,6 +158,8 @@ class DateField(Horizontal):
 
     def on_mount(self) -> None:
         self._show()
+        if "{" in self.empty_hint:  # a key named in the hint follows a keymap change
+            self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self._show())
 
     @property
     def value(self) -> date | None:
@@ -175,8 +184,9 @@ class DateField(Horizontal):
         elif value is not None:
             self.hint.update(describe(value, self.today))
         else:
-            self.hint.update(self.empty_hint)
+            self.hint.update(fill(self, self.empty_hint) if "{" in self.empty_hint else self.empty_hint)
         self.hint.set_class(error is not None, "-error")
+        self.hint.set_class(error is None and value is None, "-unset")
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
