@@ -16,7 +16,7 @@ from debrief.core.errors import first_problem
 from debrief.core.facts import status_label
 from debrief.core.inputs import MAX_REASONS, STAGES
 from debrief.core.model import RED_FLAGS, Contact, Debrief
-from debrief.core.text import fit, one_line
+from debrief.core.text import fit, one_line, plural
 
 
 def _validation_message(error: ValidationError) -> str:
@@ -220,13 +220,14 @@ def repair_command(db: Path | None) -> None:
     Exit 0 when every debrief was read, 1 when some debrief files are damaged (listed).
     """
     report = open_store(db).repair()
-    echo(f"index rebuilt: {report.indexed} debrief{'s' if report.indexed != 1 else ''}")
+    echo(f"index rebuilt: {plural(report.indexed, 'debrief')}")
     for path in report.moved_aside:
         echo(f"damaged index file moved aside: {path}")
     for line in report.damaged:
         echo(f"damaged debrief, left as it was: {line}")
     if report.damaged:
-        raise Missing(f"{len(report.damaged)} debrief file(s) could not be read; restore them from an export")
+        raise Missing(f"{plural(len(report.damaged), 'debrief file')} could not be read; restore "
+                      f"{'it' if len(report.damaged) == 1 else 'them'} from an export")
 
 
 COMMANDS = [repair_command, new_command, list_command, show_command, export_command, import_command, demo_command,
