@@ -199,6 +199,32 @@ async def test_marking_rows_for_comparison(store: Store, make_app: Callable[...,
         assert line.startswith("●")
 
 
+async def test_the_call_column_shows_when_a_held_call_happened(
+        store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    """Booked for 10:00 on the 18th, held at 14:35 on the 19th: home says the 19th at 14:35."""
+    slot = Schedule(at=datetime(2026, 11, 18, 10, 0), minutes=20, booked_at=datetime(2026, 11, 10, 9, 0))
+    held = debrief("Held Co", 20, status=Status.HELD, schedule=slot)
+    held.call.started_at, held.call.ended_at = datetime(2026, 11, 19, 14, 35), datetime(2026, 11, 19, 14, 58)
+    wrapped = debrief("Wrapped Co", 21, status=Status.WRAPPED, schedule=slot)
+    wrapped.call.ended_at = datetime(2026, 11, 20, 9, 40)  # only the end was recorded
+    booked = debrief("Booked Co", 22, status=Status.SCHEDULED,
+                     schedule=slot.model_copy(update={"at": datetime(2026, 11, 25, 11, 0)}))
+    rebooked = debrief("Again Co", 23, status=Status.SCHEDULED,  # held once, then another call booked
+                       schedule=slot.model_copy(update={"at": datetime(2026, 11, 26, 15, 0)}))
+    rebooked.call.started_at = datetime(2026, 11, 12, 9, 0)
+    store.put_many([held, wrapped, booked, rebooked])
+    assert summary_of(store.get(held.id))["held_at"] == "2026-11-19T14:35"
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        lines = {table.render_line(row).text.split()[0]: table.render_line(row).text for row in range(1, 5)}
+        assert "2026-11-19 14:35" in lines["Held"] and "2026-11-18 10:00" not in lines["Held"]
+        assert "2026-11-20 09:40" in lines["Wrapped"]
+        assert "2026-11-25 11:00" in lines["Booked"]  # not held yet: the booked slot
+        assert "2026-11-26 15:00" in lines["Again"]  # the next call counts, not the one before
+
+
 async def test_a_fifth_mark_is_refused_with_a_message(store: Store, make_app: Callable[..., DebriefApp]) -> None:
     """Compare shows four at most, so the fifth mark says so at once instead of later at compare."""
     items = [debrief(name, days) for days, name in enumerate("ABCDE", start=3)]

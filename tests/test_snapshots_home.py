@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from debrief.app import DebriefApp
 from debrief.core.demo import demo_debriefs
-from debrief.core.model import ID_ALPHABET, ID_LENGTH, Contact, Debrief
+from debrief.core.model import ID_ALPHABET, ID_LENGTH, CallRecord, Contact, Debrief, Schedule, Status
 from debrief.core.store import Store
 from tests.conftest import TODAY
 
@@ -53,6 +53,21 @@ def test_home_with_demo_data(snap_compare: Callable[..., bool], store: Store,
         await still(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=mark_two)
+
+
+def test_home_call_column_shows_when_calls_were_held(snap_compare: Callable[..., bool], store: Store,
+                                                     make_app: Callable[..., DebriefApp]) -> None:
+    """At 80x24: a held call shows the time it happened, a booked one its slot."""
+    slot = Schedule(at=datetime(2026, 11, 18, 10, 0), minutes=20, booked_at=datetime(2026, 11, 10, 9, 0))
+    held = Debrief(id="hhhhhh", company="Held Co", contact=Contact(name="Ann Lee"), lost_on=date(2026, 11, 2),
+                   status=Status.HELD, schedule=slot, created_at=datetime(2026, 11, 2, 9, 0),
+                   updated_at=datetime(2026, 11, 2, 9, 0))
+    held.call.started_at = datetime(2026, 11, 19, 14, 35)
+    booked = held.model_copy(update={"id": "bbbbbb", "company": "Booked Co", "status": Status.SCHEDULED,
+                                     "schedule": slot.model_copy(update={"at": datetime(2026, 11, 25, 11, 0)}),
+                                     "call": CallRecord()})
+    store.put_many([held, booked])
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=loaded)
 
 
 def test_log_loss_form(snap_compare: Callable[..., bool], make_app: Callable[..., DebriefApp]) -> None:

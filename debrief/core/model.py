@@ -415,6 +415,12 @@ def summary_of(debrief: Debrief) -> dict[str, Any]:
         "lost_to": debrief.lost_to,
         "status": debrief.status.value,
         "call_at": debrief.schedule.at.isoformat(timespec="minutes") if debrief.schedule else None,
+        # When the call really began (or ended, if only that was recorded): home shows it once held.
+        "held_at": (
+            held.isoformat(timespec="minutes")
+            if (held := debrief.call.started_at or debrief.call.ended_at) is not None
+            else None
+        ),
         "next_check_in": (
             debrief.stay_in_touch.next_check_in.isoformat()
             if debrief.stay_in_touch.next_check_in

@@ -29,6 +29,9 @@ from debrief.widgets.due_panel import DuePanel
 from debrief.widgets.keys import fill, follow, key
 from debrief.widgets.plain import markup, notify
 
+HELD = frozenset({"held", "wrapped"})
+"""Statuses whose call took place: the Call column shows when, not the booked slot."""
+
 COLUMNS = [
     Column("company", "Company", 10, weight=4, max_width=30),
     Column("contact", "Contact", 10, weight=3, max_width=24),
@@ -110,7 +113,9 @@ class HomeRow(dict[str, str]):
         elif key == "status":
             value = status_label(summary.get("status"))
         elif key == "call":
-            call_at = summary.get("call_at")
+            # Once held, the slot it was booked for no longer matters: show when it happened.
+            held_at = summary.get("held_at") if summary.get("status") in HELD else None
+            call_at = held_at or summary.get("call_at")
             value = call_at.replace("T", " ")[:16] if isinstance(call_at, str) else ""
         elif key == "next":
             value = next_step(summary, self._context.today, self._context.settings)
