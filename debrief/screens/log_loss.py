@@ -41,6 +41,7 @@ from debrief.core.store import StoreError
 from debrief.screens.base import DebriefScreen
 from debrief.screens.confirm import ConfirmDialog
 from debrief.widgets.keys import fill, follow
+from debrief.widgets.notes_area import SoftWrapArea
 from debrief.widgets.plain import notify, plain, plain_line
 
 FORM = "log-loss"
@@ -129,7 +130,7 @@ class LogLossScreen(DebriefScreen):
                                                     "'no decision'", compact=True), "lost-to")
             yield Static("First impressions", classes="section-title")
             yield Static(IMPRESSIONS_PROMPT, classes="section-prompt")
-            yield TextArea(id="impressions", soft_wrap=True, show_line_numbers=False,
+            yield SoftWrapArea(id="impressions", soft_wrap=True, show_line_numbers=False,
                            placeholder="They told me on the phone that…")
             yield Static("Red flags in hindsight", classes="section-title")
             yield Static("Tick what you can see now that you may have missed then.", classes="section-prompt")

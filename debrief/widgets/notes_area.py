@@ -2,6 +2,7 @@
 
 TextArea binds F6 (select line) and F7 (select all) itself; during a call those keys mark an answer
 unclear or clarified, so the notes give them up. Everything else a TextArea does is kept.
+``SoftWrapArea`` is the part any form with wrapped text reuses: it redraws in full on a rewrap.
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ def _keep(binding: BindingType) -> bool:
     return not set(keys.split(",")) & RESERVED_KEYS
 
 
-class NotesArea(TextArea, inherit_bindings=False):
-    """A soft-wrapping TextArea for notes, without TextArea's F6/F7 bindings."""
-
-    BINDINGS = [binding for binding in TextArea.BINDINGS if _keep(binding)]
+class SoftWrapArea(TextArea):
+    """A TextArea whose rows are all redrawn whenever it rewraps its text."""
 
     def _rewrap_and_refresh_virtual_size(self) -> None:
         """Rewrap, then repaint every line, not only the ones that changed.
@@ -32,3 +31,9 @@ class NotesArea(TextArea, inherit_bindings=False):
         """
         super()._rewrap_and_refresh_virtual_size()
         self.refresh()
+
+
+class NotesArea(SoftWrapArea, inherit_bindings=False):
+    """A soft-wrapping TextArea for notes, without TextArea's F6/F7 bindings."""
+
+    BINDINGS = [binding for binding in TextArea.BINDINGS if _keep(binding)]
