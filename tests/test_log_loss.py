@@ -228,14 +228,14 @@ async def test_the_draft_is_discarded_with_one_key_after_one_question(
         await pilot.press("n")
         await pilot.pause()
         screen = form(app)
-        assert screen.check_action("discard", ()) is None  # nothing typed: nothing to discard
+        assert screen.check_action("remove_row", ()) is None  # nothing typed: nothing to discard
         await pilot.pause()
         assert footer_keys(screen).get("Discard draft") is True  # shown, greyed out
         fill(screen, company="Globex", contact="Hank Scorpio")
         await pilot.pause(0.6)  # the draft is written
         path = draft_path(store.root, FORM, None)
         assert path.exists()
-        assert screen.check_action("discard", ()) is True
+        assert screen.check_action("remove_row", ()) is True
         await pilot.pause()
         assert footer_keys(screen).get("Discard draft") is False  # in the footer, and live now
 

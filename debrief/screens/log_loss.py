@@ -72,7 +72,8 @@ class LogLossScreen(DebriefScreen):
         Binding("ctrl+s", "save", "Save", id="log_loss.save", tooltip="Save the loss and go back home"),
         Binding("escape", "back", "Back", id="log_loss.leave",
                 tooltip="Back home; what you typed is kept as a draft"),
-        Binding("ctrl+r", "discard", "Discard draft", id="log_loss.discard",
+        # ctrl+r removes on every screen (a wrap-up row there); what this form can remove is its draft.
+        Binding("ctrl+r", "remove_row", "Discard draft", id="log_loss.discard",
                 tooltip="Forget what was typed since the form opened, after one question"),
     ]
 
@@ -373,7 +374,7 @@ class LogLossScreen(DebriefScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Discard shows greyed out while there is nothing to discard."""
-        if action == "discard" and self.is_mounted and not self._has_draft():
+        if action == "remove_row" and self.is_mounted and not self._has_draft():
             return None
         return True
 
@@ -402,8 +403,8 @@ class LogLossScreen(DebriefScreen):
             self.notify("Kept as a draft: open the form again to pick up where you left off.", title="Draft")
         self.dismiss()
 
-    def action_discard(self) -> None:
-        """Ask once, then forget the draft and show the form as it was opened."""
+    def action_remove_row(self) -> None:
+        """Discard the draft: ask once, then forget it and show the form as it was opened."""
         if not self._has_draft():
             return
         after = ("The form starts empty again." if self.original is None
