@@ -376,7 +376,7 @@ class LogLossScreen(DebriefScreen):
         """Discard shows greyed out while there is nothing to discard."""
         if action == "remove_row" and self.is_mounted and not self._has_draft():
             return None
-        return True
+        return super().check_action(action, parameters)
 
     def save_draft(self) -> None:
         """Keep what is typed (or forget the draft when the form is as it was opened)."""
