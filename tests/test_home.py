@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -20,6 +21,7 @@ from debrief.widgets.debrief_table import DebriefTable
 from debrief.widgets.due_panel import DueGroup
 from tests.conftest import TODAY
 from tests.pilot_helpers import settle
+from tests.tmux_harness import DEBRIEF
 
 SETTINGS = Settings()
 
@@ -223,6 +225,11 @@ async def test_the_call_column_shows_when_a_held_call_happened(
         assert "2026-11-20 09:40" in lines["Wrapped"]
         assert "2026-11-25 11:00" in lines["Booked"]  # not held yet: the booked slot
         assert "2026-11-26 15:00" in lines["Again"]  # the next call counts, not the one before
+    # ``debrief list`` reads the same call times as home (one rule, core.facts.call_time).
+    listed = subprocess.run([DEBRIEF, "list", "--db", str(store.root)], capture_output=True, text=True, timeout=60)
+    by_company = {line.split()[1]: line for line in listed.stdout.splitlines()[1:]}
+    assert "2026-11-19 14:35" in by_company["Held"] and "2026-11-18 10:00" not in by_company["Held"]
+    assert "2026-11-20 09:40" in by_company["Wrapped"] and "2026-11-26 15:00" in by_company["Again"]
 
 
 async def test_a_fifth_mark_is_refused_with_a_message(store: Store, make_app: Callable[..., DebriefApp]) -> None:

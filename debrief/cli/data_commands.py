@@ -13,7 +13,7 @@ from debrief.cli import params
 from debrief.cli.common import BadInput, Missing, db_option, echo, format_option, json_bytes, open_store, print_json
 from debrief.core.dates import Tense
 from debrief.core.errors import first_problem
-from debrief.core.facts import status_label
+from debrief.core.facts import call_time, status_label
 from debrief.core.inputs import MAX_REASONS, STAGES
 from debrief.core.model import RED_FLAGS, Contact, Debrief
 from debrief.core.text import fit, one_line, plural
@@ -94,7 +94,7 @@ def list_command(output_format: str, db: Path | None) -> None:
     for row in rows:
         values = {key: str(row.get(key) or "") for _, key, _ in columns}
         values["status"] = status_label(values["status"])
-        values["call_at"] = values["call_at"].replace("T", " ")
+        values["call_at"] = call_time(row)
         # Cut and padded by display width, so a name with an emoji does not push the columns along.
         echo("  ".join(fit(values[key], width) for _, key, width in columns).rstrip())
 

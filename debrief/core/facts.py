@@ -36,6 +36,17 @@ def status_label(status: object) -> str:
     return STATUS_LABELS.get(key, key)
 
 
+_HELD = frozenset({"held", "wrapped"})
+
+
+def call_time(summary: dict[str, Any]) -> str:
+    """When the call is, or was, as a list shows it: the booked slot, and once the call was held
+    the time it happened (the slot it was booked for no longer matters). Reads an index summary."""
+    held_at = summary.get("held_at") if summary.get("status") in _HELD else None
+    when = held_at or summary.get("call_at")
+    return when.replace("T", " ")[:16] if isinstance(when, str) else ""
+
+
 def reason_label(tag: str) -> str:
     """The readable name of a loss-reason tag (an unknown tag reads as itself)."""
     return LOSS_REASONS.get(tag, tag)

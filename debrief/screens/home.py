@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
+from debrief.core.facts import call_time
 from debrief.core.progress import Due, due, next_step, status_label
 from debrief.core.settings import Settings
 from debrief.core.text import one_line
@@ -28,9 +29,6 @@ from debrief.widgets.debrief_table import Column, DebriefTable, Row
 from debrief.widgets.due_panel import DuePanel
 from debrief.widgets.keys import fill, follow, key
 from debrief.widgets.plain import markup, notify
-
-HELD = frozenset({"held", "wrapped"})
-"""Statuses whose call took place: the Call column shows when, not the booked slot."""
 
 COLUMNS = [
     Column("company", "Company", 10, weight=4, max_width=30),
@@ -113,10 +111,7 @@ class HomeRow(dict[str, str]):
         elif key == "status":
             value = status_label(summary.get("status"))
         elif key == "call":
-            # Once held, the slot it was booked for no longer matters: show when it happened.
-            held_at = summary.get("held_at") if summary.get("status") in HELD else None
-            call_at = held_at or summary.get("call_at")
-            value = call_at.replace("T", " ")[:16] if isinstance(call_at, str) else ""
+            value = call_time(summary)
         elif key == "next":
             value = next_step(summary, self._context.today, self._context.settings)
         elif key == "lost_on":
