@@ -120,6 +120,11 @@ async def key_handling(store: Store, debrief_id: str, keys: int,
     times: list[float] = []
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
+        from debrief.screens.confirm import ConfirmDialog
+
+        if isinstance(app.screen, ConfirmDialog):  # the call was held: reopening it asks first
+            await pilot.press("y")
+            await pilot.pause()
         screen = app.screen
         assert isinstance(screen, CallScreen) and screen.saver is not None
         original = screen._capture_notes
