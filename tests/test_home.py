@@ -153,6 +153,22 @@ async def test_filter_as_you_type_and_escape_clears(store: Store, make_app: Call
         assert table.has_focus
 
 
+async def test_filter_folds_accents_and_case(store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    """``tradgard`` finds Trädgård, ``zoe`` finds Zoë, and a hyphen reads as a space."""
+    items = [debrief("Trädgård AB", 5), debrief("Globex", 6, lost_to="Zoë-Systems"), debrief("Umbrella", 8)]
+    store.put_many(items)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        await pilot.press("f", *"tradgard")
+        await pilot.pause()
+        assert table.visible_ids == [items[0].id]
+        app.screen.query_one("#home-filter", Input).value = "ZOE systems"
+        await pilot.pause()
+        assert table.visible_ids == [items[1].id]
+
+
 async def test_sort_key_cycles_columns_and_reverses(store: Store, make_app: Callable[..., DebriefApp]) -> None:
     store.put_many([debrief("Bravo", 3), debrief("alpha", 9), debrief("Charlie", 1)])
     app = make_app()

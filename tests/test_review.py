@@ -42,6 +42,7 @@ from debrief.core.review import (
     stats_text,
 )
 from debrief.core.store import Store
+from debrief.core.text import fold
 
 TODAY = date(2026, 11, 23)
 
@@ -364,6 +365,29 @@ def test_search_limit_and_query_terms() -> None:
     results = search(docs, "a", limit=2)
     assert results.total == 4 and len(results.hits) == 2
     assert query_terms('Price  "Two   Sites" price') == ["price", "two sites"]
+
+
+def test_search_folds_accents_case_and_hyphens() -> None:
+    """``tradgard`` finds Trädgård, "cost of delay" finds cost-of-delay and back, highlights on the original."""
+    debrief = compare_set()[0]
+    debrief.impressions = "Met Åsa at Trädgård AB; Zoe\u0308 and Straße said cost-of-delay is what matters."
+    other = compare_set()[1]
+    other.impressions = "They spoke of the COST OF DELAY twice."
+    docs = [search_doc(debrief), search_doc(other)]
+    for query, word in (("tradgard", "Trädgård"), ("asa", "Åsa"), ("ZOE", "Zoe\u0308"), ("strasse", "Straße")):
+        results = search(docs, query)
+        assert [hit.doc.id for hit in results.hits] == [debrief.id], query
+        snippet = next(s for s in results.hits[0].snippets if s.label == "First impressions")
+        assert [snippet.text[start:end] for start, end in snippet.spans] == [word]
+    phrase = search(docs, '"cost of delay"')
+    assert {hit.doc.id for hit in phrase.hits} == {debrief.id, other.id}
+    assert search(docs, "cost-of-delay").terms == ("cost of delay",)
+    assert search(docs, "cost-of-delay").total == 2
+    hit = next(h for h in phrase.hits if h.doc.id == debrief.id)
+    snippet = next(s for s in hit.snippets if s.label == "First impressions")
+    assert [snippet.text[start:end] for start, end in snippet.spans] == ["cost-of-delay"]
+    assert fold("Ærø Łódź Đorđe ÆSIR") == "aero lodz dorde aesir"
+    assert fold("  under_score \u2014 dash\t") == "under score dash"
 
 
 # -- the library ------------------------------------------------------------------------------------

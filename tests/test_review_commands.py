@@ -119,6 +119,22 @@ def test_search_command(store: Store, run_cli: RunCli) -> None:
     assert blank.returncode == 2 and "nothing to search for" in blank.stderr
 
 
+def test_search_command_folds_accents_and_hyphens(store: Store, run_cli: RunCli) -> None:
+    debriefs = compare_set()
+    debriefs[0].impressions = "Åsa at Trädgård said cost-of-delay was the worry."
+    store.put_many(debriefs)
+    for query in ("tradgard", "ASA", "cost of delay", '"cost of delay"'):
+        result = run_cli("search", query, "--format", "json")
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert [hit["id"] for hit in data["hits"]] == [debriefs[0].id], query
+        snippet = next(s for s in data["hits"][0]["snippets"] if s["field"] == "First impressions")
+        marked = [snippet["text"][start:end] for start, end in snippet["matches"]]
+        assert marked and set(marked) <= {"Trädgård", "Åsa", "cost-of-delay", "cost", "of", "delay"}, marked
+    text = run_cli("search", "tradgard")
+    assert text.returncode == 0 and "Trädgård" in text.stdout
+
+
 def _section(text: str, title: str) -> list[str]:
     """The lines of one ``stats`` section, title first, up to the blank line that ends it."""
     lines = text.splitlines()

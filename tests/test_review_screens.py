@@ -445,6 +445,33 @@ async def test_search_as_you_type_highlights_and_opens(store: Store, make_app: M
         assert isinstance(app.screen, ReadScreen) and app.screen.debrief_id == "xxxxxx"
 
 
+async def test_search_screen_folds_accents_and_hyphens(store: Store, make_app: MakeApp) -> None:
+    """Typed without accents, ``tradgard`` finds Trädgård and highlights the word as written."""
+    debriefs = compare_set()
+    debriefs[0].impressions = "Åsa at Trädgård said cost-of-delay was the worry."
+    store.put_many(debriefs)
+    app = make_app()
+    async with app.run_test(size=(110, 30)) as pilot:
+        app.open_search()
+        await settle(pilot)
+        screen = app.screen
+        results = screen.query_one(SearchResultList)
+        await pilot.press(*"tradgard")
+        await settle(pilot)
+        assert [results.get_option_at_index(i).id for i in range(results.option_count)] == [debriefs[0].id]
+        prompt = results.get_option_at_index(0).prompt
+        assert isinstance(prompt, Content)
+        match_style = results.get_visual_style("search-results--match", partial=True)
+        assert [prompt.plain[span.start:span.end] for span in prompt.spans if span.style == match_style] == ["Trädgård"]
+        screen.query_one("#search-input", Input).value = "\"cost of delay\""
+        await settle(pilot)
+        assert results.option_count == 1
+        prompt = results.get_option_at_index(0).prompt
+        assert isinstance(prompt, Content)
+        styled = [prompt.plain[span.start:span.end] for span in prompt.spans if span.style == match_style]
+        assert styled == ["cost-of-delay"]
+
+
 async def test_search_keys_between_box_and_results(store: Store, make_app: MakeApp) -> None:
     store.put_many(_cfo_set())
     app = make_app()

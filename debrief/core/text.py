@@ -21,6 +21,7 @@ and already-clean text costs one scan.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MAX_TEXT = 100_000
 """Longest free text accepted in one field: far beyond any real note, small enough to stay fast."""
@@ -142,3 +143,62 @@ def pad(text: str, width: int, right: bool = False) -> str:
     """``text`` padded with spaces to ``width`` cells (on the left when ``right``); never cut."""
     gap = " " * max(width - cells(text), 0)
     return gap + text if right else text + gap
+
+
+_FOLD_EXTRA = {"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l",
+               "đ": "d", "Đ": "d", "œ": "oe", "Œ": "oe"}
+"""Letters NFKD leaves whole, though a reader takes them for their base letters."""
+_FOLD_SEPARATORS = frozenset("-_\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+_ASCII_SEPARATORS = str.maketrans("-_", "  ")
+
+
+def _fold_char(char: str) -> str:
+    if char in _FOLD_SEPARATORS:
+        return " "
+    extra = _FOLD_EXTRA.get(char)
+    if extra is not None:
+        return extra
+    decomposed = unicodedata.normalize("NFKD", char)
+    return "".join(part for part in decomposed if not unicodedata.combining(part)).casefold()
+
+
+def fold_map(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` folded as :func:`fold` does, with where each folded character came from.
+
+    ``starts[i]``/``ends[i]`` are the span of ``text`` that folded character ``i`` stands for, so a
+    match found in the folded text can be highlighted on the original (accents and all).
+    """
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    group = 0  # where the output of the last letter begins, to stretch it over trailing marks
+    for index, char in enumerate(text):
+        folded = _fold_char(char)
+        if not folded:
+            if out and out[-1] != " ":
+                for position in range(group, len(ends)):
+                    ends[position] = index + 1
+            continue
+        group = len(out)
+        for part in folded:
+            if part.isspace():
+                if not out or out[-1] == " ":
+                    continue
+                part = " "
+            out.append(part)
+            starts.append(index)
+            ends.append(index + 1)
+    while out and out[-1] == " ":
+        out.pop()
+        starts.pop()
+        ends.pop()
+    return "".join(out), starts, ends
+
+
+def fold(text: str) -> str:
+    """Text as search compares it: accents dropped, case folded, hyphens and underscores read as
+    spaces, whitespace collapsed, so ``tradgard`` finds ``Trädgård`` and "cost of delay" finds
+    ``cost-of-delay``."""
+    if text.isascii():
+        return " ".join(text.translate(_ASCII_SEPARATORS).lower().split())
+    return fold_map(text)[0]

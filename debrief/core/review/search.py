@@ -11,7 +11,7 @@ from typing import Any
 
 from debrief.core.document import TAKEAWAY_TITLES
 from debrief.core.model import Debrief
-from debrief.core.text import one_line, strip_control
+from debrief.core.text import fold, fold_map, one_line, strip_control
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ class SearchField:
 
 @dataclass(frozen=True, slots=True)
 class SearchDoc:
-    """The searchable text of one debrief; ``blob`` is all of it, lower-cased, for a fast first pass."""
+    """The searchable text of one debrief; ``blob`` is all of it, folded, for a fast first pass."""
 
     id: str
     company: str
@@ -59,7 +59,7 @@ def search_doc(debrief: Debrief) -> SearchDoc:
         add(title, getattr(debrief.takeaways, key))
     for item in debrief.action_items:
         add("Action item", item.text)
-    blob = "\n".join(f.text for f in fields).lower()
+    blob = "\n".join(fold(f.text) for f in fields)
     return SearchDoc(id=debrief.id, company=one_line(debrief.company), contact=one_line(debrief.contact.name),
                      lost_on=debrief.lost_on, lost_to=one_line(debrief.lost_to), fields=tuple(fields), blob=blob)
 
@@ -69,10 +69,11 @@ MAX_TERMS = 12
 
 
 def query_terms(query: str) -> list[str]:
-    """Words of a query, lower-cased; a "quoted phrase" is one term. Every term must match."""
+    """Words of a query, folded; a "quoted phrase" is one term, and so is ``cost-of-delay`` (it folds
+    to "cost of delay"). Every term must match."""
     terms: list[str] = []
     for phrase, word in _TERM.findall(strip_control(query)[:500]):
-        term = " ".join((phrase or word).lower().split())
+        term = fold(phrase or word)
         if term and term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
@@ -117,19 +118,27 @@ class SearchResults:
 
 
 def match_pattern(terms: Sequence[str]) -> re.Pattern[str]:
-    """A regex that finds any of the terms, longest first, ignoring case (for highlighting)."""
+    """A regex that finds any of the folded terms in folded text, longest first; see :func:`match_spans`."""
     ordered = sorted(terms, key=len, reverse=True)
-    return re.compile("|".join(re.escape(term).replace(r"\ ", r"\s+") for term in ordered), re.IGNORECASE)
+    return re.compile("|".join(re.escape(term) for term in ordered))
+
+
+def match_spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Where ``pattern`` matches ``text`` once folded, as spans of the original ``text``: the
+    highlight covers ``Trädgård`` itself when the rep typed ``tradgard``."""
+    folded, starts, ends = fold_map(text)
+    return [(starts[m.start()], ends[m.end() - 1]) for m in pattern.finditer(folded) if m.end() > m.start()]
 
 
 def snippet(label: str, text: str, pattern: re.Pattern[str], width: int = 150) -> Snippet | None:
     """The part of ``text`` around its first match, cut at word boundaries, matches located."""
-    first = pattern.search(text)
-    if first is None:
+    found = match_spans(text, pattern)
+    if not found:
         return None
+    first = found[0][0]
     start = 0
-    if len(text) > width and first.start() > width // 3:
-        start = first.start() - width // 3
+    if len(text) > width and first > width // 3:
+        start = first - width // 3
         space = text.rfind(" ", 0, start)
         start = space + 1 if space >= 0 and start - space < 15 else start
     end = min(len(text), start + width)
@@ -139,8 +148,7 @@ def snippet(label: str, text: str, pattern: re.Pattern[str], width: int = 150) -
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     piece = prefix + text[start:end] + suffix
-    spans = tuple((m.start(), m.end()) for m in pattern.finditer(piece) if m.end() > m.start())
-    return Snippet(label, piece, spans)
+    return Snippet(label, piece, tuple(match_spans(piece, pattern)))
 
 
 def search(docs: Iterable[SearchDoc], query: str, limit: int = 100, per_doc: int = 3) -> SearchResults:
