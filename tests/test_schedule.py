@@ -23,6 +23,7 @@ from debrief.core.schedule import (
     render_invitation,
     save_invitation_files,
     suggest_slot,
+    window_verdict,
 )
 from debrief.core.settings import Settings
 from debrief.core.store import Store
@@ -79,6 +80,20 @@ def test_a_good_slot_has_nothing_to_say_and_a_bad_one_says_why() -> None:
     assert "after-hours" in {n.code for n in check_slot(LOST, datetime(2026, 12, 1, 19, 0), now, SETTINGS)}
 
 
+@pytest.mark.parametrize(("days", "tick", "codes"), [(1, False, ["too-soon"]), (4, False, ["early"]),
+                                                     (10, True, []), (40, False, ["too-late"])])
+def test_the_tick_and_the_words_agree_with_the_window(days: int, tick: bool, codes: list[str]) -> None:
+    at = datetime.combine(LOST + timedelta(days=days), time(10, 0))
+    notes = [n for n in check_slot(LOST, at, datetime(2026, 11, 20, 9, 0), SETTINGS) if n.code != "weekend"]
+    assert [n.code for n in notes] == codes
+    verdict = window_verdict(LOST, at, SETTINGS)
+    assert (verdict is not None) is tick
+    if verdict is not None:
+        assert verdict.startswith(f"{days} days after the loss") and "best 7-21 days" in verdict
+    else:
+        assert f"{days} day" in notes[0].message or "at least 2 days" in notes[0].message
+
+
 @pytest.mark.parametrize("now", [datetime(2026, 11, 20, 16, 0), datetime(2026, 11, 27, 11, 30),
                                  datetime(2026, 11, 28, 9, 0), datetime(2027, 3, 1, 8, 0)])
 def test_the_suggested_slot_is_a_weekday_in_business_hours_ahead_of_now(now: datetime) -> None:
@@ -98,6 +113,20 @@ def test_the_invitation_accepts_the_decision_and_asks_for_the_chosen_minutes() -
     assert "15 minutes" in text and "20 minutes" not in text
     assert "Tuesday 1 December 2026 at 10:00" in text
     assert text.rstrip().endswith("Sam Seller")
+
+
+def test_the_invitation_names_the_zone_of_the_slot() -> None:
+    settings = Settings(rep_name="Sam Seller", time_zone="Europe/Paris")
+    text = render_invitation(deal(), datetime(2026, 11, 24, 10, 0), 20, settings)
+    assert "Would Tuesday 24 November 2026 at 10:00 (Europe/Paris) work for a short call?" in text
+
+
+def test_the_invitation_is_one_line_per_paragraph_for_the_email_client_to_wrap() -> None:
+    text = render_invitation(deal(), datetime(2026, 12, 1, 10, 0), 20, SETTINGS)
+    paragraphs = text.strip().split("\n\n")
+    body = [p for p in paragraphs if not p.startswith(("Subject:", "Hi ", "Thank you,\n"))]
+    assert len(body) == 4 and all("\n" not in p for p in body), paragraphs
+    assert body[0].startswith("Thank you for letting me know about your decision to go with Salesforce. I accept")
 
 
 def test_a_users_own_template_wins_and_a_broken_one_is_a_clear_error(isolated_folders: Path) -> None:
@@ -140,6 +169,21 @@ def test_the_calendar_event_is_one_vevent_with_start_end_and_the_invitation() ->
     rebooked = item.model_copy(deep=True)
     book(rebooked, datetime(2026, 12, 2, 11, 0), 15, "moved")
     assert str(Calendar.from_ical(calendar_event(rebooked)).walk("VEVENT")[0]["UID"]) == event_uid(item)
+
+
+def test_the_calendar_event_carries_the_reps_zone_whatever_zone_the_process_has(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    item = deal()
+    book(item, datetime(2026, 11, 24, 10, 0), 20, "Hi")
+    calendar = Calendar.from_ical(calendar_event(item, zone="Europe/Paris"))
+    event = calendar.walk("VEVENT")[0]
+    assert event["DTSTART"].params["TZID"] == "Europe/Paris"
+    assert event["DTEND"].params["TZID"] == "Europe/Paris"
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
+    start = event.decoded("DTSTART")
+    assert start.replace(tzinfo=None) == datetime(2026, 11, 24, 10, 0)
+    assert start.utcoffset() == timedelta(hours=1)
 
 
 def test_no_email_means_no_attendee_and_no_booking_means_no_event() -> None:
@@ -215,9 +259,16 @@ async def test_the_cool_off_warning_shows_as_the_rep_types(store: Store, make_ap
         notes = str(screen.query_one("#schedule-notes", Static).render())
         assert "too soon — don't ask in the same conversation as the rejection" in notes
         assert screen.query_one("#schedule-notes").has_class("-warning")
+        screen.query_one("#when", Input).value = "in 4 days 10:00"
+        await pilot.pause()
+        notes = str(screen.query_one("#schedule-notes", Static).render())
+        assert "too soon" not in notes and "✓" not in notes
+        assert "4 days after the loss: past the cool-off, but 7-21 days is best" in notes
         screen.query_one("#when", Input).value = "in 2 weeks 10:00"
         await pilot.pause()
-        assert "too soon" not in str(screen.query_one("#schedule-notes", Static).render())
+        notes = str(screen.query_one("#schedule-notes", Static).render())
+        assert "too soon" not in notes
+        assert "✓ 14 days after the loss" in notes
         screen.query_one("#when", Input).value = "whenever suits"
         await pilot.pause()
         assert screen.check_action("save", ()) is None
@@ -271,3 +322,19 @@ async def test_hints_stay_visible_after_the_other_forms_were_opened(
         minutes_hint = screen.query_one("#minutes-hint", Static)
         for shown in (hint, minutes_hint):  # on screen, not hidden or clipped
             assert shown.display and screen.get_widget_at(shown.region.x, shown.region.y)[0] is shown
+
+
+async def test_the_preview_wraps_each_paragraph_to_its_width(store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    item = store.add(deal())
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_schedule(item.id)
+        await pilot.pause()
+        area = screen_of(app).query_one("#invitation", TextArea)
+        assert area.soft_wrap
+        lines = area.text.splitlines()
+        assert max(len(line) for line in lines) > area.content_size.width  # a paragraph is one line
+        assert area.wrapped_document.height > len(lines)
+        width = area.content_size.width
+        assert all(len(line) <= width for line in area.wrapped_document.lines)

@@ -94,3 +94,31 @@ def test_ics_is_one_event_with_start_and_end(run_cli: Run, lost_today: str) -> N
     assert str(events[0]["ATTENDEE"]) == "mailto:jane@acme.example"
     again = Calendar.from_ical(run_cli("ics", lost_today).stdout).walk("VEVENT")[0]
     assert str(again["UID"]) == str(events[0]["UID"])  # stable: calendars update, not duplicate
+
+
+def test_ics_and_invite_are_in_the_set_time_zone(run_cli: Run, lost_today: str) -> None:
+    assert run_cli("config", "time-zone", "Europe/Paris").stdout.strip() == "time-zone = Europe/Paris"
+    assert run_cli("schedule", lost_today, "--at", "in 9 days 11:00").returncode == 0
+    calendar = Calendar.from_ical(run_cli("ics", lost_today, env={"TZ": "Asia/Tokyo"}).stdout)
+    event = calendar.walk("VEVENT")[0]
+    assert event["DTSTART"].params["TZID"] == "Europe/Paris"
+    assert event.decoded("DTSTART").hour == 11
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
+    assert "at 11:00 (Europe/Paris) work for a short call?" in run_cli("invite", lost_today).stdout
+
+
+def test_without_a_setting_the_zone_is_the_systems(run_cli: Run, lost_today: str) -> None:
+    new_york = {"TZ": "America/New_York"}
+    assert run_cli("schedule", lost_today, "--at", "in 9 days 11:00", env=new_york).returncode == 0
+    calendar = Calendar.from_ical(run_cli("ics", lost_today, env=new_york).stdout)
+    assert calendar.walk("VEVENT")[0]["DTSTART"].params["TZID"] == "America/New_York"
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/New_York"]
+    assert "(America/New_York) work for a short call?" in run_cli("invite", lost_today, env=new_york).stdout
+
+
+def test_a_bad_time_zone_is_one_line_and_exit_2(run_cli: Run) -> None:
+    for bad in ("Mars/Olympus", "../etc/passwd"):
+        result = run_cli("config", "time-zone", bad)
+        assert result.returncode == 2
+        assert len(result.stderr.strip().splitlines()) == 1 and "not a time zone" in result.stderr
+    assert run_cli("config", "time-zone").stdout.strip() == ""

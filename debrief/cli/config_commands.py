@@ -16,9 +16,9 @@ from debrief.cli.common import BadInput, db_option, echo
 def config_command(key: str | None, value: str | None, db: Path | None) -> None:
     """Show every setting, one (KEY), or set one (KEY VALUE; an empty VALUE resets it).
 
-    KEY is rep-name, theme, exports, cool-off-days, cool-off-max-days, suggest-after-days,
-    call-minutes, max-questions, talk-target, monologue-seconds, or keymap.ID to rebind one key
-    (the help screen, F1, shows every binding id).
+    KEY is rep-name, theme, exports, time-zone (e.g. Europe/Paris; empty: the system's),
+    cool-off-days, cool-off-max-days, suggest-after-days, call-minutes, max-questions, talk-target,
+    monologue-seconds, or keymap.ID to rebind one key (the help screen, F1, shows every binding id).
     """
     del db  # every command takes --db; settings are the user's, not the database's
     from debrief.core.settings import (

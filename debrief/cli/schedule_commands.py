@@ -101,14 +101,15 @@ def invite_command(debrief_id: str, db: Path | None) -> None:
 @click.argument("debrief_id")
 @db_option
 def ics_command(debrief_id: str, db: Path | None) -> None:
-    """The booked call as an RFC 5545 calendar event (iCalendar) on stdout."""
+    """The booked call as an RFC 5545 calendar event (iCalendar) on stdout, in your time zone."""
     from debrief.core.schedule import calendar_event
+    from debrief.core.settings import rep_zone
 
     debrief = open_store(db).get(debrief_id.strip().lower())
     if debrief.schedule is None:
         raise Missing(f"{debrief.id} has no call booked yet: book it with "
                       f"'debrief schedule {debrief.id} --at DATETIME'")
-    sys.stdout.buffer.write(calendar_event(debrief))
+    sys.stdout.buffer.write(calendar_event(debrief, zone=rep_zone(_settings())))
     sys.stdout.flush()
 
 

@@ -47,9 +47,31 @@ def days_after_loss(lost_on: date, at: datetime) -> int:
     return (at.date() - lost_on).days
 
 
-def describe_slot(at: datetime) -> str:
-    """A call time as a person says it: ``Tuesday 1 December 2026 at 10:00``."""
-    return f"{at:%A} {at.day} {at:%B %Y} at {at:%H:%M}"
+def describe_slot(at: datetime, zone: str | None = None) -> str:
+    """A call time as a person says it: ``Tuesday 1 December 2026 at 10:00 (Europe/Paris)``.
+
+    With ``zone`` the zone is named, so a buyer elsewhere knows which 10:00 is meant.
+    """
+    text = f"{at:%A} {at.day} {at:%B %Y} at {at:%H:%M}"
+    return f"{text} ({zone})" if zone else text
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def window_verdict(lost_on: date, at: datetime, settings: Settings) -> str | None:
+    """The tick line for a slot inside the best window (``suggest_after_days``); None outside it.
+
+    Only a slot the window covers earns the praise, so the tick never sits beside a window the
+    slot misses (``check_slot`` says what is off about the others).
+    """
+    days = days_after_loss(lost_on, at)
+    low, high = settings.suggest_after_days
+    if not low <= days <= high or not settings.cool_off_min_days <= days <= settings.cool_off_max_days:
+        return None
+    return (f"{_days(days)} after the loss: after the cool-off and while the decision is fresh "
+            f"(best {low}-{high} days).")
 
 
 def check_slot(lost_on: date, at: datetime, now: datetime, settings: Settings) -> list[SlotNote]:
@@ -73,6 +95,20 @@ def check_slot(lost_on: date, at: datetime, now: datetime, settings: Settings) -
             f"{days} days after the loss: after about {settings.cool_off_max_days} days the "
             f"buyer's reasons fade or get rationalised — book it sooner if you can",
         ))
+    else:
+        low, high = settings.suggest_after_days
+        if days < low:
+            notes.append(SlotNote(
+                "note", "early",
+                f"{_days(days)} after the loss: past the cool-off, but {low}-{high} days is best "
+                f"(from {(lost_on + timedelta(days=low)).isoformat()}) — the buyer has settled by then",
+            ))
+        elif days > high:
+            notes.append(SlotNote(
+                "note", "late",
+                f"{_days(days)} after the loss: later than the best {low}-{high} days — the sooner, "
+                f"the fresher the buyer's reasons",
+            ))
     if at < now.replace(second=0, microsecond=0):
         notes.append(SlotNote("error", "past", f"{at:%Y-%m-%d %H:%M} has already passed (pick a time ahead)"))
     if at.weekday() >= 5:
@@ -124,8 +160,8 @@ def suggest_slot(lost_on: date, now: datetime, settings: Settings) -> datetime:
 MAX_TEMPLATE_BYTES = 64_000
 """Largest invitation template read: the shipped one is about a kilobyte."""
 
-CALL_NAMES = ("when", "day", "clock", "minutes")
-"""What an invitation template sees beyond the deal and the rep: the call's time and length."""
+CALL_NAMES = ("when", "day", "clock", "zone", "minutes")
+"""What an invitation template sees beyond the deal and the rep: the call's time, zone and length."""
 
 
 def _template_text() -> tuple[str, str]:
@@ -169,10 +205,12 @@ def render_invitation(debrief: Debrief, at: datetime, minutes: int, settings: Se
     """The invitation email for a call at ``at`` lasting ``minutes``; ValueError if it cannot render.
 
     The template (the user's own copy wins) passes the same load check as a bank template: only
-    the deal, the rep and the call (``when``, ``day``, ``clock``, ``minutes``), field look-ups,
-    if/else and text filters; then it renders in the bounded sandbox of ``core.render``.
+    the deal, the rep and the call (``when``, ``day``, ``clock``, ``zone``, ``minutes``), field
+    look-ups, if/else and text filters; then it renders in the bounded sandbox of ``core.render``.
+    ``when`` names the rep's zone (``rep_zone``).
     """
     from debrief.core.render import TEMPLATE_NAMES, render, template_problem
+    from debrief.core.settings import rep_zone
 
     template, where = _template_text()
     context = debrief.template_context(settings.rep_name)
@@ -184,8 +222,9 @@ def render_invitation(debrief: Debrief, at: datetime, minutes: int, settings: Se
     problem = template_problem(template, names, kind="invitation")
     if problem is not None:
         raise ValueError(f"{where}: {problem}")
-    context.update(minutes=int(minutes), when=describe_slot(at), day=f"{at:%A} {at.day} {at:%B}",
-                   clock=f"{at:%H:%M}")
+    zone = rep_zone(settings)
+    context.update(minutes=int(minutes), when=describe_slot(at, zone), day=f"{at:%A} {at.day} {at:%B}",
+                   clock=f"{at:%H:%M}", zone=zone)
     text = render(template, context, where, frozenset(names))
     return re.sub(r"\n{3,}", "\n\n", text) + "\n"
 
@@ -205,18 +244,25 @@ def event_uid(debrief: Debrief) -> str:
     return f"debrief-{debrief.id}@debrief.invalid"
 
 
-def _utc(value: datetime) -> datetime:
-    """A local wall-clock time as UTC: every calendar shows it right in its own zone."""
-    if value.tzinfo is None:
-        value = value.astimezone()
-    return value.astimezone(UTC)
+def calendar_event(debrief: Debrief, now: datetime | None = None, zone: str | None = None) -> bytes:
+    """An RFC 5545 VCALENDAR with one VEVENT for the booked call; ValueError if none is booked.
 
-
-def calendar_event(debrief: Debrief, now: datetime | None = None) -> bytes:
-    """An RFC 5545 VCALENDAR with one VEVENT for the booked call; ValueError if none is booked."""
+    Stored call times are the rep's wall clock in ``zone`` (``rep_zone``): the start and end carry
+    that zone's TZID with its VTIMEZONE, so every calendar shows the slot right in its own zone,
+    whatever zone the exporting process runs in. No ``zone``: the system's.
+    """
     if debrief.schedule is None:
         raise ValueError(f"{debrief.id} has no call booked yet")
+    from zoneinfo import ZoneInfo
+
     from icalendar import Calendar, Event, vCalAddress, vText
+
+    from debrief.core.settings import system_zone
+
+    tz = ZoneInfo(zone or system_zone())
+
+    def _local(value: datetime) -> datetime:
+        return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
 
     schedule = debrief.schedule
     calendar = Calendar()
@@ -225,11 +271,11 @@ def calendar_event(debrief: Debrief, now: datetime | None = None) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     event = Event()
     event.add("uid", event_uid(debrief))
-    event.add("dtstamp", _utc(now or datetime.now()))
-    event.add("dtstart", _utc(schedule.at))
-    event.add("dtend", _utc(schedule.at + timedelta(minutes=schedule.minutes)))
+    event.add("dtstamp", (now or datetime.now()).astimezone(UTC))  # when it was made: process clock
+    event.add("dtstart", _local(schedule.at))
+    event.add("dtend", _local(schedule.at + timedelta(minutes=schedule.minutes)))
     # Each booking is a new revision of the same event: minutes since 2020 only ever grow.
-    event.add("sequence", max(0, int((_utc(schedule.booked_at) - datetime(2020, 1, 1, tzinfo=UTC))
+    event.add("sequence", max(0, int((schedule.booked_at.astimezone(UTC) - datetime(2020, 1, 1, tzinfo=UTC))
                                      .total_seconds() // 60)))
     event.add("summary", f"Debrief call: {debrief.company} ({debrief.contact.name})")
     event.add("description", schedule.invitation or "")
@@ -242,6 +288,7 @@ def calendar_event(debrief: Debrief, now: datetime | None = None) -> bytes:
         attendee.params["partstat"] = vText("NEEDS-ACTION")
         event.add("attendee", attendee, encode=False)
     calendar.add_component(event)
+    calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
 
 
@@ -253,7 +300,7 @@ def file_stem(debrief: Debrief) -> str:
 
 
 def save_invitation_files(debrief: Debrief, invitation: str, folder: Path | None = None,
-                          now: datetime | None = None) -> list[Path]:
+                          now: datetime | None = None, zone: str | None = None) -> list[Path]:
     """Write the invitation (.txt) and, once booked, the event (.ics) into the exports folder.
 
     Only when the rep asks: through the one export writer (0600, never over an existing file), so
@@ -265,7 +312,7 @@ def save_invitation_files(debrief: Debrief, invitation: str, folder: Path | None
     try:
         paths = [save_export(f"{stem}-invitation.txt", invitation, folder)]
         if debrief.schedule is not None:
-            paths.append(save_export(f"{stem}.ics", calendar_event(debrief, now), folder))
+            paths.append(save_export(f"{stem}.ics", calendar_event(debrief, now, zone), folder))
     except OSError as error:
         raise ValueError(f"cannot save the invitation: {error.strerror or error}") from None
     return paths

@@ -30,6 +30,9 @@ class Settings:
     exports: str = ""
     """The folder every file you ask for goes to (scripts, reports, invitations); empty: the
     ``debrief`` folder in your documents folder. ``~`` is your home folder."""
+    time_zone: str = ""
+    """Your time zone (e.g. ``Europe/Paris``): call times are in it and invitations name it; empty:
+    the system's zone."""
     cool_off_min_days: int = 2
     """Warn when the call is booked sooner than this many days after the loss."""
     cool_off_max_days: int = 30
@@ -60,6 +63,7 @@ class Settings:
             "max_questions": self.max_questions >= 1,
             "talk_share_target": 0 < self.talk_share_target < 1,
             "monologue_seconds": self.monologue_seconds >= 10,
+            "time_zone": not self.time_zone or zone_problem(self.time_zone) is None,
         }
 
     @classmethod
@@ -94,6 +98,7 @@ SETTING_NAMES: dict[str, str] = {
     "rep-name": "rep_name",
     "theme": "theme",
     "exports": "exports",
+    "time-zone": "time_zone",
     "cool-off-days": "cool_off_min_days",
     "cool-off-max-days": "cool_off_max_days",
     "suggest-after-days": "suggest_after_days",
@@ -130,6 +135,8 @@ def with_setting(settings: Settings, name: str, text: str) -> Settings:
     if field_name is None:
         raise ValueError(f"no setting {name!r} (known: {', '.join([*SETTING_NAMES, 'keymap.ID'])})")
     current = getattr(settings, field_name)
+    if field_name == "time_zone" and text and (problem := zone_problem(text)) is not None:
+        raise ValueError(f"{name}: {problem}")
     try:
         value = _parse_setting(text, current)
     except ValueError:
@@ -141,6 +148,50 @@ def with_setting(settings: Settings, name: str, text: str) -> Settings:
         return dataclasses.replace(settings, **changes)
     except ValueError:
         raise ValueError(f"{name}: {text!r} is out of range") from None
+
+
+def zone_problem(name: str) -> str | None:
+    """Why ``name`` is not an IANA time zone the system knows (None when it is one)."""
+    from zoneinfo import ZoneInfo
+
+    if not re.fullmatch(r"[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*", name):
+        return f"{name!r} is not a time zone (e.g. Europe/Paris, America/New_York, UTC)"
+    try:
+        ZoneInfo(name)
+    except (KeyError, ValueError, OSError):  # an unknown zone is a KeyError
+        return f"{name!r} is not a time zone (e.g. Europe/Paris, America/New_York, UTC)"
+    return None
+
+
+def system_zone() -> str:
+    """The system's time zone name: ``TZ``, then the ``/etc/localtime`` link, else ``UTC``.
+
+    Read by name, not as the process offset, so an invitation and a calendar event can say which
+    zone the call is in (and daylight saving is right on the day of the call).
+    """
+    import os
+
+    candidates = [os.environ.get("TZ", "").strip().removeprefix(":")]
+    with contextlib.suppress(OSError):
+        candidates.append(str(Path("/etc/localtime").resolve()) if Path("/etc/localtime").is_symlink() else "")
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    for candidate in candidates:
+        if "zoneinfo/" in candidate:
+            candidate = candidate.rsplit("zoneinfo/", 1)[1]
+        if candidate and zone_problem(candidate) is None:
+            return "UTC" if candidate in _UTC_NAMES else candidate
+    return "UTC"
+
+
+_UTC_NAMES = frozenset({"Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu",
+                        "Etc/GMT", "GMT", "Etc/Greenwich", "Greenwich"})
+"""Spellings of UTC a system may use: an invitation says plainly ``UTC``."""
+
+
+def rep_zone(settings: Settings) -> str:
+    """The zone the rep's call times are in: the ``time-zone`` setting, or the system's."""
+    return settings.time_zone or system_zone()
 
 
 def _parse_setting(text: str, current: object) -> object:

@@ -30,7 +30,9 @@ from debrief.core.schedule import (
     render_invitation,
     save_invitation_files,
     suggest_slot,
+    window_verdict,
 )
+from debrief.core.settings import rep_zone
 from debrief.core.status import schedule_confirmation
 from debrief.core.text import one_line
 from debrief.locations import exports_dir
@@ -216,11 +218,10 @@ class ScheduleScreen(DebriefScreen):
         for note in self.notes:
             style = {"error": "$text-error", "warning": "bold $text-warning", "note": "$text-muted"}[note.level]
             lines.append(plain(f"{ICONS[note.level]} {note.message}", style))
-        if not any(note.level in ("error", "warning") for note in self.notes):
-            low, high = self.debrief_app.settings.suggest_after_days
-            lines.insert(0, Content.styled(
-                f"✓ After the cool-off and while the decision is fresh (best {low}-{high} days after the loss).",
-                "$text-success"))
+        verdict = window_verdict(self.debrief.lost_on, self.at, self.debrief_app.settings) \
+            if self.debrief is not None else None
+        if verdict is not None and not any(note.level == "error" for note in self.notes):
+            lines.insert(0, Content.styled(f"✓ {verdict}", "$text-success"))
         notes.update(Content("\n").join(lines))
         levels = {note.level for note in self.notes}
         notes.set_class("error" in levels, "-error")
@@ -293,7 +294,8 @@ class ScheduleScreen(DebriefScreen):
     def _write_files(self, debrief: Debrief) -> list[str]:
         try:
             folder = exports_dir(self.debrief_app.settings.exports)
-            paths = save_invitation_files(debrief, self.invitation, folder, now=datetime.now())
+            paths = save_invitation_files(debrief, self.invitation, folder, now=datetime.now(),
+                                          zone=rep_zone(self.debrief_app.settings))
         except ValueError as error:
             notify(self, f"Could not save the files: {error}", severity="warning")
             return []
