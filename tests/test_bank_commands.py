@@ -136,6 +136,38 @@ def test_lint_reports_every_broken_bank_with_file_line_and_field_and_exits_2(run
     assert text.stdout.splitlines() == [f"{paths[0]}:18: yaml: {BROKEN[0][3]}", f"{paths[1]}:2: title: {BROKEN[1][3]}"]
 
 
+def _five_problems(tmp_path: Path) -> Path:
+    """The good bank with five distinct problems: two schema, a template, a duplicate id, a tone."""
+    text = (GOOD.read_text()
+            .replace("version: 1", "version: one")
+            .replace("text: What mattered most in your final decision?",
+                     "text: Wouldn't you agree that our demo was stronger?")
+            .replace("{{ company }}", "{{ deal_size }}")
+            .replace("minutes: 2\n        tags: [decision-maker]", "minutes: two\n        tags: [decision-maker]")
+            .replace("id: stay-touch", "id: decision-factors"))
+    path = tmp_path / "five.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_lint_reports_every_problem_of_a_file_in_one_run(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _five_problems(tmp_path)
+    result = run_cli("banks", "lint", str(path))
+    assert result.returncode == 2, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split(": ")[0:2] for line in lines] == [
+        [f"{path}:4", "version"], [f"{path}:17", "questions.decision-factors.text"],
+        [f"{path}:25", "questions.decision-who.text"], [f"{path}:27", "questions.decision-who.minutes"],
+        [f"{path}:35", "phases[1].questions[0].id"]]
+    assert "should be a whole number" in lines[0] and "leading (" in lines[1]
+    assert "unknown template variable 'deal_size'" in lines[2] and "should be a number" in lines[3]
+    assert "duplicate question id 'decision-factors' (first on line 16)" in lines[4]
+    entries = json.loads(run_cli("banks", "lint", str(path), "--format", "json").stdout)
+    assert [(entry["line"], entry["rule"] == "schema") for entry in entries] == [
+        (4, True), (17, False), (25, True), (27, True), (35, True)]
+    assert all(set(entry) >= LINT_KEYS for entry in entries)
+
+
 def test_lint_of_a_missing_path_or_empty_folder_is_bad_input(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     missing = run_cli("banks", "lint", str(tmp_path / "nope.yaml"))
     assert missing.returncode == 2

@@ -37,3 +37,21 @@ def test_an_empty_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no bank files"):
         lint_targets([tmp_path])
     assert lint_banks([]).exit_code == 0
+
+
+def test_every_problem_of_a_bank_that_does_not_load_in_line_order(tmp_path: Path) -> None:
+    """Schema problems, a bad template, a duplicate id and a tone finding, all in one report."""
+    path = tmp_path / "many.yaml"
+    path.write_text(GOOD.read_text().replace("version: 1", "version: one")
+                    .replace("text: What mattered most in your final decision?",
+                             "text: Wouldn't you agree that our demo was stronger?")
+                    .replace("{{ company }}", "{{ deal_size }}")
+                    .replace("tags: [relationship]", "tags: [pricing]")
+                    .replace("id: stay-touch", "id: decision-factors"))
+    report = lint_banks([path])
+    assert [(f.line, f.field, f.invalid) for f in report.findings] == [
+        (4, "version", True), (17, "questions.decision-factors.text", False),
+        (25, "questions.decision-who.text", True), (35, "phases[1].questions[0].id", True),
+        (39, "questions.decision-factors.tags[0]", True)]
+    assert report.exit_code == 2 and report.questions == {}
+    assert report.findings[1].category == "leading" and report.findings[1].question == "decision-factors"

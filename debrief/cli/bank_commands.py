@@ -194,6 +194,8 @@ def bank_text(bank: Bank, deal: str, width: int = 88) -> str:
 def lint_command(paths: tuple[Path, ...], output_format: str, db: Path | None) -> None:
     """Check banks: the schema, then the tone of every question and probe.
 
+    Every problem of a file is listed in one run, in line order, even when the bank does not load.
+
     With no PATH, checks the shipped banks and yours. A PATH may be a bank file or a folder of
     them. Exit 0 when clean, 1 when the tone check found something, 2 when a bank is invalid.
     """

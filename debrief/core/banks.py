@@ -3,15 +3,16 @@
 A bank is a public file format: users write their own and download others', so
 every bank is checked before it is used. A bad bank becomes one :class:`BankError` that names the
 file, the line and the field (``FILE:LINE: field: reason``), never a traceback, and the other
-banks still load. Templates (opening, closing, question texts, probes) are checked on load too:
-syntax, names the deal does not have, and a trial render in the sandbox with a full and a sparse
-sample deal, so a broken placeholder never reaches the buyer.
+banks still load; lint (:func:`check_bank_file`) lists every problem of a file at once.
+Templates (opening, closing, question texts, probes) are checked on load too: syntax, names the
+deal does not have, and a trial render in the sandbox with a full and a sparse sample deal, so a
+broken placeholder never reaches the buyer.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -245,6 +246,94 @@ def load_bank_file(path: Path, source: str = "user") -> Bank:
         raise BankError(where, 1, "file", " ".join(str(error).split()) or "cannot load") from None
 
 
+@dataclass(frozen=True)
+class BankCheck:
+    """Everything wrong with one bank file, for lint: ``bank`` is None when it does not load."""
+
+    bank: Bank | None
+    problems: list[BankError]
+    """Schema, duplicate id and template problems, in line order."""
+    questions: list[tuple[str, str, int, str]]
+    """Question texts and probes whose template is sound (field, question id, line, template), so
+    their tone can be checked even when the bank as a whole does not load."""
+
+
+def check_bank_file(path: Path) -> BankCheck:
+    """Every problem of one bank file in one pass, where :func:`load_bank_file` stops at the first:
+    a writer fixing a file sees all of them at once. A file that cannot be read or parsed is one
+    problem, since nothing past it can be checked."""
+    where = str(path)
+    try:
+        return BankCheck(load_bank_file(path, "user"), [], [])
+    except BankError as error:
+        first = error
+    try:
+        _stat(path)
+        root, data = _parse_yaml(_read_text(path), where)
+    except BankError as error:
+        return BankCheck(None, [error], [])
+    except (RecursionError, MemoryError, ValueError):
+        return BankCheck(None, [first], [])
+    if not isinstance(data, dict):
+        return BankCheck(None, [first], [])
+    found: list[tuple[bool, BankError]] = []
+    for name in data:
+        if name in _NOT_IN_FILE or not isinstance(name, str):
+            found.append((False, BankError(where, _key_line(root, name), str(name),
+                                           f"unknown field (known: {', '.join(_FIELDS[Bank])})")))
+    fields = {name: value for name, value in data.items() if isinstance(name, str) and name not in _NOT_IN_FILE}
+    try:
+        Bank.model_validate(fields)
+    except ValidationError as error:
+        found += _validation_problems(error, root, data, where)
+    except (RecursionError, MemoryError, ValueError):
+        found.append((True, first))
+    phases = [phase if isinstance(phase, dict) else {} for phase in _list(data.get("phases"))]
+    ids = [(phase.get("id"), [question.get("id") if isinstance(question, dict) else None
+                              for question in _list(phase.get("questions"))]) for phase in phases]
+    problems = [problem for _, problem in found] + list(_duplicates(ids, root, where))
+    problems += _template_errors(_raw_template_fields(data), root, where)
+    broken = {problem.field for problem in problems}
+    unique: dict[tuple[int, str, str], BankError] = {}
+    for problem in sorted(problems, key=lambda problem: problem.line):
+        unique.setdefault((problem.line, problem.field, problem.reason), problem)
+    questions = [(name, qid, _loc_line(root, loc), text) for loc, name, text, qid in _raw_question_texts(data)
+                 if name not in broken]
+    return BankCheck(None, list(unique.values()) or [first], questions)
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _raw_question_texts(data: dict[Any, Any]) -> Iterator[tuple[tuple[int | str, ...], str, str, str]]:
+    """Each question text and probe of unvalidated bank data that is text: location, field name,
+    text and question id."""
+    for p, phase in enumerate(_list(data.get("phases"))):
+        if not isinstance(phase, dict):
+            continue
+        for q, question in enumerate(_list(phase.get("questions"))):
+            if not isinstance(question, dict):
+                continue
+            qid = question.get("id")
+            qid = qid if isinstance(qid, str) else f"phases[{p}].questions[{q}]"
+            loc: tuple[int | str, ...] = ("phases", p, "questions", q)
+            if isinstance(question.get("text"), str):
+                yield (*loc, "text"), f"questions.{qid}.text", question["text"], qid
+            for n, probe in enumerate(_list(question.get("probes"))):
+                if isinstance(probe, str):
+                    yield (*loc, "probes", n), f"questions.{qid}.probes[{n}]", probe, qid
+
+
+def _raw_template_fields(data: dict[Any, Any]) -> Iterator[tuple[tuple[int | str, ...], str, str]]:
+    """:func:`template_fields` of unvalidated bank data: every template that is text."""
+    for name in ("opening", "closing"):
+        if isinstance(data.get(name), str):
+            yield (name,), name, data[name]
+    for loc, name, text, _ in _raw_question_texts(data):
+        yield loc, name, text
+
+
 def _stat(path: Path) -> tuple[int, int, int]:
     where = str(path)
     try:
@@ -403,35 +492,60 @@ def _from_validation(error: ValidationError, root: yaml.Node, data: Any, where: 
     An unknown field comes before everything else: a misspelt ``intnet`` also makes ``intent``
     missing, and the misspelling is the message that helps.
     """
+    found = _validation_problems(error, root, data, where)
+    return min(found, key=lambda item: (item[0], item[1].line))[1]
+
+
+def _validation_problems(error: ValidationError, root: yaml.Node, data: Any,
+                         where: str) -> list[tuple[bool, BankError]]:
+    """Every schema problem, each flagged False when it is an unknown field. A field reported
+    missing beside an unknown one in the same place is left out: it is the misspelling's echo."""
+    details = error.errors(include_url=False)
+    misspelt = {tuple(detail["loc"])[:-1] for detail in details if detail["type"] == "extra_forbidden"}
     found: list[tuple[bool, BankError]] = []
-    for detail in error.errors(include_url=False):
+    for detail in details:
         loc = tuple(detail["loc"])
         extra = detail["type"] == "extra_forbidden"
+        if detail["type"] == "missing" and loc[:-1] in misspelt:
+            continue
         model = _model_at(loc) if extra else None
         found.append((not extra, BankError(where, _loc_line(root, loc), _field_name(loc, data),
                                            _reason(detail, model))))
-    return min(found, key=lambda item: (item[0], item[1].line))[1]
+    return found
 
 
 # -- checks beyond the schema ----------------------------------------------------------------------
 
 
 def _check_unique(bank: Bank, root: yaml.Node, where: str) -> None:
-    phase_lines: dict[str, int] = {}
-    question_lines: dict[str, int] = {}
-    for p, phase in enumerate(bank.phases):
+    ids = [(phase.id, [question.id for question in phase.questions]) for phase in bank.phases]
+    for problem in _duplicates(ids, root, where):
+        raise problem
+
+
+def _duplicates(phases: Sequence[tuple[object, Sequence[object]]], root: yaml.Node,
+                where: str) -> Iterator[BankError]:
+    """Every phase or question id used twice, given each phase's id and its questions' ids."""
+    phase_lines: dict[object, int] = {}
+    question_lines: dict[object, int] = {}
+    for p, (phase_id, question_ids) in enumerate(phases):
         line = _loc_line(root, ("phases", p, "id"))
-        if phase.id in phase_lines:
-            raise BankError(where, line, f"phases[{p}].id",
-                            f"duplicate phase id {phase.id!r} (first on line {phase_lines[phase.id]})")
-        phase_lines[phase.id] = line
-        for q, question in enumerate(phase.questions):
+        if isinstance(phase_id, str):
+            if phase_id in phase_lines:
+                yield BankError(where, line, f"phases[{p}].id",
+                                f"duplicate phase id {phase_id!r} (first on line {phase_lines[phase_id]})")
+            else:
+                phase_lines[phase_id] = line
+        for q, question_id in enumerate(question_ids):
+            if not isinstance(question_id, str):
+                continue
             line = _loc_line(root, ("phases", p, "questions", q, "id"))
-            if question.id in question_lines:
-                raise BankError(
+            if question_id in question_lines:
+                yield BankError(
                     where, line, f"phases[{p}].questions[{q}].id",
-                    f"duplicate question id {question.id!r} (first on line {question_lines[question.id]})")
-            question_lines[question.id] = line
+                    f"duplicate question id {question_id!r} (first on line {question_lines[question_id]})")
+            else:
+                question_lines[question_id] = line
 
 
 def template_fields(bank: Bank) -> Iterator[tuple[tuple[int | str, ...], str, str]]:
@@ -483,7 +597,14 @@ def _sample_contexts() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _check_templates(bank: Bank, root: yaml.Node, where: str) -> None:
-    for loc, name, template in template_fields(bank):
+    for problem in _template_errors(template_fields(bank), root, where):
+        raise problem
+
+
+def _template_errors(fields: Iterable[tuple[tuple[int | str, ...], str, str]], root: yaml.Node,
+                     where: str) -> Iterator[BankError]:
+    """Every template that may not be used: its syntax, names, and a trial render for two deals."""
+    for loc, name, template in fields:
         if not _TEMPLATE_MARK.search(template):
             continue  # plain text: nothing to check (most probes)
         line = _loc_line(root, loc)
@@ -504,7 +625,7 @@ def _check_templates(bank: Bank, root: yaml.Node, where: str) -> None:
                     problem = str(error).removeprefix(f"{name}: ") + deal
                     break
         if problem is not None:
-            raise BankError(where, line, name, problem)
+            yield BankError(where, line, name, problem)
 
 
 def template_lines(bank: Bank) -> dict[str, int]:

@@ -1,5 +1,9 @@
 """Bank lint: the schema check, then the tone of every question and probe, as typed findings.
 
+Every problem of a file shows in one run, in line order: each schema problem, duplicate id and
+template problem, and the tone of every question whose text could be read, even in a bank that
+does not load.
+
 The command line only prints what this returns, so any other surface (the app, a team's CI)
 reads the same findings with the same lines.
 """
@@ -10,7 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from debrief.core.banks import Bank, BankError, bank_files, load_bank_file, render_bank, sample_debrief, template_lines
+from debrief.core.banks import (
+    Bank,
+    BankCheck,
+    bank_files,
+    check_bank_file,
+    fill,
+    render_bank,
+    sample_debrief,
+    template_lines,
+)
 from debrief.core.text import one_line, plural
 
 SAMPLE_REP = "Sam Rivera"
@@ -98,24 +111,52 @@ def lint_targets(paths: list[Path]) -> list[Path]:
 
 
 def lint_banks(files: list[Path]) -> LintReport:
-    """Lint ``files``: a schema finding for each that does not load, tone findings for the rest."""
+    """Lint ``files``: every schema finding of each, and tone findings for every readable question."""
     findings: list[LintFinding] = []
     questions: dict[str, int] = {}
     for path in files:
-        try:
-            bank = load_bank_file(path, "user")
-        except BankError as error:
-            findings.append(LintFinding(file=error.path, line=error.line, field=error.field,
-                                        rule=SCHEMA_RULE, category="invalid", message=error.reason))
-            continue
-        questions[bank.path] = bank.question_count
-        findings += tone_findings(bank)
+        check = check_bank_file(path)
+        if check.bank is not None:
+            questions[check.bank.path] = check.bank.question_count
+            found = tone_findings(check.bank)
+        else:
+            found = [LintFinding(file=error.path, line=error.line, field=error.field, rule=SCHEMA_RULE,
+                                 category="invalid", message=error.reason) for error in check.problems]
+            found += _raw_tone_findings(check, str(path))
+        findings += sorted(found, key=lambda finding: finding.line)
     problems: list[str] = []
-    if questions:
+    if questions or any(not finding.invalid for finding in findings):
         from debrief.core.tone import default_checker
 
         problems = list(default_checker().problems)
     return LintReport(files=len(files), findings=findings, questions=questions, rules_problems=problems)
+
+
+def _raw_tone_findings(check: BankCheck, file: str) -> list[LintFinding]:
+    """The tone of the questions of a bank that does not load, rendered for a full and a sparse deal."""
+    if not check.questions:
+        return []
+    from debrief.core.tone import default_checker
+
+    checker = default_checker()
+    seen: set[tuple[str, str]] = set()
+    findings: list[LintFinding] = []
+    for deal, rep in ((sample_debrief(), SAMPLE_REP), (sample_debrief(sparse=True), "")):
+        context = deal.template_context(rep)
+        for name, question, line, template in check.questions:
+            try:
+                text = fill(template, context, name)
+            except ValueError:
+                continue
+            for finding in checker.check(text) if text else []:
+                if (name, finding.rule) in seen:
+                    continue
+                seen.add((name, finding.rule))
+                findings.append(LintFinding(
+                    file=file, line=line, field=name, rule=finding.rule, category=str(finding.category),
+                    message=finding.message, question=question, matched=finding.matched,
+                    suggestion=finding.suggestion or ""))
+    return findings
 
 
 def tone_findings(bank: Bank) -> list[LintFinding]:
