@@ -30,6 +30,9 @@ def isolated_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("DEBRIEF_DB", str(tmp_path / "db"))
     monkeypatch.delenv("DEBRIEF_DEBUG", raising=False)
+    # The rep's zone is the system's when no setting names one: the same zone on every machine,
+    # so invitations and snapshots do not change with where the tests run.
+    monkeypatch.setenv("TZ", "UTC")
     return tmp_path
 
 
