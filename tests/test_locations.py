@@ -174,3 +174,6 @@ def test_config_sets_the_exports_folder_and_a_key(run_cli: Run, tmp_path: Path) 
         bad = run_cli("config", *args)
         assert bad.returncode == 2 and reason in bad.stderr and len(bad.stderr.splitlines()) == 1, bad.stderr
     assert run_cli("config", "exports", "").stdout == "exports =\n"  # back to the default
+    listed = run_cli("config").stdout.splitlines()  # an empty setting says what it falls back to
+    assert f"exports = (the default: {tmp_path / 'home' / 'Documents' / 'debrief'})" in listed
+    assert "time-zone = (the system's: UTC)" in listed

@@ -25,19 +25,24 @@ def config_command(key: str | None, value: str | None, db: Path | None) -> None:
         SETTING_NAMES,
         Settings,
         load_settings,
+        rep_zone,
         save_settings,
         setting_text,
         with_setting,
     )
     from debrief.core.store import StoreError
     from debrief.core.text import one_line
-    from debrief.locations import settings_file
+    from debrief.locations import exports_dir, settings_file
 
     path = settings_file()
     settings = load_settings(path)
     if key is None:
+        # An empty setting falls back to a default worked out here and now: say which one.
+        fallbacks = {"time-zone": f"(the system's: {rep_zone(settings)})",
+                     "exports": f"(the default: {exports_dir(settings.exports)})"}
         for name in SETTING_NAMES:
-            echo(one_line(f"{name} = {setting_text(settings, name)}"))
+            text = setting_text(settings, name) or fallbacks.get(name, "")
+            echo(one_line(f"{name} = {text}".rstrip()))
         for binding_id, keys in sorted(settings.keymap.items()):
             echo(one_line(f"keymap.{binding_id} = {keys}"))
         return
