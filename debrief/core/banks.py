@@ -74,7 +74,7 @@ def _slug(value: str) -> str:
 def _clean(value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError("control characters are not allowed")
-    return clean_text(value)  # invisible bidi and format characters shown as ⟨U+XXXX⟩
+    return clean_text(value)  # invisible bidi and format characters shown as their code, e.g. ⟨U+202E⟩
 
 
 def _clean_line(value: str) -> str:

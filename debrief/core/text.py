@@ -29,7 +29,7 @@ MAX_TEXT = 100_000
 MAX_LINE = 2_000
 """Longest single-line text (a tag, a title, a finding) unless a field sets a tighter bound."""
 
-# Invisible characters that change how the text around them reads: shown as ⟨U+XXXX⟩.
+# Invisible characters that change how the text around them reads: shown as their code, e.g. ⟨U+202E⟩.
 INVISIBLE = (
     "\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
     "\U000e0001\U000e0020-\U000e007f"
