@@ -12,8 +12,9 @@ import debrief
 
 def test_core_and_command_line_do_not_load_textual() -> None:
     core = Path(debrief.__file__).parent / "core"
-    modules = sorted(f"debrief.core.{path.stem}" for path in core.glob("*.py") if path.stem != "__init__")
-    assert "debrief.core.store" in modules
+    modules = sorted(".".join(("debrief", *path.relative_to(core.parent).with_suffix("").parts))
+                     for path in core.rglob("*.py") if path.stem != "__init__")
+    assert "debrief.core.store" in modules and "debrief.core.review.stats" in modules
     script = textwrap.dedent(
         f"""
         import importlib, sys
@@ -27,8 +28,15 @@ def test_core_and_command_line_do_not_load_textual() -> None:
     assert result.stdout.strip() == ""
 
 
+def test_the_home_screen_loads_without_pydantic() -> None:
+    """Start-up is a feature: the first screen reads index summaries, never full models."""
+    script = "import sys, debrief.app, debrief.screens.home; print('pydantic' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
 def test_every_core_module_has_a_docstring() -> None:
     core = Path(debrief.__file__).parent / "core"
-    for path in core.glob("*.py"):
+    for path in core.rglob("*.py"):
         source = path.read_text()
         assert source.lstrip().startswith('"""'), f"{path.name} has no module docstring"

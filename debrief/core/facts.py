@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from debrief.core.model import LOSS_REASONS, AnswerState, CallRecord, Debrief
 from debrief.core.text import one_line
+
+if TYPE_CHECKING:
+    # The home path reads status words and the due rule over index summaries: importing the
+    # model (and pydantic with it) there would add a quarter of a second to the first screen.
+    from debrief.core.model import AnswerState, CallRecord, Debrief
 
 # -- words ---------------------------------------------------------------------------------------
 
@@ -49,6 +53,8 @@ def call_time(summary: dict[str, Any]) -> str:
 
 def reason_label(tag: str) -> str:
     """The readable name of a loss-reason tag (an unknown tag reads as itself)."""
+    from debrief.core.model import LOSS_REASONS
+
     return LOSS_REASONS.get(tag, tag)
 
 
@@ -279,12 +285,12 @@ class AnswerLine:
     @property
     def unclear(self) -> bool:
         """Still unclear after the call: the rep should know which answers to trust less."""
-        return self.state is AnswerState.UNCLEAR
+        return self.state == "unclear"
 
     @property
     def asked(self) -> bool:
         """Whether the question was asked at all."""
-        return self.state is not AnswerState.NOT_ASKED or bool(self.notes)
+        return self.state != "not_asked" or bool(self.notes)
 
 
 @dataclass(frozen=True)
@@ -323,6 +329,8 @@ def answers_by_phase(debrief: Debrief) -> list[PhaseSummary]:
 
     Answers to questions that are not in the script (ad-hoc notes) come last as "Other notes".
     """
+    from debrief.core.model import AnswerState
+
     groups: dict[str, tuple[str, list[AnswerLine]]] = {}
     scripted: set[str] = set()
     for question in debrief.script.questions if debrief.script else []:
