@@ -89,6 +89,22 @@ def drafts_dir(db_root: Path) -> Path:
     return Path(db_root) / DRAFTS
 
 
+def team_dir(db: Path) -> Path:
+    """The clone of the team's git repository, beside the database it belongs to (``db-team``).
+
+    Its layout is a public contract: ``reps/<rep>/<id>.json`` (shared debriefs, one file each),
+    ``banks/*.yaml`` (team banks, between the shipped ones and one's own), ``tone_rules.yaml``,
+    ``ownit_rules.yaml`` and ``reasons.yaml`` (the team's tone rules and loss-reason taxonomy).
+    """
+    db = Path(db)
+    return db.with_name(db.name + "-team")
+
+
+def user_reasons_file() -> Path:
+    """The rep's own loss reasons, added to the shipped taxonomy."""
+    return data_dir() / "reasons.yaml"
+
+
 def crash_dir() -> Path:
     """Where the details of an unexpected error are written (the message names the file)."""
     return data_dir() / "crashes"
@@ -137,6 +153,8 @@ def all_locations(db: Path) -> list[Location]:
         Location("tone rules", user_rules_file("tone_rules.yaml")),
         Location("own-it rules", user_rules_file("ownit_rules.yaml")),
         Location("invitation", user_invitation_template()),
+        Location("loss reasons", user_reasons_file()),
+        Location("team", team_dir(db)),
         Location("crash logs", crash_dir()),
     ]
 
