@@ -51,7 +51,8 @@ _CHUNK = 1024 * 1024
 JOINED = "[imported]"
 """The marker between the stored text and the file's when both changed."""
 
-_ID_FIELDS = frozenset({"id", "question_id", "bank_id", "bank_version", "phase", "current_question"})
+_ID_FIELDS = frozenset({"id", "question_id", "bank_id", "bank_version", "phase", "current_question",
+                        "source"})
 """Strings that name something rather than say something: never joined, the newer one wins."""
 
 

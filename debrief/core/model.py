@@ -330,6 +330,15 @@ class FollowUp(BaseModel):
     outcome: Text = ""
 
 
+class CrmRef(BaseModel):
+    """Where an imported deal came from: the CRM and its own id there, so importing again adds nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: BoundedLine = Field(min_length=1, max_length=40)
+    id: BoundedLine = Field(default="", max_length=200)
+
+
 class Debrief(BaseModel):
     """One lost deal and everything learned from it."""
 
@@ -347,6 +356,7 @@ class Debrief(BaseModel):
     stage: BoundedLine = Field(default="", max_length=100)
     lost_on: Day = Field(default_factory=date.today)
     lost_to: BoundedLine = Field(default="", max_length=200)
+    crm: CrmRef | None = None
 
     impressions: Text = ""
     red_flags: list[Line] = Field(default_factory=list)
