@@ -18,47 +18,46 @@ def config_command(key: str | None, value: str | None, db: Path | None) -> None:
 
     KEY is rep-name, theme, exports, time-zone (e.g. Europe/Paris; empty: the system's),
     cool-off-days, cool-off-max-days, suggest-after-days, call-minutes, max-questions, talk-target,
-    monologue-seconds, or keymap.ID to rebind one key (the help screen, F1, shows every binding id).
+    monologue-seconds, timer-autostart (on or off), keymap (ID=KEYS pairs), or keymap.ID to rebind
+    one key (the help screen, F1, shows every binding id). The list says what each one does and
+    what an empty value means.
     """
     del db  # every command takes --db; settings are the user's, not the database's
     from debrief.core.settings import (
         SETTING_NAMES,
-        Settings,
+        SETTINGS_TABLE,
+        known_names,
         load_settings,
-        rep_zone,
         save_settings,
+        setting_fallback,
         setting_text,
         with_setting,
     )
     from debrief.core.store import StoreError
     from debrief.core.text import one_line
-    from debrief.locations import exports_dir, settings_file
+    from debrief.locations import settings_file
 
     path = settings_file()
     settings = load_settings(path)
     if key is None:
-        # An empty setting falls back to a default worked out here and now: say which one.
-        fallbacks = {"time-zone": f"(the system's: {rep_zone(settings)})",
-                     "exports": f"(the default: {exports_dir(settings.exports)})"}
-        for name in SETTING_NAMES:
-            text = setting_text(settings, name) or fallbacks.get(name, "")
-            echo(one_line(f"{name} = {text}".rstrip()))
-        for binding_id, keys in sorted(settings.keymap.items()):
-            echo(one_line(f"keymap.{binding_id} = {keys}"))
+        for info in SETTINGS_TABLE:
+            text = setting_text(settings, info.name) or setting_fallback(settings, info.name)
+            echo(one_line(f"{info.name} = {text}".rstrip()))
+            echo("    " + one_line(f"{info.help} Empty: {info.empty}."))
         return
     key = key.strip().lower()
     if key not in SETTING_NAMES and not key.startswith("keymap."):
-        raise BadInput(f"no setting {key!r} (known: {', '.join([*SETTING_NAMES, 'keymap.ID'])})")
+        raise BadInput(f"no setting {key!r} (known: {known_names()})")
     if value is None:
         echo(one_line(setting_text(settings, key)))
         return
+    themes = None
+    if key == "theme":  # the names the app knows, read from Textual only when a theme is set
+        from textual.theme import BUILTIN_THEMES
+
+        themes = set(BUILTIN_THEMES)
     try:
-        if value.strip():
-            changed = with_setting(settings, key, value)
-        elif key.startswith("keymap."):
-            changed = with_setting(settings, key, "")
-        else:
-            changed = with_setting(settings, key, setting_text(Settings(), key))
+        changed = with_setting(settings, key, value, themes=themes)
     except ValueError as error:
         raise BadInput(one_line(str(error))) from None
     try:

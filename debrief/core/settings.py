@@ -10,11 +10,15 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
+
+MAX_NAME = 120
+"""Longest rep name (or theme name) kept: a name signs an email, it is not a paragraph."""
 
 
 @dataclass
@@ -47,8 +51,17 @@ class Settings:
     """The rep's target share of talking time in a debrief call."""
     monologue_seconds: int = 60
     """A single monologue longer than this earns a nudge."""
+    timer_autostart: bool = True
+    """Start the call timer with the first note typed, so a forgotten start still times the call."""
 
     def __post_init__(self) -> None:
+        from debrief.core.text import clean_line
+
+        # A hand-edited file is data like any other: one line each, no terminal control.
+        for name in ("rep_name", "theme", "exports", "time_zone"):
+            value = getattr(self, name)
+            if isinstance(value, str) and not value.isprintable():
+                setattr(self, name, clean_line(value).strip())
         problems = [name for name, ok in self._checks().items() if not ok]
         if problems:
             raise ValueError(f"settings out of range: {', '.join(problems)}")
@@ -64,6 +77,9 @@ class Settings:
             "talk_share_target": 0 < self.talk_share_target < 1,
             "monologue_seconds": self.monologue_seconds >= 10,
             "time_zone": not self.time_zone or zone_problem(self.time_zone) is None,
+            "rep_name": len(self.rep_name) <= MAX_NAME,
+            "exports": len(self.exports) <= 4096,
+            "theme": len(self.theme) <= MAX_NAME,
         }
 
     @classmethod
@@ -94,60 +110,171 @@ class Settings:
         return data
 
 
-SETTING_NAMES: dict[str, str] = {
-    "rep-name": "rep_name",
-    "theme": "theme",
-    "exports": "exports",
-    "time-zone": "time_zone",
-    "cool-off-days": "cool_off_min_days",
-    "cool-off-max-days": "cool_off_max_days",
-    "suggest-after-days": "suggest_after_days",
-    "call-minutes": "call_minutes",
-    "max-questions": "max_questions",
-    "talk-target": "talk_share_target",
-    "monologue-seconds": "monologue_seconds",
-}
+@dataclass(frozen=True)
+class SettingInfo:
+    """One setting as the rep names it (``debrief config NAME``, the settings screen)."""
+
+    name: str
+    """The name ``debrief config`` takes."""
+    field: str
+    """The :class:`Settings` field it sets."""
+    label: str
+    """Its label on the settings screen."""
+    help: str
+    """What it does, in one line."""
+    empty: str
+    """What an empty value means (for a number: it goes back to the default)."""
+
+
+SETTINGS_TABLE: tuple[SettingInfo, ...] = (
+    SettingInfo("rep-name", "rep_name", "Your name",
+                "Signs your invitations (rep.name in templates).",
+                "invitations end unsigned, and the next booking asks for it"),
+    SettingInfo("theme", "theme", "Theme", "The app's colours (the palette's theme command sets it too).",
+                "the default theme, textual-dark"),
+    SettingInfo("exports", "exports", "Exports folder",
+                "Where every file you ask for goes (scripts, reports, invitations); ~ is your home.",
+                "the debrief folder in your documents folder"),
+    SettingInfo("time-zone", "time_zone", "Time zone",
+                "Call times are in it; invitations and calendar events name it (e.g. Europe/Paris).",
+                "the system's zone"),
+    SettingInfo("cool-off-days", "cool_off_min_days", "Cool-off days",
+                "Warn when the call is booked sooner than this many days after the loss.", "back to 2"),
+    SettingInfo("cool-off-max-days", "cool_off_max_days", "Latest call",
+                "Warn when the call is booked later than this many days: reasons fade.", "back to 30"),
+    SettingInfo("suggest-after-days", "suggest_after_days", "Best window",
+                "The days after the loss a call slot is suggested in (e.g. 7-21).", "back to 7-21"),
+    SettingInfo("call-minutes", "call_minutes", "Call minutes",
+                "The length of call to ask for (5-120; 15-20 is typical).", "back to 20"),
+    SettingInfo("max-questions", "max_questions", "Most questions",
+                "A script with more questions than this gets a warning (guides cap at 10-12).", "back to 12"),
+    SettingInfo("talk-target", "talk_share_target", "Talk target",
+                "Your share of the talking in a debrief call (e.g. 30%); past it the meter warns.",
+                "back to 30%"),
+    SettingInfo("monologue-seconds", "monologue_seconds", "Longest monologue",
+                "Seconds of talking in one go that earn a nudge (10 or more).", "back to 60"),
+    SettingInfo("timer-autostart", "timer_autostart", "Timer starts itself",
+                "on: the call timer starts with the first note you type; off: only with its key.",
+                "back to on"),
+    SettingInfo("keymap", "keymap", "Keys",
+                "Rebound keys as ID=KEYS, space between (e.g. call.next=f9); F1 shows every id.",
+                "every key as shipped"),
+)
+"""Every setting, in the order ``debrief config`` lists them and the settings screen shows them."""
+
+SETTING_NAMES: dict[str, str] = {info.name: info.field for info in SETTINGS_TABLE}
 """The names ``debrief config`` takes, for the fields of :class:`Settings`; ``keymap.ID`` rebinds one key."""
+
+SETTING_INFO: dict[str, SettingInfo] = {info.name: info for info in SETTINGS_TABLE}
+
+_KEYS = re.compile(r"[a-z0-9_+]+(,[a-z0-9_+]+)*")
+_BINDING_ID = re.compile(r"[a-z0-9_][a-z0-9_.-]*")
+_ON = {"on": True, "yes": True, "true": True, "1": True, "off": False, "no": False, "false": False, "0": False}
+
+
+def known_names() -> str:
+    """The setting names, for a message that says which exist."""
+    return ", ".join([*SETTING_NAMES, "keymap.ID"])
 
 
 def setting_text(settings: Settings, name: str) -> str:
-    """One setting as ``debrief config NAME`` prints it."""
+    """One setting as ``debrief config NAME`` prints it (and the settings screen edits it)."""
     if name.startswith("keymap."):
         return settings.keymap.get(name.removeprefix("keymap."), "")
     value = getattr(settings, SETTING_NAMES[name])
+    if isinstance(value, bool):
+        return "on" if value else "off"
     if isinstance(value, tuple):
         return "-".join(str(part) for part in value)
+    if isinstance(value, dict):
+        return " ".join(f"{binding_id}={keys}" for binding_id, keys in sorted(value.items()))
     return str(value)
 
 
-def with_setting(settings: Settings, name: str, text: str) -> Settings:
-    """``settings`` with ``name`` set from what the rep typed; ValueError with a one-line reason."""
-    text = text.strip()
+def default_text(name: str) -> str:
+    """What ``name`` reads when it is not set (an empty value sets it back to this)."""
+    return setting_text(Settings(), name)
+
+
+def with_setting(settings: Settings, name: str, text: str, *,
+                 themes: Collection[str] | None = None) -> Settings:
+    """``settings`` with ``name`` set from what the rep typed; ValueError with a one-line reason.
+
+    The one way a setting changes, for ``debrief config`` and the settings screen alike: ``text``
+    is cleaned to one line, an empty value goes back to the default, and ``themes`` (the names the
+    app knows) checks a theme.
+    """
+    from debrief.core.text import clean_line
+
+    text = clean_line(text).strip()
     if name.startswith("keymap."):
         binding_id = name.removeprefix("keymap.")
+        if not _BINDING_ID.fullmatch(binding_id):
+            raise ValueError(f"keymap.{binding_id}: not a binding id (F1 shows every id, e.g. call.next)")
         keymap = {key: value for key, value in settings.keymap.items() if key != binding_id}
         if text:
-            if not re.fullmatch(r"[a-z0-9_+]+(,[a-z0-9_+]+)*", text):
+            if not _KEYS.fullmatch(text):
                 raise ValueError(f"keymap.{binding_id}: {text!r} is not a key (e.g. f9, ctrl+b, x)")
             keymap[binding_id] = text
         return dataclasses.replace(settings, keymap=keymap)
     field_name = SETTING_NAMES.get(name)
     if field_name is None:
-        raise ValueError(f"no setting {name!r} (known: {', '.join([*SETTING_NAMES, 'keymap.ID'])})")
+        raise ValueError(f"no setting {name!r} (known: {known_names()})")
+    if field_name == "keymap":
+        return dataclasses.replace(settings, keymap=_read_keymap(text))
+    if not text and field_name not in _MAY_BE_EMPTY:
+        text = default_text(name)
     current = getattr(settings, field_name)
     if field_name == "time_zone" and text and (problem := zone_problem(text)) is not None:
         raise ValueError(f"{name}: {problem}")
+    if field_name == "theme" and themes is not None and text not in themes:
+        raise ValueError(f"{name}: no theme {text!r} (known: {', '.join(sorted(themes))})")
     try:
         value = _parse_setting(text, current)
     except ValueError:
-        kind = "range like 7-21" if isinstance(current, tuple) else "share like 30%" if isinstance(
-            current, float) else "whole number" if isinstance(current, int) else "text"
-        raise ValueError(f"{name}: {text!r} is not a {kind}") from None
+        kind = ("range like 7-21" if isinstance(current, tuple) else "on or off" if isinstance(current, bool)
+                else "share like 30%" if isinstance(current, float)
+                else "whole number" if isinstance(current, int) else "text")
+        raise ValueError(f"{name}: {text!r} is not {'' if kind == 'on or off' else 'a '}{kind}") from None
     changes: dict[str, Any] = {field_name: value}
     try:
         return dataclasses.replace(settings, **changes)
     except ValueError:
+        if isinstance(current, str):
+            raise ValueError(f"{name}: too long ({len(text):,} characters)") from None
         raise ValueError(f"{name}: {text!r} is out of range") from None
+
+
+_MAY_BE_EMPTY = frozenset({"rep_name", "exports", "time_zone"})
+"""Settings whose empty value means something (a fallback worked out when needed)."""
+
+
+def _read_keymap(text: str) -> dict[str, str]:
+    """``call.next=f9 schedule.book=f9,ctrl+b`` as a keymap; ValueError naming the bad part."""
+    keymap: dict[str, str] = {}
+    for part in text.split():
+        binding_id, sep, keys = part.partition("=")
+        if not sep or not _BINDING_ID.fullmatch(binding_id):
+            raise ValueError(f"keymap: {part!r} is not ID=KEYS (e.g. call.next=f9)")
+        if not _KEYS.fullmatch(keys):
+            raise ValueError(f"keymap: {keys!r} is not a key (e.g. f9, ctrl+b, x)")
+        keymap[binding_id] = keys
+    return keymap
+
+
+def setting_fallback(settings: Settings, name: str) -> str:
+    """What an empty ``name`` stands for right now, in words: ``(the system's: Europe/Paris)``."""
+    if name == "time-zone" and not settings.time_zone:
+        return f"(the system's: {rep_zone(settings)})"
+    if name == "exports" and not settings.exports:
+        from debrief.locations import exports_dir
+
+        return f"(the default: {exports_dir('')})"
+    if name == "rep-name" and not settings.rep_name:
+        return "(not set: invitations end unsigned)"
+    if name == "keymap" and not settings.keymap:
+        return "(every key as shipped)"
+    return ""
 
 
 def zone_problem(name: str) -> str | None:
@@ -200,7 +327,9 @@ def _parse_setting(text: str, current: object) -> object:
         low, _, high = text.partition("-")
         return (int(low), int(high or low))
     if isinstance(current, bool):
-        raise ValueError(text)
+        if text.lower() not in _ON:
+            raise ValueError(text)
+        return _ON[text.lower()]
     if isinstance(current, int):
         return int(text)
     if isinstance(current, float):
@@ -212,7 +341,7 @@ def _parse_setting(text: str, current: object) -> object:
 def _coerce(value: object, default: object) -> object | None:
     """``value`` in the type of ``default``, or None when it cannot be."""
     if isinstance(default, bool) or isinstance(value, bool):
-        return None
+        return value if isinstance(default, bool) and isinstance(value, bool) else None
     if isinstance(default, str):
         return value if isinstance(value, str) else None
     if isinstance(default, int) and not isinstance(default, bool):
