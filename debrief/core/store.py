@@ -6,6 +6,7 @@ Layout of a database folder (every file is a TinyDB JSON file unless said otherw
     lock                    empty; an exclusive flock on it guards every read-modify-write
     debriefs/<id>.json      one debrief per file, so an autosave rewrites ~16 KB, not the world
     index/<shard>.json      the summaries the home list needs, in 16 shards by id
+    index/facts.sqlite      derived: what stats, patterns and search need (review/facts_cache.py)
     pending                 plain text: ids whose index entry is being changed (crash repair)
     tmp/                    temp files of atomic writes, cleaned when the lock is taken
     claims/<id>.lock        empty; flocked while a live call edits that debrief
@@ -45,6 +46,7 @@ from debrief.core.ids import ID_ALPHABET, is_valid_id, new_id
 
 if TYPE_CHECKING:
     from debrief.core.model import Debrief
+    from debrief.core.review.facts_cache import FactsCache
 
 MARKER = "debrief-db.json"
 FORMAT = "debrief-db"
@@ -71,6 +73,8 @@ class RepairReport:
     moved_aside: list[Path] = field(default_factory=list)
     damaged: list[str] = field(default_factory=list)
     """One line per debrief file that could not be read (left as it was)."""
+    cached: int = 0
+    """Debriefs whose facts the rebuilt facts cache holds."""
 
 
 class InUse(Exception):
@@ -267,6 +271,7 @@ class Store:
         self._leftover: list[str] | None = None
         """Pending ids a writer found and could not finish (kept in ``pending`` after its write)."""
         self._thread_lock = threading.RLock()
+        self._facts: FactsCache | None = None
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -652,6 +657,7 @@ class Store:
             for shard, content in data.items():
                 AtomicJSONStorage(str(self._index_path(shard)), str(self.root / "tmp")).write(content)
             self._clear_pending()
+            self._cache_saved(items)
         return len(items)
 
     def delete(self, debrief_id: str) -> None:
@@ -665,11 +671,13 @@ class Store:
             _fsync_dir(path.parent)
             self._set_summary(debrief_id, None)
             self._clear_pending()
+            self.facts_cache().forget([debrief_id])
 
     def _write(self, debrief: Debrief, summary_changed: bool) -> None:
         path = self._debrief_path(debrief.id)
         if not summary_changed:
             self._write_file(path, debrief)
+            self._cache_saved([debrief])
             return
         from debrief.core.model import summary_of
 
@@ -679,6 +687,33 @@ class Store:
         self._write_file(path, debrief)
         self._set_summary(debrief.id, summary_of(debrief), shard)
         self._clear_pending()
+        self._cache_saved([debrief])
+
+    # -- the facts cache (derived; see review/facts_cache.py) ------------------------------------
+
+    def facts_cache(self) -> FactsCache:
+        """This database's facts cache (one writing connection per store)."""
+        if self._facts is None:
+            from debrief.core.review.facts_cache import FactsCache, cache_path
+
+            self._facts = FactsCache(cache_path(self.root))
+        return self._facts
+
+    def _cache_saved(self, debriefs: list[Debrief]) -> None:
+        """Bring the saved debriefs' rows up to date: one row each, whatever the database's size.
+
+        Called under the lock right after the files were written, so each stamp is the one of the
+        bytes just written. A cache that cannot be written is left as it is: its stamps no longer
+        match these files, so readers read them from the files instead.
+        """
+        from debrief.core.review.facts_cache import file_stamp, row_of
+
+        rows = []
+        for debrief in debriefs:
+            stamp = file_stamp(self._debrief_path(debrief.id))
+            if stamp is not None:
+                rows.append(row_of(debrief, stamp))
+        self.facts_cache().record(rows)
 
     def _write_file(self, path: Path, debrief: Debrief, durable: bool = True) -> None:
         """Write the debrief's TinyDB file whole, in one atomic write, through the TinyDB storage.
@@ -792,6 +827,7 @@ class Store:
             self._rebuild_index(report, datetime.now().strftime("%Y%m%d-%H%M%S"))
             self._clear_pending()
             self._clean_tmp()
+            report.cached = self.facts_cache().rebuild(self)
         return report
 
     def _rebuild_index(self, report: RepairReport, stamp: str) -> None:

@@ -1,0 +1,491 @@
+"""The facts cache: what stats, patterns and search need of every debrief, kept in one SQLite file.
+
+Why: reading 10,000 TinyDB files to count patterns or to search takes seconds. The cache holds,
+per debrief, the patterns' ``Facts``, the search text (``SearchDoc``) and a trigram full-text index
+of the folded words, so a command reads one file instead of thousands.
+
+It is derived data, never the record: the debrief files stay the truth, and the cache can always be
+rebuilt from them (``debrief repair`` does). Every row carries the stamp (inode, size, modification
+time) of the debrief file it was worked out from, taken before the file was read or right after it
+was written under the database's lock. A row is used only while its stamp is the file's current
+stamp; any other file (new, changed by a writer killed before it reached the cache, edited by
+another program) is read from the file itself. So a crash, a failed cache write or an older copy of
+debrief can make the cache slower, never wrong.
+
+Who writes it: every save of the store (one row, whatever the number of debriefs), bulk writes
+(import, demo), ``repair`` (everything afresh), and the app's review screens, which bring stale
+rows up to date in a worker. Read-only commands (``stats``, ``search``) never write: they open the
+file read-only and work out stale rows in memory. The file uses SQLite's rollback journal, not WAL,
+because a reader of a WAL database creates files beside it; with the rollback journal a reader only
+takes a lock. A damaged file, an unknown schema or one of an older version is set aside and rebuilt
+by the next writer; readers meanwhile read the debrief files.
+
+A second source (a folder of teammates' shared debriefs) gets a cache file of its own through the
+same ``Source`` protocol.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import orjson
+
+from debrief.core.review.search import SearchDoc, SearchField, SearchResults, query_terms, search
+
+if TYPE_CHECKING:
+    from debrief.core.model import Debrief
+    from debrief.core.review.stats import Facts
+
+CACHE_NAME = "facts.sqlite"
+SCHEMA_VERSION = 1
+"""Bump whenever what ``facts_of`` or ``search_doc`` produce changes: an older cache is rebuilt."""
+BUSY_MS = 500
+"""How long a writer waits for readers to finish; past it the row is skipped (stamps keep it right)."""
+MIN_TRIGRAM = 3
+"""The full-text index finds any piece of text of at least three characters."""
+
+Stamp = tuple[int, int, int]
+
+
+class Source(Protocol):
+    """Where debriefs come from: the store, or a folder of a team's shared debriefs."""
+
+    def stamps(self) -> dict[str, Stamp]:
+        """Each id with the stamp of its file."""
+
+    def get(self, debrief_id: str) -> Debrief:
+        """One debrief, read from its file (raises StoreError when it cannot be read)."""
+
+
+def stamp_text(stamp: Stamp) -> str:
+    """A stamp as stored."""
+    return f"{stamp[0]}:{stamp[1]}:{stamp[2]}"
+
+
+def file_stamp(path: Path) -> Stamp | None:
+    """The stamp of a file now, without following a link; None when it is not there."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def cache_path(root: Path) -> Path:
+    """The cache of a database folder: beside the home index."""
+    return root / "index" / CACHE_NAME
+
+
+# -- rows -----------------------------------------------------------------------------------------
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def encode_facts(facts: Facts) -> bytes:
+    """``Facts`` as compact JSON (dates as ISO text)."""
+    return orjson.dumps([
+        facts.id, facts.company, facts.contact, facts.lost_on.isoformat(), facts.lost_to, facts.stage,
+        facts.value, facts.status, facts.buyer, facts.guessed, facts.red_flags,
+        [[done, _iso(due_on), text] for done, due_on, text in facts.actions],
+        _iso(facts.next_check_in), _iso(facts.move_on), facts.follow_ups,
+        [[qid, text, str(state)] for qid, text, state in facts.answers], facts.summary,
+    ])
+
+
+def decode_facts(raw: bytes) -> Facts:
+    """The ``Facts`` that ``encode_facts`` wrote."""
+    from debrief.core.model import AnswerState
+    from debrief.core.review.stats import Facts
+
+    (id_, company, contact, lost_on, lost_to, stage, value, status, buyer, guessed, flags, actions,
+     check_in, move_on, follow_ups, answers, summary) = orjson.loads(raw)
+    return Facts(
+        id=id_, company=company, contact=contact, lost_on=date.fromisoformat(lost_on), lost_to=lost_to,
+        stage=stage, value=value, status=status, buyer=tuple(buyer), guessed=tuple(guessed),
+        red_flags=tuple(flags), actions=tuple((done, _day(due_on), text) for done, due_on, text in actions),
+        next_check_in=_day(check_in), move_on=_day(move_on), follow_ups=follow_ups,
+        answers=tuple((qid, text, AnswerState(state)) for qid, text, state in answers), summary=summary)
+
+
+def encode_doc(doc: SearchDoc) -> bytes:
+    """A ``SearchDoc`` without its folded ``blob`` (the full-text table holds that)."""
+    return orjson.dumps([doc.id, doc.company, doc.contact, doc.lost_on.isoformat(), doc.lost_to,
+                         [[item.label, item.text] for item in doc.fields]])
+
+
+def decode_doc(raw: bytes, blob: str) -> SearchDoc:
+    """The ``SearchDoc`` that ``encode_doc`` wrote, with its ``blob``."""
+    id_, company, contact, lost_on, lost_to, fields = orjson.loads(raw)
+    return SearchDoc(id=id_, company=company, contact=contact, lost_on=date.fromisoformat(lost_on),
+                     lost_to=lost_to, fields=tuple(SearchField(label, text) for label, text in fields), blob=blob)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What the cache holds of one debrief."""
+
+    id: str
+    stamp: str
+    facts: Facts
+    doc: SearchDoc
+
+
+def row_of(debrief: Debrief, stamp: Stamp) -> Row:
+    """Work out the cache row of one debrief read from (or written to) a file with ``stamp``."""
+    from debrief.core.review.search import search_doc
+    from debrief.core.review.stats import facts_of
+
+    return Row(debrief.id, stamp_text(stamp), facts_of(debrief), search_doc(debrief))
+
+
+def _rowid(debrief_id: str) -> int:
+    """Ids are six characters of a 31-letter alphabet: as a number, a stable SQLite rowid."""
+    from debrief.core.ids import ID_ALPHABET
+
+    number = 0
+    for char in debrief_id:
+        number = number * len(ID_ALPHABET) + ID_ALPHABET.index(char)
+    return number + 1
+
+
+# -- the file -------------------------------------------------------------------------------------
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rows (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, stamp TEXT NOT NULL,
+                                 facts BLOB NOT NULL, doc BLOB NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(blob, tokenize = 'trigram case_sensitive 1');
+"""
+
+
+def _version() -> str:
+    from debrief import __version__
+
+    return f"{SCHEMA_VERSION}/{__version__}"
+
+
+class CacheUnusable(Exception):
+    """The cache cannot be read now (missing, damaged, another version, busy): read the files."""
+
+
+def _open_read(path: Path) -> sqlite3.Connection:
+    """A read-only connection that never creates or changes a file; CacheUnusable otherwise."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        raise CacheUnusable("no cache yet") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise CacheUnusable("not a regular file")
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_MS / 1000,
+                                     check_same_thread=False)
+    except sqlite3.Error as error:
+        raise CacheUnusable(str(error)) from None
+    try:
+        found = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+    except sqlite3.Error as error:
+        connection.close()
+        raise CacheUnusable(str(error)) from None
+    if found is None or found[0] != _version():
+        connection.close()
+        raise CacheUnusable("another version")
+    return connection
+
+
+class FactsCache:
+    """The cache file of one source. Writers go through ``record``/``forget``/``rebuild``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._writer: sqlite3.Connection | None = None
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def _connect_write(self) -> sqlite3.Connection:
+        """The writing connection, made on first use; a damaged or foreign file is set aside."""
+        if self._writer is not None:
+            return self._writer
+        with contextlib.suppress(FileNotFoundError):
+            if not stat.S_ISREG(os.lstat(self.path).st_mode):
+                raise CacheUnusable(f"{self.path} is not a regular file; the cache is not written")
+        connection = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, check_same_thread=False,
+                                     isolation_level=None)
+        try:
+            os.chmod(self.path, 0o600)
+            connection.execute("PRAGMA journal_mode = DELETE")
+            # Derived data: a lost commit is caught by the stamps, a damaged file is rebuilt.
+            connection.execute("PRAGMA synchronous = OFF")
+            found = None
+            with contextlib.suppress(sqlite3.Error):
+                found = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            if found is None or found[0] != _version():
+                connection.close()
+                self._reset()
+                connection = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, check_same_thread=False,
+                                             isolation_level=None)
+                os.chmod(self.path, 0o600)
+                connection.execute("PRAGMA synchronous = OFF")
+                connection.executescript(SCHEMA)
+                connection.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (_version(),))
+        except (sqlite3.Error, OSError):
+            connection.close()
+            raise
+        self._writer = connection
+        return connection
+
+    def _reset(self) -> None:
+        """Remove a cache file that is damaged or of another version (with its journal)."""
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{self.path}{suffix}")
+
+    def close(self) -> None:
+        """Let go of the writing connection."""
+        if self._writer is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._writer.close()
+            self._writer = None
+
+    def _guarded(self, action: Callable[[sqlite3.Connection], None]) -> bool:
+        """Run one write transaction; on any failure the cache is left (its stamps keep it right)."""
+        try:
+            connection = self._connect_write()
+        except (sqlite3.Error, OSError, CacheUnusable):
+            self.close()
+            return False
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                action(connection)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            self.close()
+            if not isinstance(error, sqlite3.OperationalError):
+                self._reset()  # damaged: the next writer starts afresh
+            return False
+        except OSError:
+            self.close()
+            return False
+        return True
+
+    @staticmethod
+    def _put(connection: sqlite3.Connection, row: Row) -> None:
+        n = _rowid(row.id)
+        connection.execute("DELETE FROM words WHERE rowid = ?", (n,))
+        connection.execute("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?)",
+                           (n, row.id, row.stamp, encode_facts(row.facts), encode_doc(row.doc)))
+        connection.execute("INSERT INTO words (rowid, blob) VALUES (?, ?)", (n, row.doc.blob))
+
+    @staticmethod
+    def _drop(connection: sqlite3.Connection, debrief_ids: Iterable[str]) -> None:
+        for debrief_id in debrief_ids:
+            n = _rowid(debrief_id)
+            connection.execute("DELETE FROM words WHERE rowid = ?", (n,))
+            connection.execute("DELETE FROM rows WHERE n = ?", (n,))
+
+    def record(self, rows: Iterable[Row]) -> bool:
+        """Store rows (a save, an import); False when the cache could not be written."""
+        items = list(rows)
+        return self._guarded(lambda connection: [self._put(connection, row) for row in items] and None)
+
+    def forget(self, debrief_ids: Iterable[str]) -> bool:
+        """Drop the rows of deleted debriefs."""
+        ids = list(debrief_ids)
+        return self._guarded(lambda connection: self._drop(connection, ids))
+
+    def rebuild(self, source: Source, on_damaged: Callable[[str, str], None] | None = None) -> int:
+        """Work out every row afresh from the source (``repair``); returns how many were stored."""
+        self.close()
+        self._reset()
+        rows = _fresh_rows(source, source.stamps(), on_damaged)
+        self.record(rows)
+        return len(rows)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def stored(self) -> dict[str, tuple[str, bytes, bytes]]:
+        """Every row as stored: id -> (stamp, facts, doc); empty when the cache is unusable."""
+        try:
+            connection = _open_read(self.path)
+        except CacheUnusable:
+            return {}
+        try:
+            return {id_: (stamp, facts, doc)
+                    for id_, stamp, facts, doc in connection.execute("SELECT id, stamp, facts, doc FROM rows")}
+        except sqlite3.Error:
+            return {}
+        finally:
+            connection.close()
+
+
+def _fresh_rows(source: Source, stamps: Mapping[str, Stamp], unreadable: Callable[[str, str], None] | None,
+                ids: Iterable[str] | None = None) -> list[Row]:
+    """Rows worked out from the files of ``ids`` (all of ``stamps`` by default).
+
+    The stamp is the one seen before the file was read: if the file changes while it is read, the
+    row is stale at once and read again next time, never trusted with newer content.
+    """
+    from debrief.core.store import NotFound, StoreError
+
+    rows: list[Row] = []
+    for debrief_id in sorted(stamps) if ids is None else ids:
+        try:
+            debrief = source.get(debrief_id)
+        except NotFound:
+            continue
+        except StoreError as error:
+            if unreadable is not None:
+                unreadable(debrief_id, str(error))
+            continue
+        rows.append(row_of(debrief, stamps[debrief_id]))
+    return rows
+
+
+@dataclass
+class Snapshot:
+    """What the cache and the files together say now, for every debrief of one source."""
+
+    facts: dict[str, Facts] = field(default_factory=dict)
+    docs: dict[str, SearchDoc] = field(default_factory=dict)
+    unreadable: list[str] = field(default_factory=list)
+    read_from_files: int = 0
+    """How many debriefs had to be read from their files (stale or missing rows)."""
+
+
+def _stale(stored: Mapping[str, str], stamps: Mapping[str, Stamp]) -> list[str]:
+    return sorted(i for i, stamp in stamps.items() if stored.get(i) != stamp_text(stamp))
+
+
+def read_facts(source: Source, cache: FactsCache, *, write: bool = False,
+               skipped: Callable[[str, str], None] | None = None, docs: bool = False,
+               progress: Callable[[int, int], None] | None = None) -> Snapshot:
+    """The facts (and with ``docs`` the search text) of every debrief, from the cache where fresh.
+
+    ``write``: bring the stale rows into the cache (a writing process only; read-only commands
+    leave every file as it was). ``skipped(id, reason)`` hears of each damaged debrief file.
+    """
+    stamps = source.stamps()
+    snapshot = Snapshot()
+    unreadable: list[str] = []
+
+    def damaged(debrief_id: str, reason: str) -> None:
+        unreadable.append(debrief_id)
+        if skipped is not None:
+            skipped(debrief_id, reason)
+
+    stored = cache.stored()
+    stale = _stale({i: row[0] for i, row in stored.items()}, stamps)
+    fresh: list[Row] = []
+    for done, chunk_start in enumerate(range(0, len(stale), 250), start=1):
+        chunk = stale[chunk_start:chunk_start + 250]
+        fresh += _fresh_rows(source, stamps, damaged, chunk)
+        if progress is not None:
+            progress(min(done * 250, len(stale)), len(stale))
+    stale_set = set(stale)
+    blobs = _blobs(cache) if docs else {}
+    for debrief_id in sorted(stamps):
+        if debrief_id in stale_set:
+            continue
+        _stamp, facts_raw, doc_raw = stored[debrief_id]
+        snapshot.facts[debrief_id] = decode_facts(facts_raw)
+        if docs:
+            snapshot.docs[debrief_id] = decode_doc(doc_raw, blobs.get(debrief_id, ""))
+    for row in fresh:
+        snapshot.facts[row.id] = row.facts
+        if docs:
+            snapshot.docs[row.id] = row.doc
+    snapshot.facts = dict(sorted(snapshot.facts.items()))
+    if docs:
+        snapshot.docs = dict(sorted(snapshot.docs.items()))
+    snapshot.unreadable = sorted(unreadable)
+    snapshot.read_from_files = len(stale)
+    gone = [i for i in stored if i not in stamps]
+    if write and (fresh or gone):
+        cache.record(fresh)
+        if gone:
+            cache.forget(gone)
+    return snapshot
+
+
+def _blobs(cache: FactsCache) -> dict[str, str]:
+    """The folded search text of these debriefs, from the full-text table."""
+    try:
+        connection = _open_read(cache.path)
+    except CacheUnusable:
+        return {}
+    try:
+        return dict(connection.execute("SELECT rows.id, words.blob FROM rows JOIN words ON words.rowid = rows.n"))
+    except sqlite3.Error:
+        return {}
+    finally:
+        connection.close()
+
+
+def _fts_phrase(term: str) -> str:
+    """A term as an FTS5 string (a phrase of trigrams: the text must hold it as it is)."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def search_cached(source: Source, cache: FactsCache, query: str, limit: int = 100,
+                  skipped: Callable[[str, str], None] | None = None) -> SearchResults:
+    """``search`` over every debrief, reading only the debriefs the full-text index points to.
+
+    The index narrows down to the debriefs whose folded text holds every term of three characters
+    or more; ``search`` itself then checks and ranks them exactly as it does over all debriefs,
+    and stale or missing rows are read from their files: the same answer as reading everything.
+    """
+    terms = query_terms(query)
+    if not terms:
+        return search([], query, limit=limit)
+    stamps = source.stamps()
+    long_terms = [term for term in terms if len(term) >= MIN_TRIGRAM]
+    candidates: list[SearchDoc] = []
+    stored_stamps: dict[str, str] = {}
+    try:
+        connection = _open_read(cache.path)
+    except CacheUnusable:
+        connection = None
+    if connection is not None:
+        try:
+            stored_stamps = dict(connection.execute("SELECT id, stamp FROM rows"))
+            if long_terms:
+                match = " AND ".join(_fts_phrase(term) for term in long_terms)
+                found = connection.execute(
+                    "SELECT rows.id, rows.stamp, rows.doc, words.blob FROM words JOIN rows ON rows.n = words.rowid "
+                    "WHERE words MATCH ?", (match,))
+            else:
+                found = connection.execute(
+                    "SELECT rows.id, rows.stamp, rows.doc, words.blob FROM words JOIN rows ON rows.n = words.rowid")
+            for id_, stamp, doc_raw, blob in found:
+                current = stamps.get(id_)
+                if current is not None and stamp == stamp_text(current):
+                    candidates.append(decode_doc(doc_raw, blob))
+        except sqlite3.Error:
+            stored_stamps, candidates = {}, []
+        finally:
+            connection.close()
+    stale = _stale(stored_stamps, stamps)
+    candidates += [row.doc for row in _fresh_rows(source, stamps, skipped, stale)]
+    candidates.sort(key=lambda doc: doc.id)
+    return search(candidates, query, limit=limit)
+
