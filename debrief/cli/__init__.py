@@ -28,7 +28,7 @@ COMMAND_MODULES: dict[str, str] = {
     "tone": "tone_commands", "schedule": "schedule_commands", "invite": "schedule_commands",
     "ics": "schedule_commands", "script": "script_commands", "compare": "review_commands",
     "stats": "review_commands", "search": "review_commands", "summary": "wrapup_commands",
-    "config": "config_commands",
+    "config": "config_commands", "team": "team_commands",
 }
 """Which module of ``debrief.cli`` defines each command (in its ``COMMANDS`` list)."""
 
