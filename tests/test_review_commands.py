@@ -39,7 +39,8 @@ def test_compare_markdown(store: Store, run_cli: RunCli) -> None:
     result = run_cli("compare", "WWWWWW", "zzzzzz")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# Side by side: Willow Labs (wwwwww) · Zinnia Health (zzzzzz)")
-    assert "| ≠ How did you weigh the cost against the value? | unclear<br>Our quote was 20% above." in result.stdout
+    assert ("| ≠ Q price | “How did you weigh the cost against the value?”<br>unclear<br>Our quote was 20% above."
+            in result.stdout)
 
 
 def test_compare_refuses_one_id_five_ids_and_repeats(store: Store, run_cli: RunCli) -> None:

@@ -171,9 +171,10 @@ async def test_compare_aligns_rows_and_scrolls_every_column_together(store: Stor
         assert questions == ["q:q-open", "q:q-who", "q:q-factors", "q:q-price", "q:q-custom", "q:adhoc-1"]
         who = grid.row_names.index("q:q-who")
         cells = [" ".join(grid.cell_text(who, column).split()) for column in range(5)]  # unwrapped
-        assert cells[0].startswith("≠ Who was involved")
+        assert cells[0] == "≠ Q who"  # the topic, not one debrief's wording
         assert cells[1] == cells[3] == cells[4] == "— not in this script"
-        assert cells[2] == "● clarified The CFO decided alone. Decision-maker not reached"
+        assert cells[2] == ("“Who was involved in the final decision?” ● clarified The CFO decided alone. "
+                            "Decision-maker not reached")
         # one widget holds every column: scrolling moves them all at once, under one header
         assert len(screen.query(ScrollView)) == 1
         assert grid.max_scroll_y > 0
@@ -191,6 +192,47 @@ async def test_compare_aligns_rows_and_scrolls_every_column_together(store: Stor
         bottom = grid.render_line(grid.size.height - 1).text
         last = len(grid.rows) - 1
         assert grid.cell_text(last, 1).splitlines()[-1] in bottom  # the last line of the last row, in view
+
+
+async def test_compare_heads_rows_neutrally_and_each_column_words_its_own_question(
+        store: Store, make_app: MakeApp) -> None:
+    """The same bank question, rendered with each deal's names: no row head carries one debrief's
+    contact, company or winner; each column shows its own debrief's wording and values."""
+    from debrief.core.banks import load_banks
+    from debrief.core.script import build_script
+
+    bank = load_banks().get("lost-to-competitor")
+    ids = ["winner-edge", "success-measure", "decision-who"]
+    first = scripted("aaaaaa", "Acme Mills", [], lost_to="Salesforce")
+    second = scripted("bbbbbb", "Birch Dental", [], lost_to="HubSpot")
+    for debrief in (first, second):
+        debrief.contact = Contact(name=f"Rep of {debrief.company}", role="CFO")
+        debrief.script = build_script(debrief, bank, ids, 20)
+    store.put_many([first, second])
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await _compare(app, pilot, ["aaaaaa", "bbbbbb"], size=(160, 48))
+        grid = screen.query_one(CompareGrid)
+        heads = {name: " ".join(grid.cell_text(index, 0).split()) for index, name in enumerate(grid.row_names)}
+        for name, head in heads.items():
+            for own in ("Acme", "Birch", "Salesforce", "HubSpot", "Rep of"):
+                assert own not in head, (name, head)
+        assert heads["q:winner-edge"].endswith("What stood out about the winner")
+        assert heads["q:success-measure"].endswith("How they will measure success")
+        assert heads["deal:Contact"] == "Contact" and heads["deal:Lost to"].endswith("Lost to")
+        edge = grid.row_names.index("q:winner-edge")
+        assert "Salesforce" in grid.cell_text(edge, 1) and "HubSpot" not in grid.cell_text(edge, 1)
+        assert "HubSpot" in grid.cell_text(edge, 2) and "Salesforce" not in grid.cell_text(edge, 2)
+        success = grid.row_names.index("q:success-measure")
+        assert "Acme Mills" in grid.cell_text(success, 1) and "Birch Dental" in grid.cell_text(success, 2)
+        contact = grid.row_names.index("deal:Contact")
+        assert "Rep of Acme Mills" in grid.cell_text(contact, 1)
+        assert "Rep of Birch Dental" in grid.cell_text(contact, 2)
+    # The Markdown export heads its rows the same way.
+    markdown = comparison_markdown(compare([first, second]))
+    row = next(line for line in markdown.splitlines() if "What stood out about the winner" in line)
+    assert row.startswith("| What stood out about the winner |")
+    assert row.index("Salesforce") < row.index("HubSpot")
 
 
 async def test_compare_marks_value_and_lost_on_and_explains_the_marks(store: Store, make_app: MakeApp) -> None:

@@ -102,6 +102,78 @@ _KIND_BANKS: dict[str, str] = {
 """The shipped bank written for each kind, preferred when several banks suit."""
 
 
+QUESTION_TOPICS: dict[str, str] = {
+    "thanks-context": "How the project started",
+    "decision-who": "Who decided",
+    "decision-process": "Steps to the decision",
+    "decision-moment": "When it leaned one way",
+    "decision-factors": "What mattered most",
+    "price-first": "When cost became a concern",
+    "budget-set": "How the budget was set",
+    "budget-cycle": "Budget cycle",
+    "timing-change": "How the timeline changed",
+    "timing-driver": "What set the timing",
+    "momentum-lost": "When momentum was lost",
+    "priority-shift": "What moved ahead",
+    "criteria-change": "How requirements changed",
+    "eval-strengths": "Where we fit best",
+    "eval-gaps": "Where we fell short",
+    "eval-proof": "Proof they looked for",
+    "roi-measure": "How return was estimated",
+    "readiness": "What must be in place first",
+    "case-for-change": "Case for change",
+    "winner-edge": "What stood out about the winner",
+    "winner-approach": "How the winner approached them",
+    "winner-risk": "Risks of each option",
+    "total-cost": "Costs beyond the licence",
+    "cost-structure": "Which parts of the price mattered",
+    "value-case": "Cost against value",
+    "price-perception": "How our price came across",
+    "value-clarity": "Making the value easy to explain",
+    "price-explained": "What our price included",
+    "value-gap": "Where value and price drifted apart",
+    "value-timing": "Time to see results",
+    "value-earlier": "When a value talk would have helped",
+    "status-quo-now": "How they handle it today",
+    "status-quo-cost": "Cost of the current way",
+    "change-risk": "Risk of changing against waiting",
+    "alternative-appeal": "Why the current approach won",
+    "team-experience": "Working with our team",
+    "team-understanding": "How well we understood them",
+    "team-responsiveness": "Our pace and follow-through",
+    "commercial-experience": "The commercial conversations",
+    "champion-support": "Support the champions needed",
+    "do-differently": "What we could have done differently",
+    "timing-earlier": "When to have heard from us",
+    "early-signs": "Early signs of no fit",
+    "advice-next-time": "Advice for next time",
+    "success-measure": "How they will measure success",
+    "revisit": "What would make them look again",
+    "next-window": "The next planning window",
+    "trigger-event": "Events that could reopen it",
+    "stay-touch": "Staying in touch",
+}
+"""A neutral name for each shipped question, the same for every deal: side by side, a row is
+headed by what the question is about, never by one debrief's wording of it (its names)."""
+
+_TOPIC_WORDS = {"eval": "evaluation", "roi": "ROI"}
+
+
+def question_topic(question_id: str) -> str:
+    """What a question is about, without any deal's names: the shipped topic, the rep's own
+    question by its number, else the id made readable ("budget-owner" reads "Budget owner")."""
+    if question_id in QUESTION_TOPICS:
+        return QUESTION_TOPICS[question_id]
+    number = question_id.removeprefix(CUSTOM_PREFIX)
+    if question_id.startswith(CUSTOM_PREFIX) and number.isdigit():
+        return f"Own question {number}"
+    words = [_TOPIC_WORDS.get(word, word) for word in re.split(r"[-_.\s]+", one_line(question_id)) if word]
+    if not words:
+        return "Question"
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 class ScriptError(ValueError):
     """A script that cannot be built (unknown question, no banks), worded as one line."""
 

@@ -146,6 +146,7 @@ class CompareGrid(ScrollView, can_focus=True):
         "compare-grid--match",
         "compare-grid--miss",
         "compare-grid--company",
+        "compare-grid--asked",
     }
 
     DEFAULT_CSS = """
@@ -205,6 +206,10 @@ class CompareGrid(ScrollView, can_focus=True):
     }
     CompareGrid > .compare-grid--company {
         text-style: bold;
+    }
+    CompareGrid > .compare-grid--asked {
+        color: $text-muted;
+        text-style: italic;
     }
     """
 
@@ -289,8 +294,11 @@ class CompareGrid(ScrollView, can_focus=True):
             if row.phase_title and row.phase_title != phase:
                 phase = row.phase_title
                 section(f"phase:{phase}", phase, "muted")
-            rows.append(GridRow(f"q:{row.question_id}", [label(row.text, row.differs),
-                                                        *(self._answer(answer, row) for answer in row.answers)],
+            # The head names the topic; each column words the question as its own debrief asked it.
+            asked = row.asked or tuple("" for _ in row.answers)
+            rows.append(GridRow(f"q:{row.question_id}", [label(row.topic, row.differs),
+                                                        *(self._answer(answer, row, words)
+                                                          for answer, words in zip(row.answers, asked, strict=True))],
                                 row.differs))
         section("reasons", "Loss reasons")
         for line in comparison.reasons:
@@ -319,10 +327,11 @@ class CompareGrid(ScrollView, can_focus=True):
             rows.append(GridRow(f"take:{title}", [label(title, False), *(paragraphs(text) or blank for text in texts)]))
         return rows
 
-    def _answer(self, answer: Answer | None, row: QuestionRow) -> Cell:
+    def _answer(self, answer: Answer | None, row: QuestionRow, asked: str = "") -> Cell:
         if answer is None:
             return [[("— not in this script", "muted")]]
-        cell: Cell = [[(STATE_MARKS[answer.state], STATE_STYLES[answer.state])]]
+        cell: Cell = [[(f"“{clean_line(asked)}”", "asked")]] if asked.strip() else []
+        cell.append([(STATE_MARKS[answer.state], STATE_STYLES[answer.state])])
         cell += paragraphs(answer.notes)
         clarified = paragraphs(answer.clarified)
         if clarified:

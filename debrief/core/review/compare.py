@@ -89,6 +89,15 @@ class QuestionRow:
     text: str
     phase_title: str
     answers: tuple[Answer | None, ...]
+    asked: tuple[str, ...] = ()
+    """Per debrief: the question as its own script words it (its names), "" where not scripted."""
+
+    @property
+    def topic(self) -> str:
+        """The row's neutral head: what the question is about, no debrief's names in it."""
+        from debrief.core.script import question_topic
+
+        return question_topic(self.question_id)
 
     @property
     def differs(self) -> bool:
@@ -242,7 +251,8 @@ class Comparison:
                 for d in self.debriefs
             ],
             "rows": [
-                {"question_id": row.question_id, "text": row.text, "phase": row.phase_title,
+                {"question_id": row.question_id, "text": row.text, "topic": row.topic, "asked": list(row.asked),
+                 "phase": row.phase_title,
                  "differs": row.differs,
                  "answers": [None if a is None else {"notes": a.notes, "clarified": a.clarified,
                                                      "state": a.state.value, "tags": list(a.tags)}
@@ -282,7 +292,10 @@ def compare(debriefs: Sequence[Debrief]) -> Comparison:
             else:
                 answers.append(None)
         text, phase = texts.get(qid, (qid, ""))
-        rows.append(QuestionRow(question_id=qid, text=text, phase_title=phase, answers=tuple(answers)))
+        asked = tuple(next((one_line(q.text) for q in d.script.questions if q.id == qid), "") if d.script else ""
+                      for d in debriefs)
+        rows.append(QuestionRow(question_id=qid, text=text, phase_title=phase, answers=tuple(answers),
+                                asked=asked))
 
     said_counts = [Counter(tag for answer in d.answers.values() for tag in answer.tags) for d in debriefs]
     tags = list(dict.fromkeys([t for counts in said_counts for t in counts] +
@@ -333,8 +346,10 @@ def comparison_markdown(comparison: Comparison) -> str:
     if comparison.rows:
         cells = []
         for row in comparison.rows:
-            answers = [_md_cell(answer_cell(a)) if a is not None else "—" for a in row.answers]
-            cells.append([("≠ " if row.differs else "") + _md_cell(row.text), *answers])
+            answers = [_md_cell("\n".join(part for part in (f"“{asked}”" if asked else "", answer_cell(a)) if part))
+                       if a is not None else "—" for a, asked in zip(row.answers, row.asked or [""] * len(row.answers),
+                                                                  strict=True)]
+            cells.append([("≠ " if row.differs else "") + _md_cell(row.topic), *answers])
         out += table("Question", cells)
     else:
         out += ["_No questions were asked in these debriefs yet._", ""]
