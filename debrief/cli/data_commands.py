@@ -153,24 +153,93 @@ def export_command(out: Path | None, db: Path | None) -> None:
 
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option("--from", "source", type=click.Choice(["json", "hubspot", "salesforce", "pipedrive"],
+              case_sensitive=False), default=None,
+              help="What the file is: a debrief export (json, the default) or a CRM's CSV export of deals.")
+@click.option("--map", "map_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A column map for another CRM's CSV (YAML 'company: Account', or CSV field,header).")
+@click.option("--skip-bad", is_flag=True, default=False,
+              help="Import the readable rows of a CRM file and list the lines skipped.")
+@click.option("--dates", type=click.Choice(["auto", "mdy", "dmy"]), default="auto", show_default=True,
+              help="How a CRM file's slashed dates read when every one fits both ways (auto: month first).")
+@click.option("--dry-run", is_flag=True, default=False, help="Say what a CRM file would bring in; write nothing.")
 @db_option
-def import_command(file: Path, db: Path | None) -> None:
-    """Merge an export into the database: by id, without duplicates, never erasing stored text.
+def import_command(file: Path, source: str | None, map_file: Path | None, skip_bad: bool, dates: str,
+                   dry_run: bool, db: Path | None) -> None:
+    """Merge an export into the database, or bring in closed-lost deals from a CRM's CSV export.
 
-    The whole file is checked before anything is written (a bad entry refuses it all, exit 2).
-    Where a text changed on both sides, both are kept: the stored text, then "[imported]" and
-    the file's; those fields are listed.
+    A debrief export merges by id, without duplicates, never erasing stored text; the whole file is
+    checked before anything is written (a bad entry refuses it all, exit 2). Where a text changed
+    on both sides, both are kept: the stored text, then "[imported]" and the file's.
+
+    With --from hubspot|salesforce|pipedrive (or --map), each closed-lost row becomes a logged
+    debrief, the CRM's lost reason your first impression; open and won rows are counted and
+    skipped; importing the file again adds nothing and fills only empty fields. A bad row refuses
+    the file with its line number (exit 2, nothing written) unless --skip-bad is given.
     """
+    source = source.lower() if source else None
+    if map_file is not None or (source is not None and source != "json"):
+        _import_crm(file.expanduser(), source or "csv", map_file, skip_bad, dates, dry_run, db)
+        return
     from debrief.core.exchange import JOINED, merge, read_export
 
     try:
         incoming = read_export(file.expanduser())
     except ValueError as error:
-        raise BadInput(str(error)) from None
+        raise BadInput(_crm_hint(file.expanduser(), str(error))) from None
     report = merge(open_store(db), incoming)
     echo(f"imported: {report.added} added, {report.updated} updated, {report.unchanged} unchanged")
     _list_fields(f"both texts kept (stored first, then {JOINED} and the file's)", report.both_kept)
     _list_fields("changed on both sides, too long together: the stored text kept", report.kept_stored)
+
+
+def _crm_hint(file: Path, message: str) -> str:
+    """A JSON import refused: when the file is a CRM's CSV export, say which --from reads it."""
+    from debrief.core.crm import CRM_NAMES, CrmError, decode, detect, read_table
+    from debrief.core.exchange import read_bounded
+
+    try:
+        header = read_table(decode(read_bounded(file, 1024 * 1024 * 256))).header
+    except (ValueError, CrmError):
+        return message
+    crm = detect(header)
+    if crm is None:
+        return message
+    return f"{file} is a {CRM_NAMES[crm]} CSV export: import it with --from {crm}"
+
+
+def _import_crm(file: Path, source: str, map_file: Path | None, skip_bad: bool, dates: str, dry_run: bool,
+                db: Path | None) -> None:
+    from debrief.core.crm import CrmError, apply, load_map, plan, summary_line
+
+    try:
+        mapping = load_map(map_file.expanduser()) if map_file is not None else None
+        result = plan(file, source, mapping, today=date.today(), dates=dates)  # type: ignore[arg-type]
+    except ValueError as error:
+        raise BadInput(one_line(str(error), 300)) from None
+    if result.bad and not skip_bad and not dry_run:
+        first = result.bad[0]
+        more = ""
+        if len(result.bad) > 1:
+            lines = ", ".join(str(row.line) for row in result.bad[1:6])
+            more = f" (and {len(result.bad) - 1} more: line{'s' if len(result.bad) > 2 else ''} {lines}" \
+                   f"{', ...' if len(result.bad) > 6 else ''})"
+        raise BadInput(one_line(f"{file}: {first}{more}; nothing imported (--skip-bad imports the other rows)",
+                                600))
+    if dry_run:
+        echo(f"dry run, nothing written: {summary_line(result)}")
+    else:
+        store = open_store(db)
+        try:
+            report = apply(store, result)
+        except CrmError as error:
+            raise BadInput(str(error)) from None
+        echo(summary_line(result, report))
+    for row in result.bad:
+        echo(f"skipped {row}")
+    if not result.order_shown and result.slashed:
+        click.echo("note: every slashed date could be read either way; read month first (MM/DD/YYYY). "
+                   "--dates dmy reads them day first.", err=True)
 
 
 def _list_fields(title: str, paths: list[str], most: int = 20) -> None:
