@@ -18,7 +18,7 @@ from textual.screen import Screen
 
 from debrief.core.settings import Settings, load_settings, save_settings
 from debrief.core.store import Store
-from debrief.locations import settings_file
+from debrief.locations import settings_file, use_database
 from debrief.widgets.plain import escape, notify
 
 
@@ -44,6 +44,7 @@ class DebriefApp(App[None]):
     ) -> None:
         super().__init__()
         self.store = store
+        use_database(store.root)  # the team's reasons, banks and rules sit beside the database
         self.call_id = call_id
         self.settings_path = settings_path or settings_file()
         self.settings: Settings = load_settings(self.settings_path)

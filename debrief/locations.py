@@ -100,6 +100,22 @@ def team_dir(db: Path) -> Path:
     return db.with_name(db.name + "-team")
 
 
+_active_db: Path | None = None
+
+
+def use_database(db: Path | None) -> None:
+    """Remember which database this process serves, so what reads the team's files (loss reasons,
+    banks, tone rules) finds its team folder without every caller passing it along."""
+    global _active_db
+    _active_db = Path(db) if db is not None else None
+
+
+def active_team_dir() -> Path:
+    """The team folder of the database this process serves (``--db``, ``DEBRIEF_DB`` or the
+    default); it exists only once the rep joined a team."""
+    return team_dir(_active_db if _active_db is not None else resolve_db(None))
+
+
 def user_reasons_file() -> Path:
     """The rep's own loss reasons, added to the shipped taxonomy."""
     return data_dir() / "reasons.yaml"

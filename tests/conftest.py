@@ -33,6 +33,8 @@ def isolated_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # The rep's zone is the system's when no setting names one: the same zone on every machine,
     # so invitations and snapshots do not change with where the tests run.
     monkeypatch.setenv("TZ", "UTC")
+    # The database an app or command of an earlier test served is not this test's.
+    monkeypatch.setattr("debrief.locations._active_db", None)
     return tmp_path
 
 

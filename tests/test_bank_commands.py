@@ -40,7 +40,7 @@ def test_list_marks_overrides_and_reports_a_broken_bank_in_one_line_with_exit_1(
         "title: Quick 10-minute debrief", "title: Our own quick debrief")
     user_bank("quick.yaml", text)
     user_bank("team.yaml", GOOD.read_text())
-    broken = user_bank("broken.yaml", (FIXTURES / "broken-unknown-tag.yaml").read_text())
+    broken = user_bank("broken.yaml", (FIXTURES / "broken-tag-id.yaml").read_text())
     result = run_cli("banks", "list")
     assert result.returncode == 1  # the list is printed: a finding, as in lint, not bad input
     rows = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
@@ -50,10 +50,8 @@ def test_list_marks_overrides_and_reports_a_broken_bank_in_one_line_with_exit_1(
     assert rows["team-guide"].endswith("user") and rows["no-decision"].endswith("shipped")
     assert result.stderr.splitlines() == [
         f"debrief: not listed, it does not load: {broken}:20: questions.decision-factors.tags[0]: "
-        "unknown loss reason 'pricing' "
-        "(known: price, value, product-fit, features, integration, competitor, relationship, trust, "
-        "timing, budget, decision-process, decision-maker, champion, status-quo, implementation, "
-        "support, references, criteria, urgency, scope)"]
+        "'Pricing plan' is not a loss-reason id: use lowercase letters, digits and hyphens, "
+        "at most 40 characters (like security-review)"]
     listed = json.loads(run_cli("banks", "list", "--format", "json").stdout)
     quick = next(row for row in listed if row["id"] == "quick-10")
     assert (quick["source"], quick["overrides"]) == ("user (overrides shipped)", True)

@@ -22,7 +22,7 @@ from debrief.core.banks import (
     sample_debrief,
     template_lines,
 )
-from debrief.core.model import LOSS_REASONS
+from debrief.core.reasons import shipped
 from debrief.core.render import RenderError, render
 from debrief.locations import shipped_banks_dir, user_banks_dir
 
@@ -49,8 +49,9 @@ BROKEN = [
     ("broken-unknown-variable", 25, "questions.decision-who.text",
      "unknown template variable 'deal_size' (templates see: company, contact, lost_to, stage, value, rep)"),
     ("broken-template-syntax", 25, "questions.decision-who.text", "template syntax error: unexpected char '?' at 53"),
-    ("broken-unknown-tag", 20, "questions.decision-factors.tags[0]",
-     f"unknown loss reason 'pricing' (known: {', '.join(LOSS_REASONS)})"),
+    ("broken-tag-id", 20, "questions.decision-factors.tags[0]",
+     "'Pricing plan' is not a loss-reason id: use lowercase letters, digits and hyphens, "
+     "at most 40 characters (like security-review)"),
     ("broken-one-probe", 40, "questions.stay-touch.probes", "needs at least 2 probes (found 1)"),
     ("broken-zero-minutes", 38, "questions.stay-touch.minutes", "must be more than 0"),
 ]
@@ -123,7 +124,7 @@ def test_each_shipped_bank_is_a_complete_interview_guide(bank_id: str) -> None:
     for _, question in bank.questions():
         assert len(question.probes) >= 2, question.id
         assert 1 <= question.minutes <= 3, question.id
-        assert question.tags and set(question.tags) <= set(LOSS_REASONS), question.id
+        assert question.tags and set(question.tags) <= set(shipped().ids()), question.id
         assert question.intent.strip() and question.text.strip().endswith("?"), question.id
     opening = " ".join(render(bank.opening, contexts()[0], "opening").lower().split())
     closing = " ".join(render(bank.closing, contexts()[0], "closing").lower().split())

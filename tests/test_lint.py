@@ -46,7 +46,7 @@ def test_every_problem_of_a_bank_that_does_not_load_in_line_order(tmp_path: Path
                     .replace("text: What mattered most in your final decision?",
                              "text: Wouldn't you agree that our demo was stronger?")
                     .replace("{{ company }}", "{{ deal_size }}")
-                    .replace("tags: [relationship]", "tags: [pricing]")
+                    .replace("tags: [relationship]", "tags: [Pricing]")
                     .replace("id: stay-touch", "id: decision-factors"))
     report = lint_banks([path])
     assert [(f.line, f.field, f.invalid) for f in report.findings] == [

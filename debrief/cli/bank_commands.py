@@ -23,7 +23,8 @@ def _report(errors: list[BankError], prefix: str = "") -> None:
 
 
 def _source(bank: Bank) -> str:
-    return "user (overrides shipped)" if bank.overrides else bank.source
+    """Where a bank comes from: shipped, team or user, and whose bank of the same id it replaces."""
+    return f"{bank.source} (overrides {bank.replaces or 'shipped'})" if bank.overrides else bank.source
 
 
 def _minutes(value: float) -> str:
@@ -40,8 +41,9 @@ def _width() -> int:
 def banks_group(ctx: click.Context) -> None:
     """Question banks: the interview guides a call script is built from.
 
-    Shipped banks sit beside your own, which live in the user data folder ('debrief locate'
-    shows where); one of yours with a shipped bank's id replaces it.
+    Shipped banks come first, then your team's (in the team repository's banks/ folder, once you
+    joined one), then your own, which live in the user data folder ('debrief locate' shows
+    where): a later bank with an earlier one's id replaces it.
     """
     if ctx.invoked_subcommand is None:
         echo(ctx.get_help())
@@ -51,7 +53,7 @@ def banks_group(ctx: click.Context) -> None:
 @format_option("table", "json")
 @db_option
 def list_command(output_format: str, db: Path | None) -> None:
-    """Every bank: id, title, questions, minutes and where it comes from.
+    """Every bank: id, title, questions, minutes and where it comes from (shipped, team, user).
 
     A bank file that does not load is left out, named on stderr with the reason; the exit is 1.
     """
@@ -196,12 +198,14 @@ def lint_command(paths: tuple[Path, ...], output_format: str, db: Path | None) -
 
     Every problem of a file is listed in one run, in line order, even when the bank does not load.
 
-    With no PATH, checks the shipped banks and yours. A PATH may be a bank file or a folder of
-    them. Exit 0 when clean, 1 when the tone check found something, 2 when a bank is invalid.
+    With no PATH, checks the shipped banks, your team's and yours. A PATH may be a bank file or a
+    folder of them. A tag that looks like a slip of a known loss reason (prcie for price) gets a
+    note. Exit 0 when clean (notes or not), 1 when the tone check found something, 2 when a bank
+    is invalid.
     """
     from debrief.core.banks import bank_files
     from debrief.core.lint import lint_banks, lint_targets
-    from debrief.locations import shipped_banks_dir, user_banks_dir
+    from debrief.locations import active_team_dir, shipped_banks_dir, user_banks_dir
 
     if paths:
         try:
@@ -209,16 +213,21 @@ def lint_command(paths: tuple[Path, ...], output_format: str, db: Path | None) -
         except ValueError as error:
             raise BadInput(str(error)) from None
     else:
-        files = bank_files(shipped_banks_dir()) + bank_files(user_banks_dir())
+        team_banks = active_team_dir() / "banks"
+        files = (bank_files(shipped_banks_dir())
+                 + [path for path in bank_files(team_banks) if not path.is_symlink()]
+                 + bank_files(user_banks_dir()))
     report = lint_banks(files)
     for problem in report.rules_problems:  # a broken user rules file: say so, go on
         click.echo(f"debrief: warning: {one_line(problem)} (checked with the shipped tone rules)", err=True)
+    for problem in report.reasons_problems:  # a bad entry of a reasons file: the rest still counts
+        click.echo(f"debrief: warning: {one_line(problem)} (skipped)", err=True)
     if output_format == "json":
         print_json([finding.to_json() for finding in report.findings])
     else:
         for finding in report.findings:
             echo(finding.text())
-        click.echo(report.summary(), err=bool(report.findings))
+        click.echo(report.summary(), err=bool(report.faults))
     if report.exit_code:
         sys.exit(report.exit_code)
 

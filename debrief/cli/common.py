@@ -31,6 +31,14 @@ class Missing(click.ClickException):
     exit_code = 1
 
 
+def _use_db(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    # The command's database is the process's: the team's reasons, banks and rules sit beside it.
+    from debrief.locations import use_database
+
+    use_database(resolve_db(value))
+    return value
+
+
 def db_option(command: F) -> F:
     """``--db PATH`` on every command; ``DEBRIEF_DB`` is read when it is not given."""
     return click.option(
@@ -38,6 +46,7 @@ def db_option(command: F) -> F:
         "db",
         type=click.Path(dir_okay=True, file_okay=True, path_type=Path),
         default=None,
+        callback=_use_db,
         help=f"Database folder (default: in the user data folder; ${DB_ENV} overrides).",
     )(command)
 

@@ -23,7 +23,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import ErrorDetails
 
 from debrief.core import yaml_io
-from debrief.core.model import LOSS_REASONS, Contact, Debrief
+from debrief.core.model import Contact, Debrief
+from debrief.core.reasons import ID_HELP, is_reason_id
 from debrief.core.render import (
     TEMPLATE_NAMES,
     RenderError,
@@ -45,6 +46,9 @@ MAX_NODES = 50_000
 """Most YAML values a bank may expand to: stops alias bombs (``&a [*b, *b, ...]``) cold."""
 
 BANK_SUFFIXES = (".yaml", ".yml")
+
+MAX_TEAM_BANKS = 200
+"""Most bank files read from a team's repository: a teammate's push cannot stall every start."""
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -84,8 +88,10 @@ def _clean_line(value: str) -> str:
 
 
 def _tag(value: str) -> str:
-    if value not in LOSS_REASONS:
-        raise ValueError(f"unknown loss reason {value!r} (known: {', '.join(LOSS_REASONS)})")
+    # Any well-formed id is a loss reason: one nobody declared is labelled from its id, and lint
+    # notes one that is a slip from a known reason.
+    if not is_reason_id(value):
+        raise ValueError(f"{clean_line(value)[:40]!r} is not a loss-reason id: {ID_HELP}")
     return value
 
 
@@ -133,6 +139,8 @@ class Bank(_Strict):
     source: str = "shipped"
     path: str = ""
     overrides: bool = False
+    replaces: str = ""
+    """The source of the bank with the same id this one replaces (``shipped`` or ``team``)."""
 
     def questions(self) -> list[tuple[Phase, BankQuestion]]:
         """Every question with its phase, in the order of the bank."""
@@ -156,7 +164,7 @@ class Bank(_Strict):
         return sum(len(phase.questions) for phase in self.phases)
 
 
-_NOT_IN_FILE = ("source", "path", "overrides")
+_NOT_IN_FILE = ("source", "path", "overrides", "replaces")
 _FIELDS = {
     Bank: [name for name in Bank.model_fields if name not in _NOT_IN_FILE],
     Phase: list(Phase.model_fields),
@@ -203,15 +211,40 @@ def bank_files(folder: Path) -> list[Path]:
     )
 
 
-def load_banks(shipped_dir: Path | None = None, user_dir: Path | None = None) -> BankSet:
-    """Shipped banks, then the user's: a user bank with a shipped id overrides it."""
-    from debrief.locations import shipped_banks_dir, user_banks_dir
+BANK_SOURCES = ("shipped", "team", "user")
+"""The layers of banks, in load order: for the same id a later layer wins."""
 
+
+def load_banks(shipped_dir: Path | None = None, user_dir: Path | None = None, *,
+               team: Path | None = None) -> BankSet:
+    """Shipped banks, then the team's, then the user's: a later bank with the same id replaces
+    the earlier one (and says so in ``replaces``).
+
+    ``team`` is the team's repository folder (its banks are in ``banks/``); by default the one
+    beside the database this process serves. A team's files are a teammate's input, checked like
+    the rep's own, and a link among them is not followed.
+    """
+    from debrief.locations import active_team_dir, shipped_banks_dir, user_banks_dir
+
+    team_banks = (team if team is not None else active_team_dir()) / "banks"
     result = BankSet()
     for source, folder in (("shipped", shipped_dir or shipped_banks_dir()),
+                           ("team", team_banks),
                            ("user", user_dir or user_banks_dir())):
         seen: dict[str, Bank] = {}
-        for path in bank_files(folder):
+        files = bank_files(folder)
+        if source == "team":
+            if folder.is_symlink():
+                result.errors.append(BankError(str(folder), 1, "folder", "a link, not a folder: not followed"))
+                continue
+            if len(files) > MAX_TEAM_BANKS:
+                result.errors.append(BankError(str(folder), 1, "folder", (
+                    f"{len(files):,} bank files, at most {MAX_TEAM_BANKS} are read (the first by name)")))
+                files = files[:MAX_TEAM_BANKS]
+        for path in files:
+            if source == "team" and path.is_symlink():
+                result.errors.append(BankError(str(path), 1, "file", "a link, not a bank file: not followed"))
+                continue
             try:
                 bank = load_bank_file(path, source)
             except BankError as error:
@@ -223,8 +256,9 @@ def load_banks(shipped_dir: Path | None = None, user_dir: Path | None = None) ->
                     f"bank id {bank.id!r} is already used by {seen[bank.id].path}"))
                 continue
             seen[bank.id] = bank
-            if source == "user" and bank.id in result.banks:
-                bank = bank.model_copy(update={"overrides": True})
+            earlier = result.banks.get(bank.id)
+            if earlier is not None:
+                bank = bank.model_copy(update={"overrides": True, "replaces": earlier.source})
             result.banks[bank.id] = bank
     return result
 

@@ -52,10 +52,11 @@ def call_time(summary: dict[str, Any]) -> str:
 
 
 def reason_label(tag: str) -> str:
-    """The readable name of a loss-reason tag (an unknown tag reads as itself)."""
-    from debrief.core.model import LOSS_REASONS
+    """The readable name of a loss-reason tag, from the one taxonomy (shipped, team, the rep's);
+    a tag nobody declared reads from its id (``security-review`` is "Security review")."""
+    from debrief.core.reasons import taxonomy
 
-    return LOSS_REASONS.get(tag, tag)
+    return taxonomy().label(tag)
 
 
 def state_label(state: AnswerState) -> str:

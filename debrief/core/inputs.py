@@ -14,8 +14,10 @@ by exactly three digits (``48.000``) could be either, so it is refused with a wa
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from debrief.core.model import LOSS_REASONS
+if TYPE_CHECKING:
+    from debrief.core.reasons import Taxonomy
 
 MAX_MONEY = 1e12
 """A deal larger than this is a typing slip."""
@@ -146,20 +148,45 @@ def parse_stage(text: str) -> str:
     return value
 
 
-def parse_reasons(values: list[str] | tuple[str, ...]) -> list[str]:
-    """The rep's guess: known loss-reason ids (or their labels), comma-separated, at most three."""
-    by_label = {label.lower(): key for key, label in LOSS_REASONS.items()}
-    reasons: list[str] = []
+def parse_reasons(values: list[str] | tuple[str, ...], known: Taxonomy | None = None) -> list[str]:
+    """The rep's guess: loss reasons by id, label or alias (any case), comma-separated, at most three.
+
+    A reason is one of the taxonomy (shipped, the team's, the rep's reasons file) or a tag one of
+    the banks uses; ``known`` replaces that lookup (a form that has the taxonomy at hand).
+    """
+    from debrief.core import reasons as taxonomy_module
+
+    taxonomy = known or taxonomy_module.taxonomy()
+    with_banks = known is not None
+    found: list[str] = []
     for value in values:
         for part in value.split(","):
-            word = part.strip().lower()
+            word = " ".join(part.split())
             if not word:
                 continue
-            reason = word if word in LOSS_REASONS else by_label.get(word)
+            reason = taxonomy.resolve(word) or taxonomy.resolve(word.lower())
+            if reason is None and not with_banks:
+                # Only a word the files do not name costs loading the banks (a tag one introduced).
+                taxonomy, with_banks = taxonomy_module.with_banks(), True
+                reason = taxonomy.resolve(word) or taxonomy.resolve(word.lower())
             if reason is None:
-                raise ValueError(f"unknown reason {word[:40]!r} (known: {', '.join(LOSS_REASONS)})")
-            if reason not in reasons:
-                reasons.append(reason)
-    if len(reasons) > MAX_REASONS:
+                raise ValueError(unknown_reason(word, taxonomy))
+            if reason not in found:
+                found.append(reason)
+    if len(found) > MAX_REASONS:
         raise ValueError(f"at most {MAX_REASONS} reasons: your top ones, not every one")
-    return reasons
+    return found
+
+
+def unknown_reason(word: str, taxonomy: Taxonomy) -> str:
+    """Why ``word`` is not a reason, with the likeliest one meant and where new ones are declared."""
+    from debrief.core.text import one_line
+
+    shown = one_line(word, 40)
+    suggestion = taxonomy.suggest(word)
+    if suggestion is not None:
+        return f"unknown reason {shown!r}: did you mean {suggestion!r} ({taxonomy.label(suggestion)})?"
+    ids = taxonomy.ids()
+    listed = ", ".join(ids[:24]) + (f" and {len(ids) - 24} more" if len(ids) > 24 else "")
+    return (f"unknown reason {shown!r} (known: {listed}; add your own to reasons.yaml in the data "
+            "folder, 'debrief locate' shows where)")

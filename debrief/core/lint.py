@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from debrief.core.banks import (
     Bank,
@@ -26,11 +26,23 @@ from debrief.core.banks import (
 )
 from debrief.core.text import one_line, plural
 
+if TYPE_CHECKING:
+    from debrief.core.reasons import Taxonomy
+
 SAMPLE_REP = "Sam Rivera"
 """The rep's name in a preview or a lint render when the settings do not say it."""
 
 SCHEMA_RULE = "schema"
 """The rule of a finding that makes the bank invalid (it does not load)."""
+
+NOTE = "note"
+"""The category of a finding worth a look that is no fault: it changes no exit code."""
+
+SLIP_RULE = "reason-slip"
+"""A tag no one declared that is one slip from a known reason (``prcie`` for ``price``)."""
+
+ALIAS_RULE = "reason-alias"
+"""A tag that is another name of a known reason (``pricing`` for ``price``): stats would split."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,11 @@ class LintFinding:
     def invalid(self) -> bool:
         """A schema problem: the bank does not load at all (worse than a tone finding)."""
         return self.rule == SCHEMA_RULE
+
+    @property
+    def note(self) -> bool:
+        """Worth a look, not a fault (a likely typo in a tag): it leaves the exit code alone."""
+        return self.category == NOTE
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON shape of ``banks lint --format json``."""
@@ -79,21 +96,30 @@ class LintReport:
     """Questions checked per bank file that loaded."""
     rules_problems: list[str] = field(default_factory=list)
     """Why the user's tone rules were not used (the shipped ones were), if they were not."""
+    reasons_problems: list[str] = field(default_factory=list)
+    """Entries of the team's or the rep's reasons file that were skipped, one line each."""
 
     @property
     def invalid(self) -> bool:
         return any(finding.invalid for finding in self.findings)
 
     @property
+    def faults(self) -> list[LintFinding]:
+        """The findings that are not notes."""
+        return [finding for finding in self.findings if not finding.note]
+
+    @property
     def exit_code(self) -> int:
-        """2 when a bank is invalid, 1 when the tone check found something, else 0."""
-        return 2 if self.invalid else 1 if self.findings else 0
+        """2 when a bank is invalid, 1 when the tone check found something, else 0 (notes too)."""
+        return 2 if self.invalid else 1 if self.faults else 0
 
     def summary(self) -> str:
-        """``3 bank files, 41 questions checked: no findings``."""
-        count = len(self.findings)
+        """``3 bank files, 41 questions checked: no findings`` (``, 1 note`` when there are notes)."""
+        count = len(self.faults)
+        notes = len(self.findings) - count
         return (f"{plural(self.files, 'bank file')}, {plural(sum(self.questions.values()), 'question')} "
-                f"checked: {plural(count, 'finding') if count else 'no findings'}")
+                f"checked: {plural(count, 'finding') if count else 'no findings'}"
+                + (f", {plural(notes, 'note')}" if notes else ""))
 
 
 def lint_targets(paths: list[Path]) -> list[Path]:
@@ -110,15 +136,29 @@ def lint_targets(paths: list[Path]) -> list[Path]:
     return files
 
 
-def lint_banks(files: list[Path]) -> LintReport:
-    """Lint ``files``: every schema finding of each, and tone findings for every readable question."""
+def lint_banks(files: list[Path], *, team: Path | None = None) -> LintReport:
+    """Lint ``files``: every schema finding of each, tone findings for every readable question, and
+    a note for each tag that looks like a slip of a known reason.
+
+    ``team`` is the team's repository folder (default: the one beside the database in use): its
+    reasons and banks count as known.
+    """
+    from debrief.core.banks import load_banks
+    from debrief.core.reasons import bank_tags, taxonomy
+
     findings: list[LintFinding] = []
     questions: dict[str, int] = {}
+    known = taxonomy(team)
+    loaded: list[Bank] | None = None
     for path in files:
         check = check_bank_file(path)
         if check.bank is not None:
             questions[check.bank.path] = check.bank.question_count
             found = tone_findings(check.bank)
+            if loaded is None:
+                loaded = list(load_banks(team=team))
+            others = [bank for bank in loaded if bank.path != check.bank.path and bank.id != check.bank.id]
+            found += reason_notes(check.bank, known.with_tags(bank_tags(others)))
         else:
             found = [LintFinding(file=error.path, line=error.line, field=error.field, rule=SCHEMA_RULE,
                                  category="invalid", message=error.reason) for error in check.problems]
@@ -129,7 +169,42 @@ def lint_banks(files: list[Path]) -> LintReport:
         from debrief.core.tone import default_checker
 
         problems = list(default_checker().problems)
-    return LintReport(files=len(files), findings=findings, questions=questions, rules_problems=problems)
+    return LintReport(files=len(files), findings=findings, questions=questions, rules_problems=problems,
+                      reasons_problems=list(known.problems))
+
+
+def reason_notes(bank: Bank, known: Taxonomy) -> list[LintFinding]:
+    """A note for each tag of ``bank`` that no one declared but that reads as a known reason: one
+    or two slips from its id or label, or another of its names. A new, distinct tag is no note:
+    a bank may introduce reasons of its own."""
+    from debrief.core import yaml_io
+
+    root = yaml_io.node_tree(Path(bank.path)) if bank.path else None
+    findings: list[LintFinding] = []
+    for p, phase in enumerate(bank.phases):
+        for q, question in enumerate(phase.questions):
+            for n, tag in enumerate(question.tags):
+                if known.known(tag):
+                    continue
+                meant = known.resolve(tag)
+                rule = ALIAS_RULE
+                if meant is None:
+                    meant, rule = known.suggest(tag), SLIP_RULE
+                if meant is None:
+                    continue
+                label = known.label(meant)
+                if rule == ALIAS_RULE:
+                    message = f"another name of the loss reason {meant} ({label}): the stats would count it apart"
+                else:
+                    message = (f"no one declared this loss reason, and it is a slip from {meant} ({label}): "
+                               "a typo counts apart in the stats")
+                suggestion = (f"tag it {meant}" if rule == ALIAS_RULE else
+                              f"tag it {meant}, or declare {tag} in reasons.yaml if it is a reason of its own")
+                findings.append(LintFinding(
+                    file=bank.path, line=yaml_io.loc_line(root, ("phases", p, "questions", q, "tags", n)),
+                    field=f"questions.{question.id}.tags[{n}]", rule=rule, category=NOTE, message=message,
+                    bank=bank.id, question=question.id, matched=tag, suggestion=suggestion))
+    return findings
 
 
 def _raw_tone_findings(check: BankCheck, file: str) -> list[LintFinding]:
