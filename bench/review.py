@@ -35,7 +35,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import copy_db, demo_db, measure, median_ms, p95_ms, run_command, table
 from debrief.core.model import (
-    LOSS_REASONS,
     Answer,
     AnswerState,
     Contact,
@@ -44,6 +43,7 @@ from debrief.core.model import (
     ScriptQuestion,
     Status,
 )
+from debrief.core.reasons import shipped
 from debrief.core.review import compare, comparison_markdown, compute_stats, library_for, search
 from debrief.core.store import Store
 
@@ -58,7 +58,7 @@ TODAY = date(2026, 11, 23)
 
 def forty_question_debriefs() -> list[Debrief]:
     """Four debriefs of 40 answered questions; each skips four different ones of a 44-question bank."""
-    tags = list(LOSS_REASONS)
+    tags = shipped().ids()
     bank = [ScriptQuestion(id=f"q{n:02d}", phase=f"phase-{n // 8}", phase_title=f"Phase {n // 8 + 1}",
                            text=f"Question {n}: what would you tell a vendor in our place about part {n}?",
                            tags=[tags[n % len(tags)]]) for n in range(44)]

@@ -128,29 +128,8 @@ class AnswerState(StrEnum):
     CLARIFIED = "clarified"
 
 
-LOSS_REASONS: dict[str, str] = {
-    "price": "Price",
-    "value": "Value not clear",
-    "product-fit": "Product fit",
-    "features": "Missing features",
-    "integration": "Integration",
-    "competitor": "Competitor strength",
-    "relationship": "Relationship",
-    "trust": "Trust and risk",
-    "timing": "Timing",
-    "budget": "Budget",
-    "decision-process": "Decision process",
-    "decision-maker": "Decision-maker not reached",
-    "champion": "Champion",
-    "status-quo": "Status quo / no decision",
-    "implementation": "Implementation effort",
-    "support": "Support and service",
-    "references": "References and proof",
-    "criteria": "Evaluation criteria",
-    "urgency": "No urgency",
-    "scope": "Scope",
-}
-"""Loss-reason tags: the shared vocabulary of banks, the rep's guess and the buyer's answers."""
+# Loss-reason tags (an answer's ``tags``, the ``guessed_reasons``) are ids of the taxonomy in
+# ``debrief.core.reasons``: any well-formed id is stored, declared or not.
 
 RED_FLAGS: dict[str, str] = {
     "decision-maker": "Our contact was not the final decision-maker",

@@ -563,8 +563,9 @@ class ToneChecker:
 
     @classmethod
     def load(cls, rules_file: Path | None = None, user_file: Path | None = None, *,
-             use_user_file: bool = True) -> ToneChecker:
-        """Load the shipped rules and the user's (the user data folder's file of the same name).
+             use_user_file: bool = True, team_file: Path | None = None) -> ToneChecker:
+        """Load the shipped rules, the team's (``team_file``) and the user's (the user data
+        folder's file of the same name), each layer able to change the one before.
 
         ``rules_file`` defaults to the shipped question rules; ``user_file`` to the file of the same
         name in the user data folder, if it exists. Raises :class:`RulesError` on a bad file.
@@ -575,13 +576,14 @@ class ToneChecker:
             user = user_file if user_file is not None else locations.data_dir() / base.name
             if user_file is None and not user.is_file():
                 user = None
-        shipped_only = user is None and base in (RULES_FILE, OWNIT_RULES_FILE)
+        layers = [path for path in (team_file, user) if path is not None]
+        shipped_only = not layers and base in (RULES_FILE, OWNIT_RULES_FILE)
         builder = _Builder(None if shipped_only else _trusted_sources())
         builder.add_file(base, base=True)
         files = [str(base)]
-        if user is not None:
-            builder.add_file(user, base=False)
-            files.append(str(user))
+        for layer in layers:  # a team's patterns are untrusted like the user's: run under the timeout
+            builder.add_file(layer, base=False)
+            files.append(str(layer))
         return cls(builder.build(), files=files, sources=builder.sources)
 
     def check(self, text: str) -> list[Finding]:
@@ -686,7 +688,8 @@ class ToneChecker:
 # -- cached checkers -----------------------------------------------------------------------------
 
 _lock = threading.Lock()
-_cache: dict[tuple[str, str], tuple[tuple[int, int, int] | None, ToneChecker]] = {}
+_Identity = tuple[int, int, int] | None
+_cache: dict[tuple[str, str, str], tuple[tuple[_Identity, _Identity], ToneChecker]] = {}
 
 
 @lru_cache(maxsize=4)
@@ -706,27 +709,48 @@ def _cached(rules_file: Path) -> ToneChecker:
     kept in ``checker.problems`` for the screen or command to show.
     """
     user = locations.data_dir() / rules_file.name
-    try:
-        stat = user.stat()
-        signature: tuple[int, int, int] | None = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-    except OSError:
-        signature = None
-    key = (str(rules_file), str(user))
+    team = locations.active_team_dir() / rules_file.name  # the team's layer, between shipped and user
+    signature = (_identity(user), None if team.is_symlink() else _identity(team))
+    key = (str(rules_file), str(user), str(team))
     with _lock:
         hit = _cache.get(key)
         if hit is not None and hit[0] == signature:
             return hit[1]
-        if signature is None:
+        if signature == (None, None):
             checker = _shipped(rules_file)
         else:
-            try:
-                checker = ToneChecker.load(rules_file, user)
-            except RulesError as error:
-                shipped = _shipped(rules_file)
-                checker = ToneChecker(shipped.rules, problems=[str(error)], files=shipped.files,
-                                      sources=shipped.sources)
+            user_file = user if signature[0] is not None else None
+            team_file = team if signature[1] is not None else None
+            problems: list[str] = []
+            while True:
+                try:
+                    checker = ToneChecker.load(rules_file, user_file, use_user_file=user_file is not None,
+                                               team_file=team_file)
+                    break
+                except RulesError as error:
+                    # The file at fault is left out; the other layer still counts.
+                    problems.append(str(error))
+                    if team_file is not None and error.path == str(team_file):
+                        team_file = None
+                    elif user_file is not None and error.path == str(user_file):
+                        user_file = None
+                    elif team_file is None and user_file is None:
+                        raise  # the shipped rules themselves: a broken install, not a teammate's file
+                    else:
+                        team_file = user_file = None
+            if problems:
+                checker = ToneChecker(checker.rules, problems=problems, files=checker.files,
+                                      sources=checker.sources)
         _cache[key] = (signature, checker)
         return checker
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
 def default_checker() -> ToneChecker:

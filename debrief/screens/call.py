@@ -43,8 +43,8 @@ from debrief.core.call import (
     toggled_unclear,
     use_probe,
 )
+from debrief.core.facts import reason_label
 from debrief.core.model import (
-    LOSS_REASONS,
     AdHocQuestion,
     Answer,
     AnswerState,
@@ -348,7 +348,7 @@ class CallScreen(DebriefScreen):
         if answer.state is AnswerState.UNCLEAR:
             parts.append(plain(fill(self, "ask for an example ({call.probe}), then {call.clarified} when it is clear")))
         if answer.tags:
-            parts.append(plain_line("tags: " + ", ".join(LOSS_REASONS.get(tag, tag) for tag in answer.tags)))
+            parts.append(plain_line("tags: " + ", ".join(reason_label(tag) for tag in answer.tags)))
         if answer.probes_used:
             parts.append(plain(_count(len(answer.probes_used), "probe") + " asked"))
         markers = self.debrief.call.markers if self.debrief is not None else []
@@ -593,7 +593,9 @@ class CallScreen(DebriefScreen):
                          urgent=True)
             self._show_answer()
 
-        self.app.push_screen(TagPicker(question.text, self._answer(question.id).tags, question.tags), chosen)
+        offered = [tag for item in self.script.questions for tag in item.tags]  # the bank's own reasons
+        self.app.push_screen(TagPicker(question.text, self._answer(question.id).tags, question.tags, offered),
+                             chosen)
 
     def action_marker(self) -> None:
         """Drop a timestamped marker now; the label can be typed after."""

@@ -6,6 +6,7 @@ nothing itself: the call screen owns the data and the saving. Enter confirms, Es
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -21,7 +22,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from debrief.core.call import format_clock, phrasing_from
-from debrief.core.model import LOSS_REASONS, AnswerState
+from debrief.core.model import AnswerState
 from debrief.core.text import one_line
 from debrief.widgets.keys import follow, follow_keymap, key
 from debrief.widgets.plain import clean, join, notify, plain, plain_line
@@ -159,17 +160,22 @@ class ReasonList(SelectionList[str]):
 class TagPicker(_Dialog[list[str]]):
     """Loss reasons, the question's own first; Space toggles, Enter saves."""
 
-    def __init__(self, question: str, chosen: list[str], suggested: list[str]) -> None:
+    def __init__(self, question: str, chosen: list[str], suggested: list[str], offered: Iterable[str] = ()) -> None:
+        """``suggested``: the question's own tags; ``offered``: the other tags of the script's bank."""
+        from debrief.core.reasons import taxonomy
+
         super().__init__()
         self.question = question
         self.chosen = chosen
-        self.suggested = [tag for tag in suggested if tag in LOSS_REASONS]
+        # The taxonomy, with the tags the bank introduces and any already on the answer.
+        self.reasons = taxonomy(tags=[*suggested, *offered, *chosen])
+        self.suggested = [tag for tag in dict.fromkeys(suggested) if self.reasons.known(tag)]
 
     def compose(self) -> ComposeResult:
-        order = self.suggested + [tag for tag in LOSS_REASONS if tag not in self.suggested]
+        order = self.suggested + [tag for tag in self.reasons.ids() if tag not in self.suggested]
         selections = [
-            Selection(plain_line(LOSS_REASONS[tag] + ("  (this question)" if tag in self.suggested else "")), tag,
-                      tag in self.chosen, id=tag)
+            Selection(plain_line(self.reasons.label(tag) + ("  (this question)" if tag in self.suggested else "")),
+                      tag, tag in self.chosen, id=f"reason-{tag}")
             for tag in order
         ]
         with Vertical(classes="call-dialog", id="tag-dialog"):
@@ -186,7 +192,7 @@ class TagPicker(_Dialog[list[str]]):
     def _save(self) -> None:
         """Save the ticked reasons, in the order of the vocabulary."""
         ticked = set(self.query_one("#tag-list", ReasonList).selected)
-        self.dismiss([tag for tag in LOSS_REASONS if tag in ticked])
+        self.dismiss([tag for tag in self.reasons.ids() if tag in ticked])
 
 
 # -- one line of text: clarified answer, marker label --------------------------------------------

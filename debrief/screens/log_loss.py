@@ -35,7 +35,8 @@ from debrief.core.inputs import (
     parse_money,
     parse_stage,
 )
-from debrief.core.model import LOSS_REASONS, RED_FLAGS, Contact, Debrief
+from debrief.core.model import RED_FLAGS, Contact, Debrief
+from debrief.core.reasons import is_reason_id, taxonomy
 from debrief.core.status import Confirmation
 from debrief.core.store import StoreError
 from debrief.screens.base import DebriefScreen
@@ -140,7 +141,7 @@ class LogLossScreen(DebriefScreen):
             yield Static(f"Your guess at the top reasons (up to {MAX_REASONS})", classes="section-title")
             yield Static("Before the call: after it, debrief sets your guess beside what the buyer said.",
                          classes="section-prompt")
-            yield SelectionList[str](*[Selection(plain_line(label), key) for key, label in LOSS_REASONS.items()],
+            yield SelectionList[str](*[Selection(plain_line(label), key) for key, label in taxonomy().labels().items()],
                                      id="reasons")
             yield Static("", id="reasons-error", classes="field-error")
             with Horizontal(id="form-buttons"):
@@ -207,6 +208,10 @@ class LogLossScreen(DebriefScreen):
                 selection.deselect_all()
                 chosen = values.get(key)
                 for value in chosen if isinstance(chosen, list) else []:
+                    offered = {selection.get_option_at_index(n).value for n in range(selection.option_count)}
+                    if key == "reasons" and is_reason_id(value) and value not in offered:
+                        # A guess at a reason a bank introduced, or one no longer declared: kept.
+                        selection.add_option(Selection(plain_line(taxonomy().label(value)), value))
                     with contextlib.suppress(Exception):
                         selection.select(str(value))
             self._sync_stage_other()
@@ -479,7 +484,7 @@ class LogLossScreen(DebriefScreen):
             "lost_to": parse_line(str(values["lost_to"]), "lost to"),
             "impressions": str(values["impressions"]),
             "red_flags": [flag for flag in values["red_flags"] if flag in RED_FLAGS],
-            "guessed_reasons": [reason for reason in values["reasons"] if reason in LOSS_REASONS][:MAX_REASONS],
+            "guessed_reasons": [reason for reason in values["reasons"] if is_reason_id(reason)][:MAX_REASONS],
         }
         contact = {"name": parse_contact(str(values["contact"])), "role": parse_line(str(values["role"]), "role"),
                    "email": parse_email(str(values["email"]))}

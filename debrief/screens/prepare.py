@@ -19,7 +19,8 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Markdown, Select, Static
 
-from debrief.core.model import LOSS_REASONS, Debrief, Script, ScriptQuestion, Status
+from debrief.core.facts import reason_label
+from debrief.core.model import Debrief, Script, ScriptQuestion, Status
 from debrief.core.text import one_line
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.keys import fill, follow, key
@@ -284,7 +285,7 @@ class PrepareScreen(DebriefScreen):
         if question.phase_title:
             facts.append(question.phase_title)
         if question.tags:
-            facts.append("explores " + ", ".join(LOSS_REASONS.get(tag, tag).lower() for tag in question.tags))
+            facts.append("explores " + ", ".join(reason_label(tag).lower() for tag in question.tags))
         lines.append(markup("[$text-muted]$facts[/]", facts=" · ".join(facts)))
         if question.intent:
             lines.append(markup("[b]Why:[/] $intent", intent=one_line(question.intent)))
