@@ -27,7 +27,12 @@ def compare_command(debrief_ids: tuple[str, ...], output_format: str, db: Path |
     debriefs = []
     for debrief_id in ids:
         try:
-            debriefs.append(store.get(debrief_id))
+            if "/" in debrief_id:  # a teammate's shared debrief, rep/id (read-only)
+                from debrief.cli.team_commands import teammate_debrief
+
+                debriefs.append(teammate_debrief(db, debrief_id))
+            else:
+                debriefs.append(store.get(debrief_id))
         except CorruptFile as error:  # a missing id stays "not found" (exit 1)
             raise BadInput(f"debrief {debrief_id} cannot be read: {error}") from None
     comparison = compare(debriefs)
@@ -43,28 +48,35 @@ def _skipped(debrief_id: str, reason: str) -> None:
 
 
 @click.command("stats")
+@click.option("--team", "pooled", is_flag=True, help="Pool your teammates' shared debriefs (see 'debrief team').")
 @format_option("text", "json")
 @db_option
-def stats_command(output_format: str, db: Path | None) -> None:
+def stats_command(pooled: bool, output_format: str, db: Path | None) -> None:
     """Loss reasons, competitors, stages, quarters, red flags, guess accuracy, follow-ups due."""
     from datetime import date
 
-    from debrief.core.review import readable, stats_of, stats_text
+    from debrief.core.review.facts_cache import read_facts
+    from debrief.core.review.stats import compute_stats, stats_text
     from debrief.core.settings import load_settings
     from debrief.locations import settings_file
 
     store = open_store(db)
-    unreadable: list[str] = []
+    # From the facts cache; debriefs whose row is stale are read from their files, in memory only
+    # (a read-only command never writes, not even derived data).
+    snapshot = read_facts(store, store.facts_cache(), skipped=_skipped)
+    facts, team = list(snapshot.facts.values()), None
+    if pooled:
+        from debrief.cli.team_commands import team_stats_facts
 
-    def skipped(debrief_id: str, reason: str) -> None:
-        unreadable.append(debrief_id)
-        _skipped(debrief_id, reason)
-
-    # ``unreadable`` fills while the debriefs are read, before the counts are summed up.
-    stats = stats_of(readable(store, skipped=skipped), date.today(), load_settings(settings_file()), unreadable)
+        facts, team = team_stats_facts(db, facts)
+    stats = compute_stats(facts, date.today(), load_settings(settings_file()), snapshot.unreadable)
     if output_format == "json":
-        print_json(stats.to_json())
+        print_json(stats.to_json() if team is None else {**stats.to_json(), "team": team})
     else:
+        if team is not None:
+            from debrief.cli.team_commands import pool_line
+
+            echo(pool_line(team))
         echo(stats_text(stats).rstrip())
 
 
@@ -72,17 +84,25 @@ def stats_command(output_format: str, db: Path | None) -> None:
 @click.argument("words", nargs=-1, required=True, metavar="WORDS...")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True,
               help="Show at most this many debriefs.")
+@click.option("--team", "pooled", is_flag=True, help="Search your teammates' shared debriefs too.")
 @format_option("text", "json")
 @db_option
-def search_command(words: tuple[str, ...], limit: int, output_format: str, db: Path | None) -> None:
+def search_command(words: tuple[str, ...], limit: int, pooled: bool, output_format: str, db: Path | None) -> None:
     """Search all notes, impressions and takeaways; every word must match ("quote a phrase")."""
-    from debrief.core.review import readable, search, search_doc
+    from debrief.core.review.facts_cache import search_cached
 
     query = " ".join(words)
     if not any(word.strip() for word in words):
         raise BadInput("nothing to search for: give one or more words")
-    docs = [search_doc(debrief) for debrief in readable(open_store(db), skipped=_skipped)]
-    results = search(docs, query, limit=limit)
+    store = open_store(db)
+    if pooled:
+        from debrief.cli.team_commands import team_search_docs
+        from debrief.core.review import readable, search, search_doc
+
+        docs = [search_doc(debrief) for debrief in readable(store, skipped=_skipped)] + team_search_docs(db)
+        results = search(docs, query, limit=limit)
+    else:
+        results = search_cached(store, store.facts_cache(), query, limit=limit, skipped=_skipped)
     if output_format == "json":
         print_json(results.to_json())
         return

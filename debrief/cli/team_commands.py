@@ -211,6 +211,14 @@ def team_stats_facts(db: Path | None, own: list[Facts]) -> tuple[list[Facts], di
                                          "debriefs": sum(row.debriefs for row in counts)}
 
 
+def pool_line(team: dict[str, object]) -> str:
+    """``Team pool: you (Ana) 12, bob 30, carla 8`` above pooled patterns."""
+    rows = team.get("reps")
+    parts = [f"{'you (' + str(row['rep']) + ')' if row['own'] else row['folder']} {row['debriefs']}"
+             for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+    return one_line(f"Team pool: {', '.join(parts)}", 400)
+
+
 def team_search_docs(db: Path | None) -> list[SearchDoc]:
     """Search text of teammates' shares, each named ``rep/id``."""
     import dataclasses

@@ -340,8 +340,8 @@ class Team:
             entry = state.shared[debrief_id]
             stamp = stamps.get(debrief_id)
             if stamp is None:
-                if store.exists(debrief_id):
-                    continue
+                if store.exists(debrief_id) or entry.get("stamp") is None:
+                    continue  # shared from another database of the rep's (found at join): kept as it is
                 # Deleted from the database: its lesson leaves the team too.
                 del state.shared[debrief_id]
                 state.removed.append(debrief_id)
@@ -495,6 +495,8 @@ class Team:
         waiting = set(state.unpushed) | set(state.removed)
         for debrief_id, entry in state.shared.items():
             stamp = stamps.get(debrief_id)
+            if stamp is None and entry.get("stamp") is None:
+                continue  # found on the remote at join, not in this database
             if stamp is None or entry.get("stamp") != list(stamp):
                 waiting.add(debrief_id)
         return len(waiting)
@@ -529,9 +531,12 @@ def _refused(push: Result) -> bool:
 
 
 def _count_others(team: Team, state: TeamState, before: str | None, after: str) -> int:
+    """How many teammates' files changed between two remote commits (all of them on the first)."""
     args = ["diff", "--name-only", "-z", before, after] if before else ["ls-tree", "-r", "--name-only", "-z", after]
-    result = team.git(*args, "--", REPS, f":(exclude){REPS}/{state.folder}", state=state)
-    return len([path for path in result.out.split("\0") if path]) if result.ok else 0
+    result = team.git(*args, state=state)
+    own = f"{REPS}/{state.folder}/"
+    return len([path for path in result.out.split("\0")
+                if path.startswith(f"{REPS}/") and not path.startswith(own)]) if result.ok else 0
 
 
 def sync_line(db: Path, store: Store, now: datetime | None = None) -> str | None:
