@@ -120,9 +120,14 @@ def show_command(debrief_id: str, output_format: str, db: Path | None) -> None:
 @click.command("export")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (0600) instead of stdout.")
+@format_option("json", "csv")
 @db_option
-def export_command(out: Path | None, db: Path | None) -> None:
-    """All data as JSON.
+def export_command(out: Path | None, output_format: str, db: Path | None) -> None:
+    """All data as JSON, or with --format csv the lessons, one row a debrief, for a CRM or a note.
+
+    The CSV holds the CRM id, company, lost on, the buyer's reasons, your guessed reasons (each
+    with how it held up), what you will do next time and the check-in date. A cell a spreadsheet
+    would run as a formula (starting with = + - @) is written with a leading apostrophe.
 
     A damaged debrief file is left out with one line on stderr naming it; the rest is exported
     (and importable) all the same, and the exit code is 1 so that a backup script notices.
@@ -140,7 +145,14 @@ def export_command(out: Path | None, db: Path | None) -> None:
         skipped.append(debrief_id)
         click.echo(f"debrief: skipped {debrief_id}: {one_line(reason, 300)}", err=True)
 
-    data = json_bytes(export_document(open_store(db), skipped=skip))
+    if output_format == "csv":
+        from debrief.core.crm import lessons_csv
+        from debrief.core.exchange import readable
+
+        store = open_store(db)
+        data = lessons_csv(readable(store, skip))
+    else:
+        data = json_bytes(export_document(open_store(db), skipped=skip))
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -748,3 +748,55 @@ def summary_line(result: CrmPlan, report: CrmReport | None = None) -> str:
         line += (f"; {again} imported before"
                  + (f" ({report.filled} with empty fields filled)" if report.filled else " (unchanged)"))
     return line
+
+
+# -- back to the CRM: the lessons as CSV -----------------------------------------------------------
+
+
+LESSON_COLUMNS = ("Debrief ID", "CRM", "CRM ID", "Company", "Contact", "Lost on", "Buyer's reasons",
+                  "Guessed reasons", "What I will do next time", "Check-in")
+"""The header of ``export --format csv``: one row per debrief, for a CRM import or a note."""
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""Cell starts a spreadsheet reads as a formula (full-width forms too)."""
+
+
+def safe_cell(text: str) -> str:
+    """``text`` as a spreadsheet shows it, never runs it: a formula start gets a leading apostrophe.
+
+    Quoting alone does not help (Excel and LibreOffice evaluate a quoted ``=cmd|...`` as well); the
+    apostrophe is the mark both read as "text", and a CRM import keeps it visible, not executed.
+    """
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def lesson_row(debrief: Debrief) -> list[str]:
+    """One debrief's lesson as the CSV row of ``LESSON_COLUMNS`` (the facts of ``core.facts``)."""
+    from debrief.core.facts import guess_check, reason_label
+
+    check = guess_check(debrief)
+    guessed = "; ".join(f"{row.label} ({row.verdict})" for row in check.guessed_rows)
+    check_in = debrief.stay_in_touch.next_check_in
+    cells = [
+        debrief.id,
+        CRM_NAMES.get(debrief.crm.source, debrief.crm.source) if debrief.crm else "",
+        debrief.crm.id if debrief.crm else "",
+        debrief.company,
+        debrief.contact.name,
+        debrief.lost_on.isoformat(),
+        "; ".join(reason_label(tag) for tag in check.buyer),
+        guessed,
+        debrief.takeaways.next_time.strip(),
+        check_in.isoformat() if check_in else "",
+    ]
+    return [safe_cell(cell) for cell in cells]
+
+
+def lessons_csv(debriefs: Iterable[Debrief]) -> bytes:
+    """The lessons as CSV: UTF-8 with a byte-order mark (so Excel reads accents), CRLF, RFC 4180 quoting."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(LESSON_COLUMNS)
+    for debrief in debriefs:
+        writer.writerow(lesson_row(debrief))
+    return buffer.getvalue().encode("utf-8-sig")

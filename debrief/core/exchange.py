@@ -73,6 +73,11 @@ def export_document(store: Store, skipped: Callable[[str, str], None] | None = N
     }
 
 
+def readable(store: Store, skipped: Callable[[str, str], None] | None = None) -> Iterator[Debrief]:
+    """Every debrief that can be read, oldest id first; a damaged one is told to ``skipped``."""
+    return _readable(store, skipped)
+
+
 def _readable(store: Store, skipped: Callable[[str, str], None] | None) -> Iterator[Debrief]:
     for debrief_id in store.ids():
         try:
