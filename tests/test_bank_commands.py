@@ -241,3 +241,34 @@ def test_counts_of_one_read_in_the_singular_in_lint_show_and_script(run_cli) -> 
     assert script.returncode == 0, script.stderr
     assert "**Plan:** 1 question, about " in script.stdout, script.stdout[:300]
     assert "1 questions" not in lint.stdout + shown.stdout + script.stdout
+
+
+def test_list_and_lint_read_the_team_banks_beside_the_database_given(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """--db names the database; its team folder (``<db>-team``) holds the team's banks and reasons."""
+    db = tmp_path / "elsewhere" / "db"
+    team = tmp_path / "elsewhere" / "db-team"
+    quick = (shipped_banks_dir() / "quick-10.yaml").read_text()
+    (team / "banks").mkdir(parents=True)
+    (team / "banks" / "quick.yaml").write_text(quick.replace("title: Quick 10-minute debrief", "title: Team quick"))
+    (team / "banks" / "guide.yaml").write_text(GOOD.read_text().replace("tags: [criteria]", "tags: [prcie]"))
+    user_bank("guide.yaml", GOOD.read_text().replace("title: Team guide", "title: My guide"))
+    rows = json.loads(run_cli("banks", "list", "--db", str(db), "--format", "json").stdout)
+    listed = {row["id"]: row for row in rows}
+    assert (listed["quick-10"]["title"], listed["quick-10"]["source"]) == ("Team quick", "team (overrides shipped)")
+    assert (listed["team-guide"]["title"], listed["team-guide"]["source"]) == ("My guide", "user (overrides team)")
+    # Without --db the default database has no team: the team's banks are not there.
+    assert {row["id"]: row["source"] for row in json.loads(run_cli("banks", "list", "--format", "json").stdout)}[
+        "quick-10"] == "shipped"
+    linted = run_cli("banks", "lint", "--db", str(db), "--format", "json")
+    assert linted.returncode == 0, linted.stdout + linted.stderr  # a note changes no exit code
+    [note] = json.loads(linted.stdout)
+    assert set(note) >= LINT_KEYS
+    assert (note["file"], note["line"], note["rule"], note["category"], note["matched"]) == (
+        str(team / "banks" / "guide.yaml"), 20, "reason-slip", "note", "prcie")
+    assert note["suggestion"] == "tag it price, or declare prcie in reasons.yaml if it is a reason of its own"
+    (team / "reasons.yaml").write_text("reasons:\n  - id: prcie\n    label: Price ceiling\n  - id: Bad\n")
+    text = run_cli("banks", "lint", "--db", str(db))
+    assert text.returncode == 0 and text.stdout.endswith("questions checked: no findings\n")
+    assert text.stderr == (f"debrief: warning: {team / 'reasons.yaml'}:4: reasons[1].id: not a reason id 'Bad': "
+                           "use lowercase letters, digits and hyphens, at most 40 characters (like "
+                           "security-review) (skipped)\n")

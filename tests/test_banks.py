@@ -355,6 +355,61 @@ def test_two_user_banks_with_one_id_keep_the_first_and_report_the_second() -> No
         f"{user_banks_dir() / 'a.yaml'}"]
 
 
+# -- team banks: between the shipped ones and one's own -------------------------------------------
+
+
+def team_banks_dir() -> Path:
+    from debrief.locations import active_team_dir
+
+    return active_team_dir() / "banks"
+
+
+def test_team_banks_sit_between_shipped_and_the_reps_own() -> None:
+    quick = (shipped_banks_dir() / "quick-10.yaml").read_text()
+    write_bank(team_banks_dir(), "quick.yaml", quick.replace("title: Quick 10-minute debrief", "title: Team quick"))
+    write_bank(team_banks_dir(), "guide.yaml", GOOD.read_text())
+    write_bank(team_banks_dir(), "price.yaml", (shipped_banks_dir() / "lost-on-price.yaml").read_text()
+               .replace("title: Lost on price", "title: Team price"))
+    write_bank(user_banks_dir(), "guide.yaml", GOOD.read_text().replace("title: Team guide", "title: My guide"))
+    write_bank(user_banks_dir(), "quick.yaml", quick.replace("title: Quick 10-minute debrief", "title: My quick"))
+    banks = load_banks()
+    assert banks.errors == []
+    where = {bank.id: (bank.title, bank.source, bank.replaces) for bank in banks}
+    assert where["quick-10"] == ("My quick", "user", "team")
+    assert where["team-guide"] == ("My guide", "user", "team")
+    assert where["lost-on-price"] == ("Team price or value", "team", "shipped")
+    assert where["no-decision"] == ("No decision (stayed with the status quo)", "shipped", "")
+    assert banks.get("lost-on-price").path == str(team_banks_dir() / "price.yaml")
+
+
+def test_a_teammates_bank_is_checked_like_ones_own_and_a_link_is_not_followed(tmp_path: Path) -> None:
+    import os
+
+    secret = write_bank(tmp_path / "outside", "secret.yaml", GOOD.read_text().replace("team-guide", "stolen"))
+    write_bank(team_banks_dir(), "broken.yaml", (FIXTURES / "broken-one-probe.yaml").read_text())
+    write_bank(team_banks_dir(), "hostile.yaml", GOOD.read_text().replace(
+        "title: Team guide", "title: \"\\e]52;c;cm0gLXJmIH4=\\a\""))
+    os.symlink(secret, team_banks_dir() / "link.yaml")
+    banks = load_banks()
+    assert set(banks.banks) == set(SHIPPED)
+    assert [str(error) for error in banks.errors] == [
+        f"{team_banks_dir() / 'broken.yaml'}:40: questions.stay-touch.probes: needs at least 2 probes (found 1)",
+        f"{team_banks_dir() / 'hostile.yaml'}:3: title: control characters are not allowed",
+        f"{team_banks_dir() / 'link.yaml'}:1: file: a link, not a bank file: not followed"]
+
+
+def test_a_team_with_too_many_bank_files_is_read_up_to_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    from debrief.core import banks as banks_module
+
+    monkeypatch.setattr(banks_module, "MAX_TEAM_BANKS", 2)
+    for n in range(3):
+        write_bank(team_banks_dir(), f"g{n}.yaml", GOOD.read_text().replace("team-guide", f"guide-{n}"))
+    banks = load_banks()
+    assert {"guide-0", "guide-1"} <= set(banks.banks) and "guide-2" not in banks.banks
+    assert [str(error) for error in banks.errors] == [
+        f"{team_banks_dir()}:1: folder: 3 bank files, at most 2 are read (the first by name)"]
+
+
 def test_get_names_the_known_banks_and_for_loss_puts_the_specific_bank_first() -> None:
     banks = load_banks()
     with pytest.raises(KeyError) as caught:
