@@ -122,6 +122,12 @@ class DebriefApp(App[None]):
 
         self.push_screen(SearchScreen(query))
 
+    def open_settings(self) -> None:
+        """Every setting, editable: the rep's name, theme, exports folder, practice figures, keys."""
+        from debrief.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
     def watch_theme(self, theme: str) -> None:
         """Remember the chosen theme for next time."""
         if getattr(self, "settings", None) is not None and theme != self.settings.theme:

@@ -143,18 +143,18 @@ def test_a_users_own_template_wins_and_a_broken_one_is_a_clear_error(isolated_fo
 
 def test_booking_records_the_call_and_moves_the_status_forward() -> None:
     item = deal()
-    book(item, datetime(2026, 12, 1, 10, 0, 42), 20, "Hello")
+    book(item, datetime(2026, 12, 1, 10, 0, 42), 20)
     assert item.schedule is not None and item.schedule.at == datetime(2026, 12, 1, 10, 0)
     assert item.status == Status.SCHEDULED
     later = deal(status=Status.HELD)
-    book(later, datetime(2026, 12, 1, 10, 0), 20, "Hello")
+    book(later, datetime(2026, 12, 1, 10, 0), 20)
     assert later.status == Status.HELD  # rebooking never moves progress back
 
 
 def test_the_calendar_event_is_one_vevent_with_start_end_and_the_invitation() -> None:
     item = deal()
-    book(item, datetime(2026, 12, 1, 10, 0), 20, "Hi Jane,\nthank you; 20 minutes?")
-    calendar = Calendar.from_ical(calendar_event(item))
+    book(item, datetime(2026, 12, 1, 10, 0), 20)
+    calendar = Calendar.from_ical(calendar_event(item, invitation="Hi Jane,\nthank you; 20 minutes?"))
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 1
     event = events[0]
@@ -167,7 +167,7 @@ def test_the_calendar_event_is_one_vevent_with_start_end_and_the_invitation() ->
     assert str(event["ATTENDEE"]) == "mailto:jane@acme.example"
     assert "Acme Corp" in str(event["SUMMARY"])
     rebooked = item.model_copy(deep=True)
-    book(rebooked, datetime(2026, 12, 2, 11, 0), 15, "moved")
+    book(rebooked, datetime(2026, 12, 2, 11, 0), 15)
     assert str(Calendar.from_ical(calendar_event(rebooked)).walk("VEVENT")[0]["UID"]) == event_uid(item)
 
 
@@ -175,7 +175,7 @@ def test_the_calendar_event_carries_the_reps_zone_whatever_zone_the_process_has(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     item = deal()
-    book(item, datetime(2026, 11, 24, 10, 0), 20, "Hi")
+    book(item, datetime(2026, 11, 24, 10, 0), 20)
     calendar = Calendar.from_ical(calendar_event(item, zone="Europe/Paris"))
     event = calendar.walk("VEVENT")[0]
     assert event["DTSTART"].params["TZID"] == "Europe/Paris"
@@ -190,13 +190,13 @@ def test_no_email_means_no_attendee_and_no_booking_means_no_event() -> None:
     item = deal(contact=Contact(name="Jane Doe"))
     with pytest.raises(ValueError, match="no call booked"):
         calendar_event(item)
-    book(item, datetime(2026, 12, 1, 10, 0), 20, "Hi")
+    book(item, datetime(2026, 12, 1, 10, 0), 20)
     assert "ATTENDEE" not in Calendar.from_ical(calendar_event(item)).walk("VEVENT")[0]
 
 
 def test_files_are_private_and_named_for_the_deal(tmp_path: Path) -> None:
     item = deal(company="Ümlaut & Söhne GmbH")
-    book(item, datetime(2026, 12, 1, 10, 0), 20, "Hi")
+    book(item, datetime(2026, 12, 1, 10, 0), 20)
     paths = save_invitation_files(item, "Hi", tmp_path)
     assert [p.name for p in paths] == [f"{file_stem(item)}-invitation.txt", f"{file_stem(item)}.ics"]
     assert file_stem(item).startswith("debrief-umlaut-sohne-gmbh-")
@@ -240,7 +240,8 @@ async def test_booking_from_the_screen_saves_schedule_files_and_status(
     assert stored.status == Status.SCHEDULED
     assert stored.schedule is not None
     assert stored.schedule.at == suggested and stored.schedule.minutes == 15
-    assert "15 minutes" in stored.schedule.invitation
+    # Not sent yet: no copy is kept, the invitation renders from the template when shown.
+    assert stored.schedule.invitation == "" and stored.schedule.sent_at is None
     # Booking writes nothing outside the database: the files wait until the rep asks for them.
     assert list((home_folder / "Downloads").iterdir()) == []
     assert not locations.default_exports_dir().exists()

@@ -169,7 +169,11 @@ class Schedule(BaseModel):
     at: Moment
     minutes: int = Field(default=20, ge=5, le=120)
     invitation: Text = ""
+    """The invitation as it left the app (once ``sent_at`` is set); before that it is rendered
+    from the template each time it is shown, so a name or zone set later signs it."""
     booked_at: Moment = Field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    sent_at: Moment | None = None
+    """When the invitation was first written out (a file or an email draft); None: not sent yet."""
 
 
 class ScriptQuestion(BaseModel):

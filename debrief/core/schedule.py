@@ -229,14 +229,50 @@ def render_invitation(debrief: Debrief, at: datetime, minutes: int, settings: Se
     return re.sub(r"\n{3,}", "\n\n", text) + "\n"
 
 
-def book(debrief: Debrief, at: datetime, minutes: int, invitation: str,
-         booked_at: datetime | None = None) -> None:
-    """Record the booked call on ``debrief`` and move its status to scheduled (a store change)."""
+def book(debrief: Debrief, at: datetime, minutes: int, *, booked_at: datetime | None = None) -> None:
+    """Record the booked call on ``debrief`` and move its status to scheduled (a store change).
+
+    No invitation text is kept: until it is sent (``mark_sent``) it is rendered from the template
+    whenever it is shown, so a name or time zone set after booking still signs it.
+    """
     debrief.schedule = Schedule(
-        at=at.replace(second=0, microsecond=0), minutes=minutes, invitation=invitation,
+        at=at.replace(second=0, microsecond=0), minutes=minutes,
         booked_at=(booked_at or datetime.now()).replace(microsecond=0),
     )
     debrief.advance(Status.SCHEDULED)
+
+
+def invitation_text(debrief: Debrief, settings: Settings) -> str:
+    """The invitation of the booked call as it reads now; ValueError if none is booked or it cannot render.
+
+    Once sent, the copy that went out (the buyer has that one); before, rendered from the template
+    with today's settings. The command line, the screen and the calendar event all read it here.
+    """
+    schedule = debrief.schedule
+    if schedule is None:
+        raise ValueError(f"{debrief.id} has no call booked yet")
+    if is_sent(debrief):
+        return schedule.invitation
+    return render_invitation(debrief, schedule.at, schedule.minutes, settings)
+
+
+def is_sent(debrief: Debrief) -> bool:
+    """Whether the booked call's invitation has left the app (a file or a draft was written)."""
+    schedule = debrief.schedule
+    return schedule is not None and schedule.sent_at is not None and bool(schedule.invitation.strip())
+
+
+def mark_sent(debrief: Debrief, invitation: str, when: datetime | None = None) -> None:
+    """Keep ``invitation`` as the copy sent for the booked call (a store change).
+
+    The first sending counts: sending again keeps the first copy, so the app always shows what the
+    buyer received. Booking the call again starts a new invitation.
+    """
+    schedule = debrief.schedule
+    if schedule is None or is_sent(debrief) or not invitation.strip():
+        return
+    schedule.invitation = invitation
+    schedule.sent_at = (when or datetime.now()).replace(microsecond=0)
 
 
 def event_uid(debrief: Debrief) -> str:
@@ -244,8 +280,12 @@ def event_uid(debrief: Debrief) -> str:
     return f"debrief-{debrief.id}@debrief.invalid"
 
 
-def calendar_event(debrief: Debrief, now: datetime | None = None, zone: str | None = None) -> bytes:
+def calendar_event(debrief: Debrief, now: datetime | None = None, zone: str | None = None,
+                   invitation: str | None = None) -> bytes:
     """An RFC 5545 VCALENDAR with one VEVENT for the booked call; ValueError if none is booked.
+
+    ``invitation`` is the event's description (``invitation_text``); without it, the copy sent,
+    if any.
 
     Stored call times are the rep's wall clock in ``zone`` (``rep_zone``): the start and end carry
     that zone's TZID with its VTIMEZONE, so every calendar shows the slot right in its own zone,
@@ -278,7 +318,9 @@ def calendar_event(debrief: Debrief, now: datetime | None = None, zone: str | No
     event.add("sequence", max(0, int((schedule.booked_at.astimezone(UTC) - datetime(2020, 1, 1, tzinfo=UTC))
                                      .total_seconds() // 60)))
     event.add("summary", f"Debrief call: {debrief.company} ({debrief.contact.name})")
-    event.add("description", schedule.invitation or "")
+    if invitation is None:
+        invitation = schedule.invitation if is_sent(debrief) else ""
+    event.add("description", invitation)
     event.add("status", "TENTATIVE")
     event.add("transp", "OPAQUE")
     if debrief.contact.email:
@@ -312,7 +354,7 @@ def save_invitation_files(debrief: Debrief, invitation: str, folder: Path | None
     try:
         paths = [save_export(f"{stem}-invitation.txt", invitation, folder)]
         if debrief.schedule is not None:
-            paths.append(save_export(f"{stem}.ics", calendar_event(debrief, now, zone), folder))
+            paths.append(save_export(f"{stem}.ics", calendar_event(debrief, now, zone, invitation), folder))
     except OSError as error:
         raise ValueError(f"cannot save the invitation: {error.strerror or error}") from None
     return paths

@@ -160,6 +160,10 @@ class HomeScreen(DebriefScreen):
         Binding("v", "compare", "Compare", id="home.compare", tooltip="Compare the 2-4 marked debriefs"),
         Binding("t", "patterns", "Patterns", id="home.patterns", tooltip="Patterns across all debriefs"),
         Binding("slash", "search", "Search", id="home.search", tooltip="Search all notes and takeaways"),
+        Binding("i", "import_crm", "Import CRM file", id="home.import", show=False,
+                tooltip="Closed-lost deals from a HubSpot, Salesforce or Pipedrive CSV export"),
+        Binding("comma", "settings", "Settings", id="home.settings", show=False,
+                tooltip="Your name, theme, exports folder, practice figures and keys"),
         Binding("f,ctrl+f", "filter", "Filter", id="home.filter", tooltip="Filter the list as you type"),
         Binding("o", "sort", "Sort", id="home.sort", tooltip="Sort by the next column", group=SORT),
         Binding("O", "reverse", "Reverse", id="home.reverse", tooltip="Reverse the sort order", group=SORT),
@@ -388,6 +392,14 @@ class HomeScreen(DebriefScreen):
 
     def action_search(self) -> None:
         self.debrief_app.open_search()
+
+    def action_settings(self) -> None:
+        self.debrief_app.open_settings()
+
+    def action_import_crm(self) -> None:
+        from debrief.screens.crm_import import CrmImportScreen
+
+        self.app.push_screen(CrmImportScreen())
 
     def action_filter(self) -> None:
         self.query_one("#home-filter", Input).focus()

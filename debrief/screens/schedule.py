@@ -27,12 +27,14 @@ from debrief.core.schedule import (
     days_after_loss,
     describe_slot,
     display_path,
+    is_sent,
+    mark_sent,
     render_invitation,
     save_invitation_files,
     suggest_slot,
     window_verdict,
 )
-from debrief.core.settings import rep_zone
+from debrief.core.settings import Settings, rep_zone, with_setting
 from debrief.core.status import schedule_confirmation
 from debrief.core.text import one_line
 from debrief.locations import exports_dir
@@ -42,6 +44,8 @@ from debrief.widgets.keys import fill, follow
 from debrief.widgets.plain import assemble, notify, plain, plain_line
 
 ICONS = {"error": "✗", "warning": "⚠", "note": "·"}
+
+NAME_HINT = "Signs this invitation and every one after it. Empty: unsigned, and asked again at the next booking."
 
 
 class ScheduleScreen(DebriefScreen):
@@ -73,9 +77,11 @@ class ScheduleScreen(DebriefScreen):
         self.suggested: datetime | None = None
         self._could_book: bool | None = None
         self.confirmed = False
+        """The rep said yes to booking another call of a debrief whose call was held."""
         self.when_error = ""
         """Why the time typed cannot be booked, in the parser's words ('' when it can be read)."""
-        """The rep said yes to booking another call of a debrief whose call was held."""
+        self.name_error = ""
+        """Why the name typed cannot sign the invitation ('' when it can, or none is asked)."""
 
 
     def now(self) -> datetime:
@@ -100,6 +106,13 @@ class ScheduleScreen(DebriefScreen):
                     yield Input(id="minutes", restrict=r"\d{0,3}", compact=True, classes="short")
                     yield Static("minutes — ask for 15-20: about ten questions fit", id="minutes-hint",
                                  classes="field-hint")
+            if not self.debrief_app.settings.rep_name.strip():
+                # Asked here, where the name is first needed, and only while none is set.
+                with Horizontal(classes="field-row", id="name-row"):
+                    yield Label("Your name", classes="field-label")
+                    with Vertical(classes="field-body"):
+                        yield Input(id="rep-name", placeholder="Your name, to sign invitations", compact=True)
+                        yield Static(NAME_HINT, id="name-hint", classes="field-hint")
             yield Static("", id="schedule-notes")
             yield Static("Invitation", classes="section-title")
             yield TextArea(id="invitation", read_only=True, soft_wrap=True, show_line_numbers=False)
@@ -134,8 +147,9 @@ class ScheduleScreen(DebriefScreen):
         self.suggested = suggest_slot(debrief.lost_on, self.now(), app.settings)
         if debrief.schedule is not None and debrief.schedule.at >= self.now():
             at, minutes = debrief.schedule.at, debrief.schedule.minutes
+            sent = " The invitation below is the copy you sent." if is_sent(debrief) else ""
             self.query_one("#schedule-status", Static).update(
-                plain(f"Booked for {describe_slot(at)}. Change the time and book again to move it.")
+                plain(f"Booked for {describe_slot(at)}. Change the time and book again to move it.{sent}")
             )
         elif debrief.schedule is not None:  # that time has passed: offer the next good slot
             at, minutes = self.suggested, debrief.schedule.minutes
@@ -201,6 +215,9 @@ class ScheduleScreen(DebriefScreen):
         else:
             note = " — long for a debrief: ask for 15-20" if self.minutes > 30 else ""
             minutes_hint.update(f"minutes — ask for 15-20: about ten questions fit{note}")
+        self.signing()
+        for name_hint in self.query("#name-hint").results(Static):
+            name_hint.update(plain(self.name_error, "$text-error") if self.name_error else plain(NAME_HINT))
         self._show_notes()
         self._render_invitation()
         can_book = not self._problem()
@@ -232,8 +249,15 @@ class ScheduleScreen(DebriefScreen):
         area = self.query_one("#invitation", TextArea)
         if self.at is None or self.minutes is None:
             return
+        schedule = self.debrief.schedule
+        if schedule is not None and is_sent(self.debrief) and (schedule.at, schedule.minutes) == (
+                self.at, self.minutes):
+            self.invitation = schedule.invitation  # the booked call's copy that went out: as sent
+            if area.text != self.invitation:
+                area.load_text(self.invitation)
+            return
         try:
-            self.invitation = render_invitation(self.debrief, self.at, self.minutes, self.debrief_app.settings)
+            self.invitation = render_invitation(self.debrief, self.at, self.minutes, self.signing())
         except ValueError as error:
             self.invitation = ""
             area.load_text(f"The invitation template cannot render: {error}")
@@ -241,8 +265,31 @@ class ScheduleScreen(DebriefScreen):
         if area.text != self.invitation:
             area.load_text(self.invitation)
 
+    def signing(self) -> Settings:
+        """The settings the invitation renders with: the name typed on this form, when one is."""
+        settings = self.debrief_app.settings
+        self.name_error = ""
+        for field in self.query("#rep-name").results(Input):
+            try:
+                return with_setting(settings, "rep-name", field.value)
+            except ValueError as error:
+                self.name_error = str(error)[:1].upper() + str(error)[1:]
+        return settings
+
+    def _keep_name(self) -> None:
+        """Remember the name typed on this form for every invitation after this one."""
+        for field in self.query("#rep-name").results(Input):
+            if field.value.strip():
+                from debrief.screens.settings import set_rep_name
+
+                problem = set_rep_name(self.debrief_app, field.value)
+                if problem:
+                    notify(self, problem, title="Name not saved", severity="warning")
+
     def _problem(self) -> str:
         """Why booking cannot happen now ('' when it can)."""
+        if self.name_error:
+            return self.name_error
         if self.at is None:
             return self.when_error or "Type a time I can read, e.g. 'next tuesday 10:00'."
         if self.minutes is None:
@@ -265,7 +312,7 @@ class ScheduleScreen(DebriefScreen):
         """The debrief as it would be once booked at the time on screen (not stored)."""
         assert self.debrief is not None and self.at is not None and self.minutes is not None
         preview = self.debrief.model_copy(deep=True)
-        book(preview, self.at, self.minutes, self.invitation, self.now())
+        book(preview, self.at, self.minutes, booked_at=self.now())
         return preview
 
     def action_save(self) -> None:
@@ -274,12 +321,13 @@ class ScheduleScreen(DebriefScreen):
         if problem:
             notify(self, problem, title="Not booked", severity="error")
             return
+        self._keep_name()
         from debrief.core.store import StoreError
 
         assert self.debrief is not None and self.at is not None and self.minutes is not None
         at, minutes, invitation = self.at, self.minutes, self.invitation
         try:
-            self.debrief_app.store.update(self.debrief_id, lambda d: book(d, at, minutes, invitation))
+            self.debrief_app.store.update(self.debrief_id, lambda d: book(d, at, minutes))
         except StoreError as error:
             notify(self, error, title="Not booked", severity="error")
             return
@@ -316,9 +364,27 @@ class ScheduleScreen(DebriefScreen):
             return
         self.app.copy_to_clipboard(self.invitation)
         saved = self._write_files(self._preview())
+        self._keep_sent_copy(bool(saved))
         if saved:
+            self._keep_name()
             self.query_one("#schedule-status", Static).update(plain("Saved " + " and ".join(saved)))
             notify(self, "\n".join(saved), title="Saved", timeout=10)
+
+    def _keep_sent_copy(self, written: bool) -> None:
+        """Once the booked call's invitation is in a file, keep that copy: it is the one sent.
+
+        Files for a time not booked yet keep nothing: booking that time renders it afresh.
+        """
+        schedule = self.debrief.schedule if self.debrief is not None else None
+        if not written or schedule is None or (schedule.at, schedule.minutes) != (self.at, self.minutes):
+            return
+        from debrief.core.store import StoreError
+
+        invitation, when = self.invitation, self.now()
+        try:
+            self.debrief = self.debrief_app.store.update(self.debrief_id, lambda d: mark_sent(d, invitation, when))
+        except StoreError as error:
+            notify(self, error, severity="warning")
 
     def action_use_suggestion(self) -> None:
         if self.suggested is not None:
