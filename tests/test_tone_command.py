@@ -51,8 +51,12 @@ def test_stdin_one_question_a_line_as_json_in_order(run_cli: Run) -> None:
     assert {f["category"] for f in entries[0]["findings"]} == {"leading"}
     assert "hypothetical" in {f["category"] for f in entries[2]["findings"]}
     for finding in entries[0]["findings"] + entries[2]["findings"]:
-        assert set(finding) == {"rule", "category", "matched", "message", "suggestion"}
-        assert all(isinstance(value, str) and value for value in finding.values())
+        assert set(finding) == {"rule", "category", "matched", "message", "suggestion", "span"}
+        assert all(isinstance(value, str) and value for key, value in finding.items() if key != "span")
+    for entry in entries:  # the span points at the matched words in the text as given
+        for finding in entry["findings"]:
+            start, end = finding["span"]
+            assert finding["matched"] in entry["text"][start:end]
 
 
 def test_empty_stdin_is_an_empty_list(run_cli: Run) -> None:

@@ -81,11 +81,13 @@ class Finding:
     matched: str
     message: str
     suggestion: str
+    span: tuple[int, int] = (0, 0)
+    """Where the matched words sit in the checked text: ``text[start:end]``."""
 
-    def to_json(self) -> dict[str, str]:
+    def to_json(self) -> dict[str, Any]:
         """The finding as plain JSON (what ``debrief tone --format json`` prints)."""
         return {"rule": self.rule, "category": self.category, "matched": self.matched,
-                "message": self.message, "suggestion": self.suggestion}
+                "message": self.message, "suggestion": self.suggestion, "span": list(self.span)}
 
 
 # -- normalisation -------------------------------------------------------------------------------
@@ -240,6 +242,7 @@ class _RuleSpec(BaseModel):
     phrases: list[str] | None = None
     unless: list[str] | None = None
     enabled: bool | None = None
+    every_match: bool | None = None
     catches: list[str] | None = None
     allows: list[str] | None = None
 
@@ -272,6 +275,9 @@ class Rule:
     """``FILE:LINE`` the rule was defined (or last overridden) at."""
     fields: frozenset[str] = field(default_factory=frozenset)
     """Placeholders the message and suggestion use (``matched`` and named groups)."""
+    every_match: bool = False
+    """Report every match in a sentence, not only the first: a takeaway that blames two parties
+    in one sentence has two excuses, and each is worth turning into a lesson."""
 
 
 @dataclass
@@ -480,6 +486,7 @@ class _Builder:
                 suggestion=str(values["suggestion"]), patterns=tuple(patterns), unless=tuple(unless),
                 catches=tuple(values.get("catches") or ()), allows=tuple(values.get("allows") or ()),
                 source="{}:{}".format(*draft.at("id")), fields=frozenset(used),
+                every_match=bool(values.get("every_match")),
             ))
         return rules
 
@@ -535,6 +542,19 @@ class _SafeFormat(dict[str, str]):
 
 def _clean_quote(text: str) -> str:
     return " ".join(text.split()).strip(" ,;:-'\"")
+
+
+_DETERMINERS = frozenset(("the", "our", "your", "their", "this", "that", "these", "those", "a", "an",
+                          "my", "its", "his", "her", "some", "any", "all", "every", "each"))
+
+
+def _inner(words: str) -> str:
+    """Words quoted from the question to sit inside a suggestion: "Our onboarding", capitalised
+    only because it opened the question, reads "our onboarding" mid-sentence."""
+    first, _, rest = words.partition(" ")
+    if first[:1].isupper() and first.lower() in _DETERMINERS:
+        return first.lower() + (" " + rest if rest else "")
+    return words
 
 
 class ToneChecker:
@@ -610,19 +630,27 @@ class ToneChecker:
                 continue
             # The shipped rules' path, on every keystroke: kept inline (a call per rule costs).
             first_in: dict[int, Match] = {}
+            every: list[tuple[int, Match]] = []
             for pattern in rule.patterns:
                 for match in pattern.finditer(source):
                     if match.end() == match.start():
                         continue
                     sentence = bisect_right(sentences, match.start()) - 1
+                    if rule.every_match:
+                        every.append((sentence, match))
+                        continue
                     best = first_in.get(sentence)
                     if best is None or match.start() < best.start():
                         first_in[sentence] = match
-            for sentence, match in first_in.items():
+            quiet: dict[int, bool] = {}
+            for sentence, match in every or first_in.items():
                 if rule.unless:
-                    first = sentences[sentence]
-                    last = sentences[sentence + 1] if sentence + 1 < len(sentences) else len(source)
-                    if any(exception.search(source, first, last) for exception in rule.unless):
+                    if sentence not in quiet:
+                        first = sentences[sentence]
+                        last = sentences[sentence + 1] if sentence + 1 < len(sentences) else len(source)
+                        quiet[sentence] = any(exception.search(source, first, last)
+                                              for exception in rule.unless)
+                    if quiet[sentence]:
                         continue
                 found.append((match.start(), match.end(), order, rule, match))
         found.sort(key=lambda item: (item[0], item[2]))
@@ -641,8 +669,10 @@ class ToneChecker:
         inline path of ``check``), for a rule with a user's pattern: those (compiled with
         ``regex``) run under ``USER_PATTERN_TIMEOUT`` and raise TimeoutError past it.
         """
-        # One finding per rule and sentence: the leftmost match (the first pattern wins a tie).
+        # One finding per rule and sentence: the leftmost match (the first pattern wins a tie);
+        # a rule with ``every_match`` keeps them all.
         first_in: dict[int, Match] = {}
+        every: list[tuple[int, Match]] = []
         for pattern in rule.patterns:
             matches = (pattern.finditer(source) if isinstance(pattern, re.Pattern)
                        else pattern.finditer(source, timeout=USER_PATTERN_TIMEOUT))
@@ -650,11 +680,14 @@ class ToneChecker:
                 if match.end() == match.start():
                     continue
                 sentence = bisect_right(sentences, match.start()) - 1
+                if rule.every_match:
+                    every.append((sentence, match))
+                    continue
                 best = first_in.get(sentence)
                 if best is None or match.start() < best.start():
                     first_in[sentence] = match
         kept: list[Match] = []
-        for sentence, match in first_in.items():
+        for sentence, match in every or first_in.items():
             if rule.unless:
                 first = sentences[sentence]
                 last = sentences[sentence + 1] if sentence + 1 < len(sentences) else len(source)
@@ -671,11 +704,11 @@ class ToneChecker:
         for name in match.re.groupindex:
             if name in rule.fields and match.group(name) is not None:
                 a, b = norm.original_span(*match.span(name))
-                values[name] = _clean_quote(text[a:b])
+                values[name] = _inner(_clean_quote(text[a:b]))
         # A finding is printed and stored: rule texts and the quote are cleaned like any model text.
         return Finding(rule=rule.id, category=clean_line(rule.category), matched=clean_line(values["matched"]),
                        message=clean_line(rule.message.format_map(values)),
-                       suggestion=clean_line(rule.suggestion.format_map(values)))
+                       suggestion=clean_line(rule.suggestion.format_map(values)), span=(begin, finish))
 
     def categories(self) -> list[str]:
         """The categories of the active rules, in rule order."""
