@@ -426,3 +426,54 @@ def test_reorder_keys_reach_the_app_in_a_real_terminal(terminal: Callable[..., A
     saved = Store.open(store.root).get(debrief_id).script
     assert saved is not None
     assert saved.question_ids[:3] == [b.id, a.id, c.id]
+
+
+def _screen_text(app: DebriefApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_preview_headings_wrap_and_user_text_shows_literally(make_app: AppFactory, store: Store) -> None:
+    """A long numbered heading wraps at 80 and at 160 columns (nothing clipped), and what the rep
+    typed (company, own questions) reads literally: no emphasis, lists, HTML or entities."""
+    from textual.widgets import Markdown
+    from textual.widgets._markdown import MarkdownHeader
+
+    from debrief.core.script import custom_question
+
+    made = datetime(2026, 11, 2, 17, 0)
+    company = "Harbor &amp; *Lane* `Co`"
+    own = ("- Looking back at the whole evaluation, which <b>single</b> moment made the decision for you, "
+           "and who in the room noticed it first, before anyone said it out loud in the meeting with the "
+           "board and the people who would use it every day? ~~really~~ ends-here")
+    debrief = Debrief(id="mdq234", company=company, contact=Contact(name="Jo _Lee_"), lost_on=date(2026, 11, 2),
+                      created_at=made, updated_at=made)
+    store.put(debrief)
+
+    def change(item: Debrief) -> None:
+        from debrief.core.model import Script
+
+        item.script = Script(bank_id="lost-to-competitor", questions=[custom_question(own, "custom-1")])
+
+    store.update("mdq234", change)
+    for size in ((80, 40), (160, 48)):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            screen = await open_prepare(app, pilot, "mdq234")
+            await pilot.press("p")  # the preview alone: as wide as it gets
+            await pilot.pause(0.3)
+            preview = screen.query_one("#preview", Markdown)
+            headings = [block for block in preview.query(MarkdownHeader) if "ends-here" in str(block._content)]
+            assert headings, [str(block._content) for block in preview.query(MarkdownHeader)]
+            heading = headings[0]
+            assert heading.size.width <= preview.size.width
+            assert heading.size.height >= 2  # wrapped, not clipped
+            heading.scroll_visible(animate=False, top=True)
+            await pilot.pause()
+            shown = " ".join(_screen_text(app).split())
+            assert "ends-here" in shown and "every day?" in shown
+            assert "1. - Looking back" in shown and "<b>single</b>" in shown and "~~really~~" in shown
+            screen.query_one("#preview-scroll").scroll_home(animate=False)
+            await pilot.pause()
+            shown = " ".join(_screen_text(app).split())
+            assert "Debrief call — Harbor &amp; *Lane* `Co`" in shown
+            assert "With: Jo _Lee_" in shown

@@ -478,14 +478,25 @@ def _clean(text: str) -> str:
     return strip_control(text).strip()
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])|&(?=#?\w+;)")
+_MD_LINE_START = re.compile(r"^(?:([-+=])|(\d{1,9})([.)]))(?=\s|$|[-=])")
+
+
 def _md_inline(text: str) -> str:
-    """One line of text safe inside Markdown (no accidental headings, lists or emphasis)."""
-    flat = one_line(text)
-    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", flat)
+    """One line of the rep's or the buyer's text, shown literally by any Markdown reader: no
+    emphasis, code, links, tables, strike-through, HTML or entities (``&amp;`` stays as typed)."""
+    return _MD_SPECIAL.sub(lambda match: "\\" + match.group(0), one_line(text))
+
+
+def _md_line(text: str) -> str:
+    """``_md_inline`` for text that starts a line: no list, heading or rule either, where the line
+    begins with ``-``, ``+``, ``=`` or ``1.``."""
+    return _MD_LINE_START.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), _md_inline(text))
 
 
 def _md_block(text: str) -> str:
-    return "\n".join(_md_inline(line) if line.strip() else "" for line in _clean(text).splitlines())
+    return "\n".join(_md_line(line) if line.strip() else "" for line in _clean(text).splitlines())
 
 
 def _deal_facts(script: Script, debrief: Debrief) -> list[tuple[str, str]]:
