@@ -103,10 +103,13 @@ def test_a_reason_declared_in_a_reasons_file_or_another_bank_is_no_slip(tmp_path
 
     path = _tagged(tmp_path, "budgets", "procurment")
     assert [f.matched for f in lint_banks([path]).findings] == ["budgets"]  # procurment: a slip of nothing yet
-    other = GOOD.read_text().replace("id: team-guide", "id: buying").replace("[criteria]", "[procurement]")
+    other = (GOOD.read_text().replace("id: team-guide", "id: buying").replace("[criteria]", "[procurement]")
+             .replace("[relationship]", "[procurement]"))
     locations.user_banks_dir().mkdir(parents=True)
     (locations.user_banks_dir() / "buying.yaml").write_text(other)
+    # Another bank's tag, used more often than the one checked, is known: the rarer spelling is noted.
     assert [f.matched for f in lint_banks([path]).findings] == ["budgets", "procurment"]
+    assert lint_banks([locations.user_banks_dir() / "buying.yaml"]).findings == []
     team = locations.active_team_dir()
     team.mkdir()
     (team / "reasons.yaml").write_text("reasons:\n  - id: budgets\n    label: Budgets across years\n")

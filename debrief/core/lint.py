@@ -10,6 +10,8 @@ reads the same findings with the same lines.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -144,7 +146,7 @@ def lint_banks(files: list[Path], *, team: Path | None = None) -> LintReport:
     reasons and banks count as known.
     """
     from debrief.core.banks import load_banks
-    from debrief.core.reasons import bank_tags, taxonomy
+    from debrief.core.reasons import taxonomy
 
     findings: list[LintFinding] = []
     questions: dict[str, int] = {}
@@ -158,7 +160,7 @@ def lint_banks(files: list[Path], *, team: Path | None = None) -> LintReport:
             if loaded is None:
                 loaded = list(load_banks(team=team))
             others = [bank for bank in loaded if bank.path != check.bank.path and bank.id != check.bank.id]
-            found += reason_notes(check.bank, known.with_tags(bank_tags(others)))
+            found += reason_notes(check.bank, known, tag_counts(others))
         else:
             found = [LintFinding(file=error.path, line=error.line, field=error.field, rule=SCHEMA_RULE,
                                  category="invalid", message=error.reason) for error in check.problems]
@@ -173,23 +175,37 @@ def lint_banks(files: list[Path], *, team: Path | None = None) -> LintReport:
                       reasons_problems=list(known.problems))
 
 
-def reason_notes(bank: Bank, known: Taxonomy) -> list[LintFinding]:
+def tag_counts(banks: Iterable[Bank]) -> Counter[str]:
+    """How many questions of ``banks`` carry each tag."""
+    return Counter(tag for bank in banks for _, question in bank.questions() for tag in question.tags)
+
+
+def reason_notes(bank: Bank, known: Taxonomy, elsewhere: Mapping[str, int] | None = None) -> list[LintFinding]:
     """A note for each tag of ``bank`` that no one declared but that reads as a known reason: one
     or two slips from its id or label, or another of its names. A new, distinct tag is no note:
-    a bank may introduce reasons of its own."""
+    a bank may introduce reasons of its own.
+
+    ``elsewhere`` counts the tags of the other banks. A tag another bank uses too is shared on
+    purpose; an undeclared tag used more often (there or in this bank) than the one checked counts
+    as known, so the rarer of two near spellings is the one noted.
+    """
     from debrief.core import yaml_io
 
+    elsewhere = elsewhere or {}
+    own = tag_counts([bank])
     root = yaml_io.node_tree(Path(bank.path)) if bank.path else None
     findings: list[LintFinding] = []
     for p, phase in enumerate(bank.phases):
         for q, question in enumerate(phase.questions):
             for n, tag in enumerate(question.tags):
-                if known.known(tag):
+                if known.known(tag) or tag in elsewhere:
                     continue
                 meant = known.resolve(tag)
                 rule = ALIAS_RULE
                 if meant is None:
-                    meant, rule = known.suggest(tag), SLIP_RULE
+                    commoner = [other for other in (*elsewhere, *own)
+                                if elsewhere.get(other, 0) + own[other] > own[tag]]
+                    meant, rule = known.with_tags(commoner).suggest(tag), SLIP_RULE
                 if meant is None:
                     continue
                 label = known.label(meant)
