@@ -55,21 +55,24 @@ def stats_command(pooled: bool, output_format: str, db: Path | None) -> None:
     """Loss reasons, competitors, stages, quarters, red flags, guess accuracy, follow-ups due."""
     from datetime import date
 
-    from debrief.core.review.facts_cache import read_facts
-    from debrief.core.review.stats import compute_stats, stats_text
+    from debrief.core.review.facts_cache import read_facts, read_tally
+    from debrief.core.review.stats import compute_stats, finish, stats_text
     from debrief.core.settings import load_settings
     from debrief.locations import settings_file
 
     store = open_store(db)
+    today, settings, team = date.today(), load_settings(settings_file()), None
     # From the facts cache; debriefs whose row is stale are read from their files, in memory only
     # (a read-only command never writes, not even derived data).
-    snapshot = read_facts(store, store.facts_cache(), skipped=_skipped)
-    facts, team = list(snapshot.facts.values()), None
     if pooled:
         from debrief.cli.team_commands import team_stats_facts
 
-        facts, team = team_stats_facts(db, facts)
-    stats = compute_stats(facts, date.today(), load_settings(settings_file()), snapshot.unreadable)
+        snapshot = read_facts(store, store.facts_cache(), skipped=_skipped)
+        facts, team = team_stats_facts(db, list(snapshot.facts.values()))
+        stats = compute_stats(facts, today, settings, snapshot.unreadable)
+    else:
+        tally, unreadable = read_tally(store, store.facts_cache(), today, skipped=_skipped)
+        stats = finish(tally, today, settings, unreadable)
     if output_format == "json":
         print_json(stats.to_json() if team is None else {**stats.to_json(), "team": team})
     else:

@@ -42,7 +42,11 @@ import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from debrief.core.ids import ID_ALPHABET, is_valid_id, new_id
+from debrief.core.ids import ID_ALPHABET, ID_LENGTH, is_valid_id, new_id
+from debrief.core.store_errors import CorruptFile, DatabaseBusy, NotFound, StoreError
+
+__all__ = ["AtomicJSONStorage", "Claim", "CorruptFile", "DatabaseBusy", "InUse", "NotFound", "RepairReport", "Store",
+           "StoreError", "atomic_write", "make_private_dirs", "read_private"]
 
 if TYPE_CHECKING:
     from debrief.core.model import Debrief
@@ -61,6 +65,8 @@ FOLDERS = ("debriefs", "index", "tmp", "claims")
 """The database's own folders: each must be a real folder, never a symbolic link."""
 MAX_PENDING_BYTES = 4_000_000
 """Largest ``pending`` file read: ids are a few bytes each; anything bigger is not ours."""
+DEBRIEF_FILE = re.compile(rf"[{ID_ALPHABET}]{{{ID_LENGTH}}}\.json\Z")
+"""The name of a debrief's file: its id and ``.json``."""
 TEMP_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.[0-9]+\.[0-9a-f]+\.tmp$")
 """The names ``atomic_write`` gives its temp files: the tmp cleaner deletes these and nothing else."""
 
@@ -94,22 +100,6 @@ class Claim:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
-
-
-class StoreError(Exception):
-    """A problem with the database, worded as one line for the rep."""
-
-
-class CorruptFile(StoreError):
-    """A file that is not readable JSON: reported, never overwritten."""
-
-
-class NotFound(StoreError):
-    """No debrief with that id."""
-
-
-class DatabaseBusy(StoreError):
-    """Another process held the lock for too long."""
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -591,15 +581,15 @@ class Store:
             entries = list(os.scandir(self.root / "debriefs"))
         except OSError:
             return stamps
+        named = DEBRIEF_FILE.match
         for entry in entries:
-            stem = entry.name[:-5] if entry.name.endswith(".json") else ""
-            if not is_valid_id(stem):
+            if not named(entry.name):
                 continue
             try:
-                info = entry.stat()
+                info = entry.stat(follow_symlinks=False)
             except OSError:
                 continue  # deleted while we looked
-            stamps[stem] = (info.st_ino, info.st_size, info.st_mtime_ns)
+            stamps[entry.name[:-5]] = (info.st_ino, info.st_size, info.st_mtime_ns)
         return stamps
 
     # -- writing ---------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ same ``Source`` protocol.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sqlite3
 import stat
@@ -34,7 +35,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import orjson
 
@@ -42,10 +43,10 @@ from debrief.core.review.search import SearchDoc, SearchField, SearchResults, qu
 
 if TYPE_CHECKING:
     from debrief.core.model import Debrief
-    from debrief.core.review.stats import Facts
+    from debrief.core.review.stats import Facts, Tally
 
 CACHE_NAME = "facts.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 """Bump whenever what ``facts_of`` or ``search_doc`` produce changes: an older cache is rebuilt."""
 BUSY_MS = 500
 """How long a writer waits for readers to finish; past it the row is skipped (stamps keep it right)."""
@@ -169,10 +170,28 @@ def _rowid(debrief_id: str) -> int:
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS rows (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, stamp TEXT NOT NULL,
-                                 facts BLOB NOT NULL, doc BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS rows (
+    n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, stamp TEXT NOT NULL, company TEXT NOT NULL,
+    lost_on TEXT NOT NULL, quarter TEXT NOT NULL, cents INTEGER NOT NULL,
+    lost_to TEXT NOT NULL, lost_to_key TEXT NOT NULL, stage TEXT NOT NULL, stage_key TEXT NOT NULL,
+    heard INTEGER NOT NULL, guessed_n INTEGER NOT NULL, judged INTEGER NOT NULL, hits INTEGER NOT NULL,
+    follow_ups INTEGER NOT NULL, items_done INTEGER NOT NULL, items_open INTEGER NOT NULL,
+    check_in TEXT, move_on TEXT, s_status TEXT, s_call_at TEXT, s_check_in TEXT, s_move_on TEXT);
+CREATE TABLE IF NOT EXISTS blobs (n INTEGER PRIMARY KEY, facts BLOB NOT NULL, doc BLOB NOT NULL,
+                                  summary BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS reasons (n INTEGER NOT NULL, kind TEXT NOT NULL, tag TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS reasons_n ON reasons (n);
+CREATE TABLE IF NOT EXISTS flags (n INTEGER NOT NULL, flag TEXT NOT NULL, heard INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS flags_n ON flags (n);
+CREATE TABLE IF NOT EXISTS actions (n INTEGER NOT NULL, pos INTEGER NOT NULL, due TEXT NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS actions_n ON actions (n);
+CREATE TABLE IF NOT EXISTS answers (n INTEGER NOT NULL, id TEXT NOT NULL, qid TEXT NOT NULL, text TEXT NOT NULL,
+                                    state TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS answers_n ON answers (n);
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(blob, tokenize = 'trigram case_sensitive 1');
 """
+ROW_TABLES = ("blobs", "reasons", "flags", "actions", "answers", "words")
+"""Tables with rows of one debrief beside its main row, dropped and written again on each save."""
 
 
 def _version() -> str:
@@ -290,10 +309,38 @@ class FactsCache:
 
     @staticmethod
     def _put(connection: sqlite3.Connection, row: Row) -> None:
+        """One debrief's rows: its facts as they are, and laid out for counting in SQL (``read_tally``)."""
+        from debrief.core.review.stats import cents_of, quarter_of
+
         n = _rowid(row.id)
-        connection.execute("DELETE FROM words WHERE rowid = ?", (n,))
-        connection.execute("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?)",
-                           (n, row.id, row.stamp, encode_facts(row.facts), encode_doc(row.doc)))
+        FactsCache._drop(connection, [row.id])
+        facts = row.facts
+        said = sorted(set(facts.buyer))
+        hits = [tag for tag in facts.guessed if tag in said] if said and facts.guessed else []
+        summary = facts.summary
+        connection.execute("INSERT INTO blobs VALUES (?, ?, ?, ?)",
+                           (n, encode_facts(facts), encode_doc(row.doc), orjson.dumps(summary)))
+        connection.execute(
+            "INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (n, row.id, row.stamp, facts.company,
+             facts.lost_on.isoformat(), quarter_of(facts.lost_on), cents_of(facts.value),
+             facts.lost_to, facts.lost_to.casefold(), facts.stage, facts.stage.casefold(),
+             int(bool(said)), len(facts.guessed), int(bool(said and facts.guessed)), len(hits), facts.follow_ups,
+             sum(1 for done, _due, _text in facts.actions if done),
+             sum(1 for done, _due, _text in facts.actions if not done),
+             _iso(facts.next_check_in), _iso(facts.move_on), summary.get("status"), summary.get("call_at"),
+             summary.get("next_check_in"), summary.get("move_on")))
+        connection.executemany("INSERT INTO reasons VALUES (?, ?, ?)",
+                               [(n, "b", tag) for tag in said] + [(n, "g", tag) for tag in facts.guessed]
+                               + [(n, "c", tag) for tag in hits])
+        connection.executemany("INSERT INTO flags VALUES (?, ?, ?)",
+                               [(n, flag, int(bool(said))) for flag in facts.red_flags])
+        connection.executemany("INSERT INTO actions VALUES (?, ?, ?, ?)",
+                               [(n, pos, due_on.isoformat(), text)
+                                for pos, (done, due_on, text) in enumerate(facts.actions)
+                                if not done and due_on is not None])
+        connection.executemany("INSERT INTO answers VALUES (?, ?, ?, ?, ?)",
+                               [(n, row.id, qid, text, str(state)) for qid, text, state in facts.answers])
         connection.execute("INSERT INTO words (rowid, blob) VALUES (?, ?)", (n, row.doc.blob))
 
     @staticmethod
@@ -301,12 +348,19 @@ class FactsCache:
         for debrief_id in debrief_ids:
             n = _rowid(debrief_id)
             connection.execute("DELETE FROM words WHERE rowid = ?", (n,))
+            for table in ROW_TABLES[:-1]:
+                connection.execute(f"DELETE FROM {table} WHERE n = ?", (n,))
             connection.execute("DELETE FROM rows WHERE n = ?", (n,))
 
     def record(self, rows: Iterable[Row]) -> bool:
         """Store rows (a save, an import); False when the cache could not be written."""
         items = list(rows)
-        return self._guarded(lambda connection: [self._put(connection, row) for row in items] and None)
+
+        def put_all(connection: sqlite3.Connection) -> None:
+            for row in items:
+                self._put(connection, row)
+
+        return self._guarded(put_all)
 
     def forget(self, debrief_ids: Iterable[str]) -> bool:
         """Drop the rows of deleted debriefs."""
@@ -330,8 +384,8 @@ class FactsCache:
         except CacheUnusable:
             return {}
         try:
-            return {id_: (stamp, facts, doc)
-                    for id_, stamp, facts, doc in connection.execute("SELECT id, stamp, facts, doc FROM rows")}
+            return {id_: (stamp, facts, doc) for id_, stamp, facts, doc in connection.execute(
+                "SELECT rows.id, rows.stamp, blobs.facts, blobs.doc FROM rows JOIN blobs ON blobs.n = rows.n")}
         except sqlite3.Error:
             return {}
         finally:
@@ -345,7 +399,7 @@ def _fresh_rows(source: Source, stamps: Mapping[str, Stamp], unreadable: Callabl
     The stamp is the one seen before the file was read: if the file changes while it is read, the
     row is stale at once and read again next time, never trusted with newer content.
     """
-    from debrief.core.store import NotFound, StoreError
+    from debrief.core.store_errors import NotFound, StoreError
 
     rows: list[Row] = []
     for debrief_id in sorted(stamps) if ids is None else ids:
@@ -451,15 +505,18 @@ def search_cached(source: Source, cache: FactsCache, query: str, limit: int = 10
     """``search`` over every debrief, reading only the debriefs the full-text index points to.
 
     The index narrows down to the debriefs whose folded text holds every term of three characters
-    or more; ``search`` itself then checks and ranks them exactly as it does over all debriefs,
-    and stale or missing rows are read from their files: the same answer as reading everything.
+    or more; ``search`` itself then checks and ranks them exactly as it does over all debriefs
+    (first over their folded text alone, then with the fields of the best ``limit`` to cut the
+    snippets), and stale or missing rows are read from their files: the same answer as reading
+    everything.
     """
     terms = query_terms(query)
     if not terms:
         return search([], query, limit=limit)
     stamps = source.stamps()
     long_terms = [term for term in terms if len(term) >= MIN_TRIGRAM]
-    candidates: list[SearchDoc] = []
+    light: list[SearchDoc] = []
+    full: dict[str, SearchDoc] = {}
     stored_stamps: dict[str, str] = {}
     try:
         connection = _open_read(cache.path)
@@ -468,24 +525,148 @@ def search_cached(source: Source, cache: FactsCache, query: str, limit: int = 10
     if connection is not None:
         try:
             stored_stamps = dict(connection.execute("SELECT id, stamp FROM rows"))
+            select = ("SELECT rows.n, rows.id, rows.stamp, rows.lost_on, words.blob FROM words "
+                      "JOIN rows ON rows.n = words.rowid")
             if long_terms:
-                match = " AND ".join(_fts_phrase(term) for term in long_terms)
-                found = connection.execute(
-                    "SELECT rows.id, rows.stamp, rows.doc, words.blob FROM words JOIN rows ON rows.n = words.rowid "
-                    "WHERE words MATCH ?", (match,))
+                found = connection.execute(select + " WHERE words MATCH ?",
+                                           (" AND ".join(_fts_phrase(term) for term in long_terms),))
             else:
-                found = connection.execute(
-                    "SELECT rows.id, rows.stamp, rows.doc, words.blob FROM words JOIN rows ON rows.n = words.rowid")
-            for id_, stamp, doc_raw, blob in found:
+                found = connection.execute(select)
+            numbers: dict[str, int] = {}
+            for n, id_, stamp, lost_on, blob in found:
                 current = stamps.get(id_)
                 if current is not None and stamp == stamp_text(current):
-                    candidates.append(decode_doc(doc_raw, blob))
+                    numbers[id_] = n
+                    light.append(SearchDoc(id=id_, company="", contact="", lost_on=date.fromisoformat(lost_on),
+                                           lost_to="", fields=(), blob=blob))
+            ranked = search(light, query, limit=limit)
+            blobs = {doc.id: doc.blob for doc in light}
+            for hit in ranked.hits:
+                (raw,) = connection.execute("SELECT doc FROM blobs WHERE n = ?", (numbers[hit.doc.id],)).fetchone()
+                full[hit.doc.id] = decode_doc(raw, blobs[hit.doc.id])
         except sqlite3.Error:
-            stored_stamps, candidates = {}, []
+            stored_stamps, light, full = {}, [], {}
         finally:
             connection.close()
-    stale = _stale(stored_stamps, stamps)
-    candidates += [row.doc for row in _fresh_rows(source, stamps, skipped, stale)]
-    candidates.sort(key=lambda doc: doc.id)
-    return search(candidates, query, limit=limit)
+    fresh = [row.doc for row in _fresh_rows(source, stamps, skipped, _stale(stored_stamps, stamps))]
+    # Ranked over everything; the snippets cut from the full text of the best ones only.
+    total = search([*light, *fresh], query, limit=limit)
+    best = [full.get(hit.doc.id, hit.doc) for hit in total.hits]
+    results = search(best, query, limit=limit)
+    return dataclasses.replace(results, total=total.total)
 
+
+# -- counting in SQL ------------------------------------------------------------------------------
+
+
+def read_tally(source: Source, cache: FactsCache, today: date,
+               skipped: Callable[[str, str], None] | None = None) -> tuple[Tally, list[str]]:
+    """The tally of every debrief of ``source`` (and the ids that could not be read), counted by
+    SQLite over the fresh rows and in Python over the debriefs whose row is stale or missing.
+
+    It equals ``Tally.of`` over every debrief read from its file, except that the candidates for
+    what is due today are narrowed down to those that can be due (``finish`` judges them the same).
+    Never writes: a stale row is worked out in memory.
+    """
+    from debrief.core.review.stats import Tally
+
+    stamps = source.stamps()
+    unreadable: list[str] = []
+
+    def damaged(debrief_id: str, reason: str) -> None:
+        unreadable.append(debrief_id)
+        if skipped is not None:
+            skipped(debrief_id, reason)
+
+    tally = Tally()
+    stale: list[str] = sorted(stamps)
+    try:
+        connection = _open_read(cache.path)
+    except CacheUnusable:
+        connection = None
+    if connection is not None:
+        try:
+            stored = dict(connection.execute("SELECT id, stamp FROM rows"))
+            stale = _stale(stored, stamps)
+            skip = [_rowid(i) for i in stale if i in stored] + [_rowid(i) for i in stored if i not in stamps]
+            tally = _count(connection, skip, today)
+        except sqlite3.Error:
+            tally, stale = Tally(), sorted(stamps)
+        finally:
+            connection.close()
+    if stale:
+        tally.merge(Tally.of(row.facts for row in _fresh_rows(source, stamps, damaged, stale)))
+    return tally, sorted(unreadable)
+
+
+def _count(connection: sqlite3.Connection, skip: list[int], today: date) -> Tally:
+    """The tally of the cached rows whose number is not in ``skip``."""
+    from collections import Counter
+
+    from debrief.core.review.stats import Tally, _Group
+
+    where = "1"
+    if skip:
+        connection.execute("PRAGMA temp_store = MEMORY")
+        connection.execute("CREATE TEMP TABLE skip (n INTEGER PRIMARY KEY)")
+        connection.executemany("INSERT INTO skip VALUES (?)", [(n,) for n in skip])
+        where = "n NOT IN (SELECT n FROM temp.skip)"
+    rows_where = where.replace("n NOT IN", "rows.n NOT IN")
+    day = today.isoformat()
+    tally = Tally()
+    (tally.total, heard, with_guesses, cents, first, last, done, open_, logged) = connection.execute(
+        "SELECT count(*), total(heard), total(guessed_n > 0), total(cents), min(lost_on), max(lost_on), "
+        f"total(items_done), total(items_open), total(follow_ups) FROM rows WHERE {where}").fetchone()
+    tally.heard, tally.with_guesses, tally.cents = int(heard), int(with_guesses), int(cents)
+    tally.items_done, tally.items_open, tally.logged = int(done), int(open_), int(logged)
+    tally.first_day, tally.last_day = _day(first), _day(last)
+    counters = {"b": tally.buyer, "g": tally.guessed, "c": tally.confirmed}
+    for kind, tag, count in connection.execute(
+            f"SELECT kind, tag, count(*) FROM reasons WHERE {where} GROUP BY kind, tag"):
+        counters[kind][tag] = count
+    for groups, key, spelling in ((tally.competitors, "lost_to_key", "lost_to"), (tally.stages, "stage_key", "stage"),
+                                  (tally.quarters, "quarter", "quarter")):
+        for name, typed, count, group_cents in connection.execute(
+                f"SELECT {key}, {spelling}, count(*), total(cents) FROM rows WHERE {where} "
+                f"GROUP BY {key}, {spelling}"):
+            group = groups.setdefault(name, _Group())
+            group.count += count
+            group.cents += int(group_cents)
+            group.spellings[typed] += count
+        for name, tag, count in connection.execute(
+                f"SELECT rows.{key}, reasons.tag, count(*) FROM reasons JOIN rows ON rows.n = reasons.n "
+                f"WHERE reasons.kind = 'b' AND {rows_where} GROUP BY 1, 2"):
+            groups[name].reasons[tag] += count
+    for flag, count, flag_heard in connection.execute(
+            f"SELECT flag, count(*), total(heard) FROM flags WHERE {where} GROUP BY flag"):
+        tally.flags[flag] = [count, int(flag_heard)]
+    flags_where = where.replace("n NOT IN", "flags.n NOT IN")
+    for flag, tag, count in connection.execute(
+            "SELECT flags.flag, reasons.tag, count(*) FROM flags JOIN reasons ON reasons.n = flags.n "
+            f"AND reasons.kind = 'b' WHERE {flags_where} GROUP BY 1, 2"):
+        tally.flag_reasons.setdefault(flag, Counter())[tag] = count
+    for quarter, count, guessed, hits in connection.execute(
+            f"SELECT quarter, count(*), total(guessed_n), total(hits) FROM rows WHERE judged = 1 AND {where} "
+            "GROUP BY quarter"):
+        tally.guess_quarters[quarter] = [count, int(guessed), int(hits)]
+    # One min() and the bare column "text": SQLite takes the text from the row of the smallest id.
+    for qid, first, text, asked, unclear, clarified in connection.execute(
+            "SELECT qid, min(id), text, count(*), total(state = 'unclear'), total(state = 'clarified') "
+            f"FROM answers WHERE {where} GROUP BY qid"):
+        tally.questions[qid] = [first, text, asked, int(unclear), int(clarified)]
+    actions_where = where.replace("n NOT IN", "actions.n NOT IN")
+    found = connection.execute(
+        "SELECT rows.id, rows.company, actions.text, actions.due FROM actions JOIN rows ON rows.n = actions.n "
+        f"WHERE actions.due < ? AND {actions_where} ORDER BY rows.id, actions.pos", (day,))
+    tally.open_actions = [(debrief_id, company, text, date.fromisoformat(due_on))
+                          for debrief_id, company, text, due_on in found]
+    tally.check_ins = [(date.fromisoformat(check_in), _day(move_on)) for check_in, move_on in connection.execute(
+        f"SELECT check_in, move_on FROM rows WHERE check_in > ? AND {where}", (day,))]
+    # Only what the due rule can pick today: logged and not booked, a call today, a check-in that
+    # has come, a move-on date today (the rule itself then decides, as it does on the home screen).
+    tally.summaries = [orjson.loads(raw) for (raw,) in connection.execute(
+        "SELECT blobs.summary FROM rows JOIN blobs ON blobs.n = rows.n WHERE (" + rows_where + ") AND ("
+        "(coalesce(nullif(s_status, ''), 'logged') = 'logged' AND coalesce(s_call_at, '') = '') "
+        "OR substr(s_call_at, 1, 10) = ? OR (coalesce(s_check_in, '') != '' AND s_check_in <= ?) "
+        "OR substr(s_move_on, 1, 10) = ?) ORDER BY rows.id", (day, day, day))]
+    return tally

@@ -315,26 +315,42 @@ def _top_reasons(counter: Counter[str], limit: int = 3) -> tuple[ReasonCount, ..
 
 
 class _Group:
-    """A breakdown bucket: how many losses, their value, and the buyer's reasons in them."""
+    """A breakdown bucket: how many losses, their value (in cents, so any order of adding gives the
+    same sum), and the buyer's reasons in them."""
 
-    __slots__ = ("count", "reasons", "spellings", "value")
+    __slots__ = ("cents", "count", "reasons", "spellings")
 
     def __init__(self) -> None:
         self.count = 0
-        self.value = 0.0
+        self.cents = 0
         self.reasons: Counter[str] = Counter()
         self.spellings: Counter[str] = Counter()
 
-    def add(self, facts: Facts, spelling: str) -> None:
+    def add(self, facts: Facts, spelling: str, said: Iterable[str]) -> None:
         self.count += 1
-        self.value += facts.value or 0.0
-        self.reasons.update(facts.buyer)
+        self.cents += cents_of(facts.value)
+        self.reasons.update(said)
         self.spellings[spelling] += 1
+
+    def merge(self, other: _Group) -> None:
+        self.count += other.count
+        self.cents += other.cents
+        self.reasons.update(other.reasons)
+        self.spellings.update(other.spellings)
+
+    @property
+    def value(self) -> float:
+        return self.cents / 100
 
     @property
     def label(self) -> str:
         """The name as most often typed ("Salesforce" over a one-off "salesforce"); capitals win ties."""
         return max(self.spellings, key=lambda s: (self.spellings[s], s != s.lower(), s), default="")
+
+
+def cents_of(value: float | None) -> int:
+    """An amount in whole cents: sums of cents are exact whatever order the debriefs come in."""
+    return round((value or 0.0) * 100)
 
 
 def _grouped(groups: dict[str, _Group], total: int, name: str, blank: str) -> tuple[GroupStat, ...]:
@@ -347,79 +363,174 @@ def _entry(item: DueItem) -> DueEntry:
     return DueEntry(item.id, one_line(item.company), item.note)
 
 
+@dataclass
+class Tally:
+    """The counts of many debriefs before today is known: built from ``Facts`` one by one, read
+    from the facts cache, or pooled with a team's (``merge``); ``finish`` turns it into ``Stats``.
+
+    The parts that depend on today (overdue items, check-ins, what is due) are kept as candidate
+    rows and judged in ``finish``, so a tally may hold more of them than today needs.
+    """
+
+    total: int = 0
+    heard: int = 0
+    with_guesses: int = 0
+    cents: int = 0
+    first_day: date | None = None
+    last_day: date | None = None
+    buyer: Counter[str] = dataclasses.field(default_factory=Counter)
+    guessed: Counter[str] = dataclasses.field(default_factory=Counter)
+    confirmed: Counter[str] = dataclasses.field(default_factory=Counter)
+    competitors: dict[str, _Group] = dataclasses.field(default_factory=dict)
+    stages: dict[str, _Group] = dataclasses.field(default_factory=dict)
+    quarters: dict[str, _Group] = dataclasses.field(default_factory=dict)
+    flags: dict[str, list[int]] = dataclasses.field(default_factory=dict)
+    """flag -> [debriefs, heard]"""
+    flag_reasons: dict[str, Counter[str]] = dataclasses.field(default_factory=dict)
+    guess_quarters: dict[str, list[int]] = dataclasses.field(default_factory=dict)
+    """quarter -> [debriefs, guessed, confirmed]"""
+    items_done: int = 0
+    items_open: int = 0
+    logged: int = 0
+    questions: dict[str, list[Any]] = dataclasses.field(default_factory=dict)
+    """question id -> [id of the first debrief asking it, its text there, asked, unclear, clarified]"""
+    open_actions: list[tuple[str, str, str, date]] = dataclasses.field(default_factory=list)
+    """Open action items with a due date: debrief id, company, text, due (candidates for overdue)."""
+    check_ins: list[tuple[date, date | None]] = dataclasses.field(default_factory=list)
+    """Planned check-ins and move-on dates (candidates for "coming up")."""
+    summaries: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    """Index summaries that may have something due (candidates for the due rule)."""
+
+    @classmethod
+    def of(cls, all_facts: Iterable[Facts]) -> Tally:
+        """The tally of these debriefs."""
+        tally = cls()
+        for facts in all_facts:
+            tally.add(facts)
+        return tally
+
+    def add(self, facts: Facts) -> None:
+        """Count one debrief."""
+        self.total += 1
+        self.summaries.append(facts.summary)
+        self.cents += cents_of(facts.value)
+        self.first_day = facts.lost_on if self.first_day is None else min(self.first_day, facts.lost_on)
+        self.last_day = facts.lost_on if self.last_day is None else max(self.last_day, facts.lost_on)
+        said = sorted(set(facts.buyer))
+        if said:
+            self.heard += 1
+            self.buyer.update(said)
+        if facts.guessed:
+            self.with_guesses += 1
+            self.guessed.update(facts.guessed)
+        self.competitors.setdefault(facts.lost_to.casefold(), _Group()).add(facts, facts.lost_to, said)
+        self.stages.setdefault(facts.stage.casefold(), _Group()).add(facts, facts.stage, said)
+        quarter = quarter_of(facts.lost_on)
+        self.quarters.setdefault(quarter, _Group()).add(facts, quarter, said)
+        for flag in facts.red_flags:
+            counts = self.flags.setdefault(flag, [0, 0])
+            counts[0] += 1
+            if said:
+                counts[1] += 1
+                self.flag_reasons.setdefault(flag, Counter()).update(said)
+        if said and facts.guessed:
+            hits = [tag for tag in facts.guessed if tag in said]
+            self.confirmed.update(hits)
+            entry = self.guess_quarters.setdefault(quarter, [0, 0, 0])
+            entry[0] += 1
+            entry[1] += len(facts.guessed)
+            entry[2] += len(hits)
+        for done, due_on, text in facts.actions:
+            if done:
+                self.items_done += 1
+            else:
+                self.items_open += 1
+                if due_on is not None:
+                    self.open_actions.append((facts.id, facts.company, text, due_on))
+        self.logged += facts.follow_ups
+        if facts.next_check_in is not None:
+            self.check_ins.append((facts.next_check_in, facts.move_on))
+        for qid, text, state in facts.answers:
+            question = self.questions.get(qid)
+            if question is None or facts.id < question[0]:
+                question = self.questions[qid] = [facts.id, text, *(question[2:] if question else (0, 0, 0))]
+            question[2] += 1
+            if state == "unclear":
+                question[3] += 1
+            elif state == "clarified":
+                question[4] += 1
+
+    def merge(self, other: Tally) -> Tally:
+        """Pool another source's counts into this one (a team's shared debriefs); returns self."""
+        self.total += other.total
+        self.heard += other.heard
+        self.with_guesses += other.with_guesses
+        self.cents += other.cents
+        days = [day for day in (self.first_day, other.first_day) if day is not None]
+        self.first_day = min(days) if days else None
+        days = [day for day in (self.last_day, other.last_day) if day is not None]
+        self.last_day = max(days) if days else None
+        for mine, theirs in ((self.buyer, other.buyer), (self.guessed, other.guessed),
+                             (self.confirmed, other.confirmed)):
+            mine.update(theirs)
+        for groups, more in ((self.competitors, other.competitors), (self.stages, other.stages),
+                             (self.quarters, other.quarters)):
+            for key, group in more.items():
+                groups.setdefault(key, _Group()).merge(group)
+        for flag, (count, flag_heard) in other.flags.items():
+            counts = self.flags.setdefault(flag, [0, 0])
+            counts[0] += count
+            counts[1] += flag_heard
+        for flag, reasons in other.flag_reasons.items():
+            self.flag_reasons.setdefault(flag, Counter()).update(reasons)
+        for quarter, values in other.guess_quarters.items():
+            entry = self.guess_quarters.setdefault(quarter, [0, 0, 0])
+            for position, value in enumerate(values):
+                entry[position] += value
+        self.items_done += other.items_done
+        self.items_open += other.items_open
+        self.logged += other.logged
+        for qid, (first, text, asked, unclear, clarified) in other.questions.items():
+            question = self.questions.get(qid)
+            if question is None:
+                self.questions[qid] = [first, text, asked, unclear, clarified]
+                continue
+            if first < question[0]:
+                question[0], question[1] = first, text
+            question[2] += asked
+            question[3] += unclear
+            question[4] += clarified
+        self.open_actions += other.open_actions
+        self.check_ins += other.check_ins
+        self.summaries += other.summaries
+        return self
+
+
 def compute_stats(all_facts: Iterable[Facts], today: date, settings: Settings | None = None,
                   unreadable: Iterable[str] = ()) -> Stats:
-    """Every pattern across the debriefs.
+    """Every pattern across the debriefs (see ``finish``)."""
+    return finish(Tally.of(all_facts), today, settings, unreadable)
+
+
+def finish(tally: Tally, today: date, settings: Settings | None = None, unreadable: Iterable[str] = ()) -> Stats:
+    """Every pattern across the tallied debriefs, as of ``today``.
 
     Shares of reasons are of the debriefs whose buyer gave any reason ("heard"): one loss often
     has two reasons, so they add up to more than 100%.
     """
-    total = heard = with_guesses = 0
-    value_lost = 0.0
-    first_day: date | None = None
-    last_day: date | None = None
-    buyer: Counter[str] = Counter()
-    guessed: Counter[str] = Counter()
-    confirmed: Counter[str] = Counter()
-    competitors: dict[str, _Group] = {}
-    stages: dict[str, _Group] = {}
-    quarters: dict[str, _Group] = {}
-    flags: dict[str, list[int]] = {}  # flag -> [debriefs, heard]
-    flag_reasons: dict[str, Counter[str]] = {}
-    guess_quarters: dict[str, list[int]] = {}  # quarter -> [debriefs, guessed, confirmed]
-    items_done = items_open = logged = check_ins_upcoming = 0
-    overdue_items: list[OverdueItem] = []
-    questions: dict[str, list[Any]] = {}  # id -> [text, asked, unclear, clarified]
-    summaries: list[dict[str, Any]] = []
-
-    for facts in all_facts:
-        total += 1
-        summaries.append(facts.summary)
-        value_lost += facts.value or 0.0
-        first_day = facts.lost_on if first_day is None else min(first_day, facts.lost_on)
-        last_day = facts.lost_on if last_day is None else max(last_day, facts.lost_on)
-        said = set(facts.buyer)
-        if said:
-            heard += 1
-            buyer.update(said)
-        if facts.guessed:
-            with_guesses += 1
-            guessed.update(facts.guessed)
-        competitors.setdefault(facts.lost_to.casefold(), _Group()).add(facts, facts.lost_to)
-        stages.setdefault(facts.stage.casefold(), _Group()).add(facts, facts.stage)
-        quarter = quarter_of(facts.lost_on)
-        quarters.setdefault(quarter, _Group()).add(facts, quarter)
-        for flag in facts.red_flags:
-            counts = flags.setdefault(flag, [0, 0])
-            counts[0] += 1
-            if said:
-                counts[1] += 1
-                flag_reasons.setdefault(flag, Counter()).update(said)
-        if said and facts.guessed:
-            hits = sum(1 for tag in facts.guessed if tag in said)
-            confirmed.update(tag for tag in facts.guessed if tag in said)
-            entry = guess_quarters.setdefault(quarter, [0, 0, 0])
-            entry[0] += 1
-            entry[1] += len(facts.guessed)
-            entry[2] += hits
-        for done, due_on, text in facts.actions:
-            if done:
-                items_done += 1
-            else:
-                items_open += 1
-                if due_on is not None and due_on < today:
-                    overdue_items.append(OverdueItem(facts.id, facts.company, text, due_on.isoformat(),
-                                                     (today - due_on).days))
-        logged += facts.follow_ups
-        if check_in_upcoming(facts.next_check_in, facts.move_on, today):
-            check_ins_upcoming += 1
-        for qid, text, state in facts.answers:
-            entry_q = questions.setdefault(qid, [text, 0, 0, 0])
-            entry_q[1] += 1
-            if state == AnswerState.UNCLEAR:
-                entry_q[2] += 1
-            elif state == AnswerState.CLARIFIED:
-                entry_q[3] += 1
+    total, heard, with_guesses = tally.total, tally.heard, tally.with_guesses
+    buyer, guessed, confirmed = tally.buyer, tally.guessed, tally.confirmed
+    flags, flag_reasons = tally.flags, tally.flag_reasons
+    quarters, guess_quarters = tally.quarters, tally.guess_quarters
+    competitors, stages = tally.competitors, tally.stages
+    overdue_items = [OverdueItem(debrief_id, company, text, due_on.isoformat(), (today - due_on).days)
+                     for debrief_id, company, text, due_on in tally.open_actions if due_on < today]
+    check_ins_upcoming = sum(1 for check_in, move_on in tally.check_ins if check_in_upcoming(check_in, move_on, today))
+    questions = {qid: entry[1:] for qid, entry in tally.questions.items()}
+    summaries = tally.summaries
+    first_day, last_day = tally.first_day, tally.last_day
+    items_done, items_open, logged = tally.items_done, tally.items_open, tally.logged
+    value_lost = tally.cents / 100
 
     reason_tags = sorted(set(buyer) | set(guessed), key=lambda t: (-buyer[t], -guessed[t], t))
     reasons = tuple(ReasonStat(tag, reason_label(tag), buyer[tag], _share(buyer[tag], heard), guessed[tag],
