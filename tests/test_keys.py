@@ -32,6 +32,7 @@ from debrief.screens.call_dialogs import (
 )
 from debrief.screens.compare import CompareScreen
 from debrief.screens.confirm import ConfirmDialog
+from debrief.screens.crm_import import CrmImportScreen
 from debrief.screens.help import HelpScreen
 from debrief.screens.home import HomeScreen
 from debrief.screens.log_loss import LogLossScreen
@@ -54,7 +55,7 @@ from tests.screen_tour import FIRST_ID, SECOND_ID, TOUR, build_debrief, leave, p
 SCREENS: list[type[Any]] = [
     HomeScreen, LogLossScreen, ScheduleScreen, PrepareScreen, CallScreen, WrapUpScreen, ReadScreen,
     CompareScreen, PatternsScreen, SearchScreen, HelpScreen, ConfirmDialog, QuestionPicker, ProbePicker,
-    TagPicker, TextPrompt, AdHocPrompt, EndCallPrompt,
+    TagPicker, TextPrompt, AdHocPrompt, EndCallPrompt, CrmImportScreen,
 ]
 """Every screen and dialog of the app."""
 

@@ -578,6 +578,8 @@ class CrmPlan:
     """Whether some date showed the order (a part above 12) or ``--dates`` named it."""
     slashed: int = 0
     """How many lost rows have a slashed date (``11/03/2026``), the ones the order rule reads."""
+    passed: list[tuple[int, str, Outcome]] = field(default_factory=list)
+    """Open, won and deleted rows: (line, the deal's company or name, outcome), for a preview."""
 
     def skipped_line(self) -> str:
         """``30 open and 8 won skipped`` (and deleted ones), or ''."""
@@ -625,7 +627,10 @@ def plan_text(text: str, source: str, mapping: MapFile | None = None, *, today: 
         kind = outcome(cells, columns)
         if kind == "lost":
             lost_rows.append((line, cells))
-        elif kind == "won":
+            continue
+        result.passed.append((line, one_line(_first_of(columns.cell(cells, "company"))
+                                             or columns.cell(cells, "title"), 80), kind))
+        if kind == "won":
             result.won += 1
         elif kind == "other":
             result.other += 1

@@ -242,7 +242,20 @@ def with_setting(settings: Settings, name: str, text: str, *,
     except ValueError:
         if isinstance(current, str):
             raise ValueError(f"{name}: too long ({len(text):,} characters)") from None
-        raise ValueError(f"{name}: {text!r} is out of range") from None
+        allowed = _RANGES.get(field_name, "see debrief config")
+        raise ValueError(f"{name}: {text!r} is out of range ({allowed})") from None
+
+
+_RANGES = {
+    "cool_off_min_days": "0 or more days",
+    "cool_off_max_days": "at least 1, and no fewer than the cool-off days",
+    "suggest_after_days": "FROM-TO days, FROM no later than TO",
+    "call_minutes": "5 to 120 minutes",
+    "max_questions": "1 or more",
+    "talk_share_target": "more than 0% and less than 100%",
+    "monologue_seconds": "10 seconds or more",
+}
+"""Each figure's range in words, for the message that refuses a value outside it."""
 
 
 _MAY_BE_EMPTY = frozenset({"rep_name", "exports", "time_zone"})
