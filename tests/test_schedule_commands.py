@@ -122,3 +122,41 @@ def test_a_bad_time_zone_is_one_line_and_exit_2(run_cli: Run) -> None:
         assert result.returncode == 2
         assert len(result.stderr.strip().splitlines()) == 1 and "not a time zone" in result.stderr
     assert run_cli("config", "time-zone").stdout.strip() == ""
+
+
+def test_config_lists_every_setting_with_what_empty_means(run_cli: Run) -> None:
+    from debrief.core.settings import SETTINGS_TABLE
+
+    listed = run_cli("config").stdout.splitlines()
+    names = [line.split(" = ")[0] for line in listed if not line.startswith(" ")]
+    assert names == [info.name for info in SETTINGS_TABLE]
+    assert {"rep-name", "theme", "exports", "cool-off-days", "talk-target", "time-zone",
+            "timer-autostart", "keymap"} <= set(names)
+    helps = [line for line in listed if line.startswith("    ")]
+    assert len(helps) == len(names) and all(" Empty: " in line for line in helps)
+    assert "rep-name = (not set: invitations end unsigned)" in listed
+    assert "timer-autostart = on" in listed
+
+
+def test_config_sets_each_kind_of_setting_and_refuses_bad_values_in_one_line(run_cli: Run) -> None:
+    assert run_cli("config", "timer-autostart", "off").stdout == "timer-autostart = off\n"
+    assert run_cli("config", "timer-autostart").stdout == "off\n"
+    assert run_cli("config", "theme", "nord").stdout == "theme = nord\n"
+    assert run_cli("config", "keymap", "call.next=f9 home.new=ctrl+n").stdout == \
+        "keymap = call.next=f9 home.new=ctrl+n\n"
+    assert run_cli("config", "keymap.call.next").stdout == "f9\n"
+    assert run_cli("config", "cool-off-days", "").stdout == "cool-off-days = 2\n"  # empty: the default
+    for args, reason in ((("theme", "neon"), "no theme 'neon'"), (("timer-autostart", "maybe"), "on or off"),
+                         (("keymap", "call.next"), "not ID=KEYS"), (("cool-off-days", "-3"), "0 or more days"),
+                         (("rep-name", "x" * 500), "too long")):
+        bad = run_cli("config", *args)
+        assert bad.returncode == 2 and reason in bad.stderr and len(bad.stderr.splitlines()) == 1, bad.stderr
+    assert run_cli("config", "theme").stdout == "nord\n"  # a refused value changes nothing
+
+
+def test_a_hostile_name_is_one_literal_line_in_the_invitation(run_cli: Run, lost_today: str) -> None:
+    result = run_cli("config", "rep-name", "Acme [/b] Corp\x1b]0;owned\x07\n[@click=app.quit]")
+    assert result.stdout == "rep-name = Acme [/b] Corp [@click=app.quit]\n"
+    assert run_cli("schedule", lost_today, "--at", "in 9 days 11:00").returncode == 0
+    text = run_cli("invite", lost_today).stdout
+    assert text.endswith("Thank you,\nAcme [/b] Corp [@click=app.quit]\n") and "\x1b" not in text

@@ -9,7 +9,7 @@ import click
 from debrief.cli.common import BadInput, db_option, echo
 
 
-@click.command("config")
+@click.command("config", context_settings={"ignore_unknown_options": True})  # a value may be "-3"
 @click.argument("key", required=False)
 @click.argument("value", required=False)
 @db_option
