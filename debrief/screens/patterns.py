@@ -1,12 +1,13 @@
 """Patterns across all debriefs: why we lose, to whom, where, when, and how well we guess.
 
-Every debrief is read once in a worker (with a progress hint: 10,000 take a few seconds) into the
-review library, which keeps the few facts the patterns need; coming back re-reads only what
-changed. Counts read best as bars, quarters as columns, co-occurrence and lists as tables.
+The facts cache counts them in a worker (a fraction of a second at 10,000); only debriefs whose
+cached row is stale are read from their files, with a progress hint, and written back. Counts read
+best as bars, quarters as columns, co-occurrence and lists as tables.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -16,8 +17,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from debrief.core.review import Stats, compute_stats, library_for, save_export, stats_markdown
-from debrief.core.review.stats import actions_line, check_ins_line, pct
+from debrief.core.review import Stats, save_export, stats_markdown
+from debrief.core.review.facts_cache import read_tally
+from debrief.core.review.library import write_back
+from debrief.core.review.stats import actions_line, check_ins_line, finish, pct
 from debrief.core.store import StoreError
 from debrief.core.text import one_line
 from debrief.locations import exports_dir
@@ -126,11 +129,16 @@ class PatternsScreen(DebriefScreen):
     def load(self) -> None:
         """Read what changed since the last look, then count; off the UI thread."""
         worker = get_current_worker()
-        library = library_for(self.debrief_app.store)
+        store = self.debrief_app.store
+        today = self.debrief_app.today
         try:
-            library.refresh(lambda done, todo: self.app.call_from_thread(self._progress, done, todo))
-            stats = compute_stats(library.facts(), self.debrief_app.today, self.debrief_app.settings,
-                                  library.unreadable)
+            # Counted by the facts cache; only debriefs whose row is stale are read from files
+            # (with a progress hint) and written back, so the next look is quick too.
+            tally, unreadable = read_tally(
+                store, store.facts_cache(), today,
+                progress=lambda done, todo: self.app.call_from_thread(self._progress, done, todo),
+                write_back=partial(write_back, store))
+            stats = finish(tally, today, self.debrief_app.settings, unreadable)
         except (StoreError, OSError) as error:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._failed, str(error))

@@ -1,8 +1,9 @@
 """Search every note, impression and takeaway as you type; Enter reads the debrief.
 
-The text of every debrief is read once in a worker (with a progress hint) into the review
-library; after that each keystroke searches in memory, in a few milliseconds even at 10,000
-debriefs, off the UI thread so typing never waits.
+The text of every debrief is loaded once in a worker into the review library, from the facts
+cache (only debriefs whose cached row is stale are read from their files, with a progress hint);
+after that each keystroke searches in memory, in a few milliseconds even at 10,000 debriefs, off
+the UI thread so typing never waits.
 """
 
 from __future__ import annotations

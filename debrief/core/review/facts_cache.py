@@ -51,6 +51,8 @@ SCHEMA_VERSION = 3
 BUSY_MS = 500
 """How long a writer waits for readers to finish; past it the row is skipped (stamps keep it right)."""
 MIN_TRIGRAM = 3
+CHUNK = 250
+"""Stale debriefs read from their files between two progress hints (and two write-backs)."""
 """The full-text index finds any piece of text of at least three characters."""
 
 Stamp = tuple[int, int, int]
@@ -377,6 +379,10 @@ class FactsCache:
 
     # -- reading ---------------------------------------------------------------------------------
 
+    def blobs(self) -> dict[str, str]:
+        """The folded search text of every cached debrief: id -> text."""
+        return _read_blobs(self)
+
     def stored(self) -> dict[str, tuple[str, bytes, bytes]]:
         """Every row as stored: id -> (stamp, facts, doc); empty when the cache is unusable."""
         try:
@@ -482,7 +488,11 @@ def read_facts(source: Source, cache: FactsCache, *, write: bool = False,
 
 
 def _blobs(cache: FactsCache) -> dict[str, str]:
-    """The folded search text of these debriefs, from the full-text table."""
+    """The folded search text of every cached debrief, from the full-text table."""
+    return cache.blobs()
+
+
+def _read_blobs(cache: FactsCache) -> dict[str, str]:
     try:
         connection = _open_read(cache.path)
     except CacheUnusable:
@@ -560,13 +570,16 @@ def search_cached(source: Source, cache: FactsCache, query: str, limit: int = 10
 
 
 def read_tally(source: Source, cache: FactsCache, today: date,
-               skipped: Callable[[str, str], None] | None = None) -> tuple[Tally, list[str]]:
+               skipped: Callable[[str, str], None] | None = None, *,
+               progress: Callable[[int, int], None] | None = None,
+               write_back: Callable[[list[Row]], None] | None = None) -> tuple[Tally, list[str]]:
     """The tally of every debrief of ``source`` (and the ids that could not be read), counted by
     SQLite over the fresh rows and in Python over the debriefs whose row is stale or missing.
 
     It equals ``Tally.of`` over every debrief read from its file, except that the candidates for
     what is due today are narrowed down to those that can be due (``finish`` judges them the same).
-    Never writes: a stale row is worked out in memory.
+    Never writes itself: a stale row is worked out in memory and handed to ``write_back`` (a
+    writing process's way to bring it into the cache), a few hundred at a time, with ``progress``.
     """
     from debrief.core.review.stats import Tally
 
@@ -594,8 +607,13 @@ def read_tally(source: Source, cache: FactsCache, today: date,
             tally, stale = Tally(), sorted(stamps)
         finally:
             connection.close()
-    if stale:
-        tally.merge(Tally.of(row.facts for row in _fresh_rows(source, stamps, damaged, stale)))
+    for start in range(0, len(stale), CHUNK):
+        rows = _fresh_rows(source, stamps, damaged, stale[start:start + CHUNK])
+        tally.merge(Tally.of(row.facts for row in rows))
+        if write_back is not None:
+            write_back(rows)
+        if progress is not None:
+            progress(min(start + CHUNK, len(stale)), len(stale))
     return tally, sorted(unreadable)
 
 

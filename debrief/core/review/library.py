@@ -11,11 +11,19 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from debrief.core.model import Debrief
-from debrief.core.review.search import SearchDoc, search_doc
-from debrief.core.review.stats import Facts, facts_of
+from debrief.core.review.search import SearchDoc
+from debrief.core.review.stats import Facts
 from debrief.core.store import NotFound, Store, StoreError
+
+if TYPE_CHECKING:
+    from debrief.core.review.facts_cache import Row
+
+
+CACHE_FIRST = 50
+"""Above this many debriefs to read, the facts cache is asked first (below it, files are as quick)."""
 
 
 @dataclass
@@ -38,15 +46,34 @@ class Library:
     def refresh(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Read the debriefs added or changed since the last refresh; returns how many were read.
 
-        ``progress(done, todo)`` is called every few hundred debriefs, for a progress hint.
+        The first look takes what the facts cache holds (one SQLite file, not thousands of debrief
+        files); only debriefs whose cached row is stale are read from their files, and their rows
+        are written back to the cache (the app is a writing process), a few hundred at a time so
+        that a save waiting for the lock never waits long. ``progress(done, todo)`` is called every
+        few hundred debriefs read from files, for a progress hint.
         """
+        from debrief.core.review.facts_cache import decode_doc, decode_facts, row_of, stamp_text
+
         with self._lock:
             stamps = self.store.stamps()
             for gone in set(self._entries) - set(stamps):
                 del self._entries[gone]
             changed = [i for i, stamp in stamps.items()
                        if (entry := self._entries.get(i)) is None or entry.stamp != stamp]
+            if len(changed) > CACHE_FIRST:
+                cache = self.store.facts_cache()
+                stored = cache.stored()
+                blobs = cache.blobs() if stored else {}
+                served = set()
+                for debrief_id in changed:
+                    cached = stored.get(debrief_id)
+                    if cached is not None and cached[0] == stamp_text(stamps[debrief_id]):
+                        self._entries[debrief_id] = _Entry(stamps[debrief_id], decode_facts(cached[1]),
+                                                           decode_doc(cached[2], blobs.get(debrief_id, "")))
+                        served.add(debrief_id)
+                changed = [i for i in changed if i not in served]
             unreadable: list[str] = []
+            fresh: list[Row] = []
             for done, debrief_id in enumerate(changed, start=1):
                 try:
                     debrief = self.store.get(debrief_id)
@@ -54,12 +81,21 @@ class Library:
                     unreadable.append(debrief_id)
                     self._entries.pop(debrief_id, None)
                     continue
-                self._entries[debrief_id] = _Entry(stamps[debrief_id], facts_of(debrief), search_doc(debrief))
+                row = row_of(debrief, stamps[debrief_id])
+                fresh.append(row)
+                self._entries[debrief_id] = _Entry(stamps[debrief_id], row.facts, row.doc)
+                if len(fresh) >= 250:
+                    self._write_back(fresh)
+                    fresh = []
                 if progress is not None and (done % 250 == 0 or done == len(changed)):
                     progress(done, len(changed))
+            self._write_back(fresh)
             # Unreadable files have no entry, so the next refresh tries them again.
             self.unreadable = sorted(unreadable)
             return len(changed)
+
+    def _write_back(self, rows: list[Row]) -> None:
+        write_back(self.store, rows)
 
     def facts(self) -> list[Facts]:
         """The facts of every debrief read so far, by id (so results never depend on disk order)."""
@@ -73,6 +109,18 @@ class Library:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def write_back(store: Store, rows: list[Row]) -> None:
+    """Bring rows read from files into the facts cache, under the database's lock (for the app, a
+    writing process; derived data, so a busy or read-only database simply keeps reading the files)."""
+    if not rows:
+        return
+    try:
+        with store.locked(timeout=1.0):
+            store.facts_cache().record(rows)
+    except StoreError:
+        pass
 
 
 _LIBRARIES: dict[Path, Library] = {}
