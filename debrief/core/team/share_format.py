@@ -25,6 +25,7 @@ file that fails is skipped, and the reason said in one line.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,6 +51,9 @@ EMAIL_LABEL = "[contact email]"
 ROLE_LABEL = "[contact role]"
 CONTACT_NAME = "the contact"
 """What the contact's name field says in a redacted share (the field may not be empty)."""
+
+_ASCII_SEPARATORS = str.maketrans("-_", "  ")
+"""What folding does to ASCII besides case (as search folds it): hyphens and underscores are spaces."""
 
 _KEEP_KEYS = frozenset({"id", "status", "state", "schema_version"})
 """Values that are codes, never prose: left alone so the shared debrief validates as it was."""
@@ -83,6 +87,10 @@ class Redactor:
 
     @classmethod
     def for_contact(cls, name: str, email: str, role: str) -> Redactor:
+        return _redactor(name, email, role)
+
+    @classmethod
+    def build(cls, name: str, email: str, role: str) -> Redactor:
         labels: dict[str, str] = {}
         for value, label in ((email, EMAIL_LABEL), *((part, CONTACT_LABEL) for part in _name_parts(name)),
                              (role, ROLE_LABEL)):
@@ -98,7 +106,15 @@ class Redactor:
     def __call__(self, text: str) -> str:
         if self.pattern is None or not text:
             return text
-        folded, starts, ends = fold_map(text)
+        if text.isascii():
+            # Folding ASCII keeps every position (case and separators only), so spans map 1:1.
+            folded = text.translate(_ASCII_SEPARATORS).lower()
+            if self.pattern.search(folded) is None:
+                return text
+            starts = list(range(len(text)))
+            ends = list(range(1, len(text) + 1))
+        else:
+            folded, starts, ends = fold_map(text)
         pieces: list[str] = []
         position = 0
         for match in self.pattern.finditer(folded):
@@ -124,6 +140,12 @@ class Redactor:
         if isinstance(value, dict):
             return {self(name) if key == "answers" else name: self.walk(item, name) for name, item in value.items()}
         return value
+
+
+@functools.lru_cache(maxsize=512)
+def _redactor(name: str, email: str, role: str) -> Redactor:
+    """One compiled pattern per contact (a rep's debriefs often share one)."""
+    return Redactor.build(name, email, role)
 
 
 def redacted(debrief: Debrief) -> Debrief:
