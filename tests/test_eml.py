@@ -175,3 +175,35 @@ def test_hostile_and_unicode_names_survive_the_headers(run_cli, store: Store, tm
     assert message["To"].addresses[0].addr_spec == "eve@example.com"
     assert message["To"].addresses[0].display_name == store.get(debrief.id).contact.name
     assert b"\x1b" not in out.read_bytes()
+
+
+async def test_the_schedule_screen_key_saves_the_draft_in_the_exports_folder(store: Store, make_app) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Input, Static
+
+    from debrief import locations
+    from debrief.core.schedule import file_stem
+    from debrief.screens.schedule import ScheduleScreen
+    from tests.pilot_helpers import settle
+
+    item = store.add(Debrief(company="Acme Corp", contact=Contact(name="Jane Doe", email="jane@acme.example"),
+                             lost_on=datetime(2026, 11, 20).date()))
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.open_schedule(item.id)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScheduleScreen)
+        screen.query_one("#when", Input).value = "2026-12-02 14:30"
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "Saved the email draft" in str(screen.query_one("#schedule-status", Static).render())
+    path = locations.default_exports_dir() / f"{file_stem(item)}.eml"
+    message = read_eml(path)
+    assert str(message["To"]) == "Jane Doe <jane@acme.example>" and message["X-Unsent"] == "1"
+    _, calendar = calendar_part(message)
+    start = calendar.walk("VEVENT")[0].decoded("DTSTART")
+    assert start.replace(tzinfo=None) == datetime(2026, 12, 2, 14, 30)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert store.get(item.id).schedule is None  # a draft of the time on screen books nothing

@@ -148,6 +148,9 @@ def _write_eml(debrief: Debrief, text: str, eml: Path, sender: str, settings: Se
         raise BadInput(f"--eml: cannot write {eml}: {error.strerror or error}") from None
     for note in draft.notes:
         click.echo(f"note: {note}", err=True)
+    if not sender.strip():
+        click.echo("note: no sender address: your mail program's account sends it, and the calendar request "
+                   "names no organizer (give --sender you@company.com)", err=True)
     echo(f"email draft written to {eml}")
 
 

@@ -22,6 +22,7 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
+from pathlib import Path
 
 from debrief.core.model import Debrief
 from debrief.core.text import clean_line
@@ -107,13 +108,9 @@ def invitation_draft(debrief: Debrief, invitation: str, *, zone: str, sender: st
     if to is not None:
         message["To"] = to
     else:
-        notes.append(f"no email address for {contact.name}: the draft has no To; add it in your mail "
-                     f"program (or 'debrief' keeps it once you add it to the debrief)")
+        notes.append(f"no email address for {contact.name}: the draft has no To; add it in your mail program")
     if organizer is not None:
         message["From"] = organizer
-    else:
-        notes.append("no sender address: your mail program's account sends it, and the calendar request "
-                     "names no organizer (give --sender you@company.com)")
     subject, body = split_subject(invitation, f"Debrief call: {debrief.company}")
     message["Subject"] = subject
     message["Date"] = format_datetime(moment)
@@ -125,3 +122,19 @@ def invitation_draft(debrief: Debrief, invitation: str, *, zone: str, sender: st
     if attach:
         message.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
     return Draft(message.as_bytes(policy=policy.SMTP), tuple(notes))
+
+
+def save_draft(debrief: Debrief, invitation: str, folder: Path | None = None, *, zone: str,
+               sender: str = "", rep_name: str = "", now: datetime | None = None) -> tuple[Path, Draft]:
+    """Write the draft into the exports folder (``debrief-acme-corp-k3x9pa.eml``, never over a file).
+
+    ValueError with a one-line reason when it cannot be made or written.
+    """
+    from debrief.core.schedule import file_stem
+    from debrief.locations import save_export
+
+    draft = invitation_draft(debrief, invitation, zone=zone, sender=sender, rep_name=rep_name, now=now)
+    try:
+        return save_export(f"{file_stem(debrief)}.eml", draft.data, folder), draft
+    except OSError as error:
+        raise ValueError(f"cannot save the email draft: {error.strerror or error}") from None

@@ -61,6 +61,9 @@ class ScheduleScreen(DebriefScreen):
         Binding("ctrl+e", "export", "Save files", id="schedule.save_files", priority=True,
                 tooltip="Save the invitation (.txt) and the calendar event (.ics) in the exports folder, "
                         "and copy the invitation"),
+        Binding("ctrl+o", "email_draft", "Email draft", id="schedule.eml", priority=True,
+                tooltip="Save an email draft (.eml) to the contact in the exports folder: the invitation "
+                        "with the calendar request, to open and send from your mail program"),
         Binding("ctrl+g", "use_suggestion", "Suggested", id="schedule.suggest",
                 tooltip="Go back to the suggested slot"),
         Binding("escape", "back", "Back", id="schedule.leave", tooltip="Back without booking"),
@@ -369,6 +372,27 @@ class ScheduleScreen(DebriefScreen):
             self._keep_name()
             self.query_one("#schedule-status", Static).update(plain("Saved " + " and ".join(saved)))
             notify(self, "\n".join(saved), title="Saved", timeout=10)
+
+    def action_email_draft(self) -> None:
+        """Save the invitation as an email draft (.eml) in the exports folder."""
+        if self._problem():
+            notify(self, self._problem(), severity="error")
+            return
+        from debrief.core.email_draft import save_draft
+        from debrief.core.schedule import display_path
+
+        settings = self.debrief_app.settings
+        try:
+            path, draft = save_draft(self._preview(), self.invitation, exports_dir(settings.exports),
+                                     zone=rep_zone(settings), rep_name=settings.rep_name)
+        except ValueError as error:
+            notify(self, f"Could not save the email draft: {error}", severity="warning")
+            return
+        self._keep_sent_copy(True)
+        self._keep_name()
+        shown = display_path(path)
+        self.query_one("#schedule-status", Static).update(plain("Saved the email draft " + shown))
+        notify(self, "\n".join([shown, *draft.notes[:1]]), title="Email draft saved", timeout=10)
 
     def _keep_sent_copy(self, written: bool) -> None:
         """Once the booked call's invitation is in a file, keep that copy: it is the one sent.
