@@ -477,3 +477,91 @@ async def test_preview_headings_wrap_and_user_text_shows_literally(make_app: App
             shown = " ".join(_screen_text(app).split())
             assert "Debrief call — Harbor &amp; *Lane* `Co`" in shown
             assert "With: Jo _Lee_" in shown
+
+
+async def test_reword_a_bank_question_for_this_deal(make_app: AppFactory, debrief_id: str, store: Store,
+                                                    run_cli: Callable[..., Any]) -> None:
+    """r edits the highlighted question in place, tone-checked as typed; enter keeps the wording
+    with the script (the bank file untouched); the call, the script command, show and the export
+    ask it that way; R puts the bank's wording back."""
+    from debrief.core.script import suggested_phrasing
+    from debrief.core.tone import default_checker
+    from debrief.screens.call import CallScreen
+
+    leading = "Don't you think our product was better?"
+    phrasing = suggested_phrasing(default_checker().check(leading)[0].suggestion)
+    assert phrasing and "product" in phrasing
+    banks = {path: path.read_bytes() for path in locations.shipped_banks_dir().iterdir()}
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_prepare(app, pilot, debrief_id)
+        await pilot.press("tab")  # the script list
+        first = screen.chosen[0]
+        bank_text = first.text
+        await pilot.press("r")
+        field = screen.query_one("#custom-input", Input)
+        assert screen.focused is field and field.value == bank_text
+        note = str(screen.query_one("#reword-note", Static).render())
+        assert "Rewording question 1" in note and "esc" in note
+        field.value = ""
+        for char in leading:  # typed key by key: every letter is text, none a command
+            await pilot.press(char if char != " " else "space")
+        assert field.value == leading
+        tone = str(screen.query_one("#custom-tone", Static).render())
+        assert "leading" in tone and "^g" in tone
+        await pilot.press("ctrl+g")
+        assert field.value == phrasing
+        assert "✓" in str(screen.query_one("#custom-tone", Static).render())
+        await pilot.press("enter")
+        await pilot.pause()
+        reworded = screen.chosen[0]
+        assert (reworded.id, reworded.text, reworded.reworded, reworded.bank_text) == (
+            first.id, phrasing, True, bank_text)
+        assert not screen.query_one("#reword-note", Static).display
+        assert "(reworded)" in str(screen.query_one(ScriptList).get_option_at_index(0).prompt)
+        detail = str(screen.query_one("#detail", Static).render())
+        assert "reworded for this deal" in detail and bank_text[:30] in " ".join(detail.split())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # Escape while rewording cancels: the wording stays as it was.
+        await pilot.press("r")
+        field.value = "Something else entirely?"
+        await pilot.press("escape")
+        assert screen.chosen[0].text == phrasing and field.value == ""
+    saved = store.get(debrief_id).script
+    assert saved is not None and saved.questions[0].text == phrasing and saved.questions[0].reworded
+    assert {path: path.read_bytes() for path in banks} == banks  # the bank files are untouched
+    for command in (("script", debrief_id), ("show", debrief_id)):
+        result = run_cli(*command)
+        assert result.returncode == 0, result.stderr
+        assert phrasing in result.stdout.replace("\\", ""), command
+        assert bank_text not in result.stdout, command
+    app = make_app(call_id=debrief_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        call = app.screen
+        assert isinstance(call, CallScreen)
+        assert call.script.questions[0].text == phrasing
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_prepare(app, pilot, debrief_id)
+        assert screen.chosen[0].text == phrasing  # reopened: the wording is kept
+        await pilot.press("e")
+        await pilot.pause()
+        exported = next(locations.default_exports_dir().glob("*-script.md")).read_text(encoding="utf-8")
+        assert phrasing in exported.replace("\\", "") and "reworded" in exported
+        # R puts the bank's wording back.
+        await pilot.press("tab", "R")
+        await pilot.pause()
+        assert screen.chosen[0].text == bank_text and not screen.chosen[0].reworded
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    saved = store.get(debrief_id).script
+    assert saved is not None and saved.questions[0].text == bank_text and not saved.questions[0].reworded
+
+
+def test_scripts_saved_before_rewording_existed_still_load() -> None:
+    from debrief.core.model import ScriptQuestion
+
+    old = ScriptQuestion.model_validate({"id": "decision-who", "text": "Who was involved?", "minutes": 2})
+    assert (old.reworded, old.bank_text) == (False, "")

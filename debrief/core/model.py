@@ -190,6 +190,10 @@ class ScriptQuestion(BaseModel):
     tags: list[Line] = Field(default_factory=list)
     probes: list[Text] = Field(default_factory=list)
     custom: bool = False
+    reworded: bool = False
+    """The rep reworded this bank question for this deal: ``text`` is their wording."""
+    bank_text: Text = ""
+    """The bank's wording for this deal, kept when reworded (so it can be put back)."""
 
 
 class Script(BaseModel):

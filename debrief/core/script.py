@@ -533,6 +533,7 @@ def script_markdown(script: Script, debrief: Debrief) -> str:
         out += ["_No questions chosen yet._", ""]
     for number, question in enumerate(script.questions, start=1):
         label = f"{question.minutes:g} min" + (f" · {question.phase_title}" if question.phase_title else "")
+        label += " · reworded" if question.reworded else ""
         lines = [f"_{_md_inline(label)}_" + (f" · Why: {_md_inline(question.intent)}" if question.intent else "")]
         lines += [f"↳ {_md_inline(probe)}" for probe in question.probes]
         out += [f"### {number}. {_md_inline(question.text)}", "", _lines(lines), ""]
@@ -568,6 +569,7 @@ def script_text(script: Script, debrief: Debrief) -> str:
         out += ["  (no questions chosen yet)"]
     for number, question in enumerate(script.questions, start=1):
         label = f"{question.minutes:g} min" + (f", {question.phase_title}" if question.phase_title else "")
+        label += ", reworded" if question.reworded else ""
         head = f"{number:>2}. "
         body = _wrap(f"{question.text} [{label}]", " " * len(head))
         out += [head + body[0].lstrip(), *body[1:]]

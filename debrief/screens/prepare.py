@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 MINUTES_STEP = 5
 """How much the call's length changes per key press."""
 
-_TYPED_KEY_ACTIONS = frozenset({"bank", "add", "defaults", "minutes", "export", "copy", "preview"})
+_TYPED_KEY_ACTIONS = frozenset({"bank", "add", "defaults", "minutes", "export", "copy", "preview", "reword",
+                                "bank_wording"})
 """Actions on printable keys: while the rep types a question, those keys are text."""
 
 
@@ -57,6 +58,10 @@ class PrepareScreen(DebriefScreen):
                 tooltip="Switch to another question bank"),
         Binding("a", "add", "Own question", id="prepare.add",
                 tooltip="Write a question of your own (tone-checked as you type)"),
+        Binding("r", "reword", "Reword", id="prepare.reword",
+                tooltip="Reword the highlighted question for this deal (tone-checked; the bank is unchanged)"),
+        Binding("R", "bank_wording", "Bank wording", id="prepare.bank_wording",
+                tooltip="Put the bank's wording back on the highlighted reworded question"),
         Binding("ctrl+g", "use_suggestion", "Use suggestion", id="prepare.use_suggestion",
                 tooltip="Replace your question with the phrasing the tone check suggests"),
         Binding("d", "defaults", "Refit", id="prepare.defaults",
@@ -88,6 +93,11 @@ class PrepareScreen(DebriefScreen):
         self._preview_timer: Timer | None = None
         self._problem = ""
         self._tone_problem = ""
+        self.rewordings: dict[str, str] = {}
+        """The rep's own wording of bank questions, by id: kept when a question is dropped and picked again."""
+        self._rewording: str | None = None
+        """The question whose wording the input at the foot is editing now (None: a new question)."""
+        self._highlighted: str | None = None
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -125,8 +135,9 @@ class PrepareScreen(DebriefScreen):
             self.chosen = [question.model_copy() for question in saved.questions]
             self.bank_id, self.bank_version = saved.bank_id, saved.bank_version
             self.opening, self.closing = saved.opening, saved.closing
+            self.rewordings = {question.id: question.text for question in self.chosen if question.reworded}
             for question in self.chosen:
-                if question.id not in self.findings:
+                if question.id not in self.findings or question.reworded:
                     self.findings[question.id] = self.checker.check(question.text)
         else:
             self.chosen = self._default_choice()
@@ -162,7 +173,15 @@ class PrepareScreen(DebriefScreen):
         avoid |= {qid for qid, found in self.findings.items() if found}
         ids = default_selection(self.bank, self.minutes, self.debrief_app.settings.max_questions,
                                 focus=self.debrief.guessed_reasons, avoid=avoid)
-        return [self.rendered[qid] for qid in ids if qid in self.rendered]
+        return [self._bank_question(qid) for qid in ids if qid in self.rendered]
+
+    def _bank_question(self, question_id: str) -> ScriptQuestion:
+        """A bank question as rendered for this deal, in the rep's own wording when reworded."""
+        rendered = self.rendered[question_id]
+        wording = self.rewordings.get(question_id)
+        if wording is None or wording == rendered.text:
+            return rendered
+        return rendered.model_copy(update={"text": wording, "reworded": True, "bank_text": rendered.text})
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -191,6 +210,7 @@ class PrepareScreen(DebriefScreen):
                     yield Markdown(id="preview")
         with Vertical(id="prepare-foot"):
             yield Static(id="total")
+            yield Static(id="reword-note")
             yield follow(Input(id="custom-input", max_length=300, compact=True),
                          "Add your own question ({prepare.add} opens this, enter adds it)")
             yield Static(id="custom-tone")
@@ -236,7 +256,7 @@ class PrepareScreen(DebriefScreen):
     def _row(self, question: ScriptQuestion) -> QuestionRow:
         return QuestionRow(id=question.id, text=one_line(question.text), minutes=question.minutes,
                            phase_title=question.phase_title, flagged=bool(self.findings.get(question.id)),
-                           custom=question.custom)
+                           custom=question.custom, reworded=question.reworded)
 
     def _chosen_ids(self) -> set[str]:
         return {question.id for question in self.chosen}
@@ -244,7 +264,7 @@ class PrepareScreen(DebriefScreen):
     def _show_picker(self) -> None:
         phases = []
         for phase in self.bank.phases:
-            rows = [self._row(self.rendered[q.id]) for q in phase.questions if q.id in self.rendered]
+            rows = [self._row(self._bank_question(q.id)) for q in phase.questions if q.id in self.rendered]
             if rows:
                 phases.append((phase.title, rows))
         self.query_one(QuestionPicker).show(phases, self._chosen_ids())
@@ -284,6 +304,8 @@ class PrepareScreen(DebriefScreen):
         facts = [f"{question.minutes:g} min"]
         if question.phase_title:
             facts.append(question.phase_title)
+        if question.reworded:
+            facts.append("reworded for this deal")
         if question.tags:
             facts.append("explores " + ", ".join(reason_label(tag).lower() for tag in question.tags))
         lines.append(markup("[$text-muted]$facts[/]", facts=" · ".join(facts)))
@@ -291,6 +313,9 @@ class PrepareScreen(DebriefScreen):
             lines.append(markup("[b]Why:[/] $intent", intent=one_line(question.intent)))
         for probe in question.probes:
             lines.append(markup("[$text-muted]probe:[/] $probe", probe=one_line(probe)))
+        if question.reworded and question.bank_text:
+            lines.append(markup("[$text-muted]bank wording ($key puts it back):[/] $text",
+                                key=key(self, "prepare.bank_wording"), text=one_line(question.bank_text)))
         for finding in self.findings.get(question.id, []):
             lines.append(self._finding_line(finding))
         detail.update(Content("\n").join(lines))
@@ -310,7 +335,7 @@ class PrepareScreen(DebriefScreen):
         for question in self.chosen:
             if question.id == question_id:
                 return question
-        return self.rendered.get(question_id)
+        return self._bank_question(question_id) if question_id in self.rendered else None
 
     def current_script(self) -> Script:
         """The script as it stands on screen (what saving stores and the preview shows)."""
@@ -343,7 +368,7 @@ class PrepareScreen(DebriefScreen):
         if event.question_id in ids:
             self.chosen.pop(ids.index(event.question_id))
         elif event.question_id in self.rendered:
-            self.chosen.insert(self._bank_position(event.question_id), self.rendered[event.question_id])
+            self.chosen.insert(self._bank_position(event.question_id), self._bank_question(event.question_id))
         self._changed()
 
     def _bank_position(self, question_id: str) -> int:
@@ -375,7 +400,9 @@ class PrepareScreen(DebriefScreen):
     @on(QuestionPicker.Shown)
     @on(ScriptList.Shown)
     def _shown(self, event: QuestionPicker.Shown | ScriptList.Shown) -> None:
+        self._highlighted = event.question_id
         self._show_detail(event.question_id)
+        self.refresh_bindings()  # "Bank wording" shows only on a reworded question
 
     # -- the bank ------------------------------------------------------------------------------
 
@@ -391,8 +418,10 @@ class PrepareScreen(DebriefScreen):
             return
         previous = self.bank
         customs = [question for question in self.chosen if question.custom]
+        rewordings, self.rewordings = self.rewordings, {}  # another bank words its questions its own way
         if not self._render_bank(self.banks.banks[bank_id]):  # changes nothing when it fails
             notify(self, self._problem, severity="error")
+            self.rewordings = rewordings
             select: Select[str] = self.query_one("#prepare-bank", Select)
             select.value = previous.id
             return
@@ -454,8 +483,8 @@ class PrepareScreen(DebriefScreen):
                                        key=key(self, "prepare.use_suggestion")))
             tone.update(Content("\n").join(lines))
         else:
-            tone.update(markup(
-                "[$success]✓ Open and non-defensive[/] · enter adds it to the script"))
+            then = "enter keeps this wording" if self._rewording else "enter adds it to the script"
+            tone.update(markup("[$success]✓ Open and non-defensive[/] · $then", then=then))
         tone.set_class(bool(self.custom_findings), "-warning")
         if could_use != bool(self.custom_phrasing):
             self.refresh_bindings()  # the key appears in the footer only when it can act
@@ -468,9 +497,96 @@ class PrepareScreen(DebriefScreen):
             field.cursor_position = gap if gap >= 0 else len(self.custom_phrasing)
             field.focus()
 
+    # -- rewording a question for this deal -----------------------------------------------------
+
+    def action_reword(self) -> None:
+        """Edit the highlighted question's wording in the input at the foot, tone-checked as typed."""
+        question = self._question(self._highlighted)
+        if question is None:
+            self.notify("Highlight a question to reword it", severity="warning")
+            return
+        self._rewording = question.id
+        number = next((n for n, q in enumerate(self.chosen, 1) if q.id == question.id), None)
+        where = f"question {number}" if number else "this question (it joins the script)"
+        note = self.query_one("#reword-note", Static)
+        note.update(markup("[b]Rewording $where[/] for this deal · enter keeps it · $back cancels",
+                           where=where, back=key(self, "prepare.back")))
+        note.display = True
+        field = self.query_one("#custom-input", Input)
+        field.value = question.text
+        field.cursor_position = len(question.text)
+        field.focus()
+        self._show_custom_tone(question.text)
+
+    def _stop_rewording(self) -> None:
+        if self._rewording is not None:
+            self._rewording = None
+            self.query_one("#reword-note", Static).display = False
+            self.query_one("#custom-input", Input).value = ""
+
+    def _reworded(self, question_id: str, text: str) -> None:
+        """Keep ``text`` as this deal's wording of the question (the bank's own when they agree)."""
+        from debrief.core.text import strip_control
+
+        wording = " ".join(strip_control(text).split())
+        if not wording:
+            notify(self, "a question needs some text", severity="warning")
+            return
+        current = self._question(question_id)
+        if current is None:
+            return
+        if current.custom:
+            updated = current.model_copy(update={"text": wording})
+        else:
+            self.rewordings[question_id] = wording
+            updated = self._bank_question(question_id) if question_id in self.rendered else current.model_copy(
+                update={"text": wording, "reworded": wording != (current.bank_text or current.text),
+                        "bank_text": current.bank_text or current.text})
+        self.findings[question_id] = self.checker.check(wording)
+        ids = [question.id for question in self.chosen]
+        if question_id in ids:
+            self.chosen[ids.index(question_id)] = updated
+        else:
+            self.chosen.insert(self._bank_position(question_id), updated)
+        self._stop_rewording()
+        self.query_one(ScriptList).focus()
+        self._after_wording(question_id)
+        flagged = self.findings[question_id]
+        if flagged:
+            notify(self, f"Reworded; the tone check still flags it ({flagged[0].category})", severity="warning")
+        elif updated.reworded:
+            self.notify("Reworded for this deal (the bank is unchanged)")
+        else:
+            self.notify("The bank's wording again" if not current.custom else "Your question is reworded")
+
+    def _after_wording(self, question_id: str) -> None:
+        self._show_picker()
+        self._changed(highlight=question_id)
+        self._show_detail(question_id)
+        self.refresh_bindings()
+
+    def action_bank_wording(self) -> None:
+        """Put the bank's wording back on the highlighted question."""
+        question = self._question(self._highlighted)
+        if question is None or not question.reworded:
+            return
+        self.rewordings.pop(question.id, None)
+        if question.id in self.rendered:
+            restored = self.rendered[question.id]
+        else:  # a bank no longer there: the wording it had when the rep reworded it
+            restored = question.model_copy(update={"text": question.bank_text, "reworded": False, "bank_text": ""})
+        self.findings[question.id] = self.checker.check(restored.text)
+        self.chosen = [restored if q.id == question.id else q for q in self.chosen]
+        self._after_wording(question.id)
+        self.notify("The bank's wording is back")
+
     @on(Input.Submitted, "#custom-input")
     def _custom_submitted(self, event: Input.Submitted) -> None:
         from debrief.core.script import ScriptError, custom_question, next_custom_id
+
+        if self._rewording is not None:
+            self._reworded(self._rewording, event.value)
+            return
 
         taken = [question.id for question in self.chosen] + list(self.rendered)
         try:
@@ -550,6 +666,7 @@ class PrepareScreen(DebriefScreen):
 
     def action_back(self) -> None:
         if isinstance(self.focused, Input):
+            self._stop_rewording()
             self.query_one(QuestionPicker).focus()
             return
         if self.dirty and not self._leave_armed:
@@ -564,5 +681,9 @@ class PrepareScreen(DebriefScreen):
         """Hide keys that cannot act now, so the footer lists only what works."""
         if action == "use_suggestion":
             return bool(self.custom_phrasing)
+        if action == "bank_wording":
+            question = self._question(self._highlighted)
+            if question is None or not question.reworded or isinstance(self.focused, Input):
+                return False
         # While the rep types a question, printable keys are text, not commands.
         return not (action in _TYPED_KEY_ACTIONS and isinstance(self.focused, Input))

@@ -28,6 +28,7 @@ class QuestionRow:
     phase_title: str = ""
     flagged: bool = False
     custom: bool = False
+    reworded: bool = False
 
 
 def _minutes(value: float) -> str:
@@ -155,6 +156,8 @@ class ScriptList(OptionList):
         prompt = _question_prompt(row, mark, "$text-accent")
         if row.custom:
             prompt = prompt + markup(" [$text-muted](yours)[/]")
+        elif row.reworded:
+            prompt = prompt + markup(" [$text-muted](reworded)[/]")
         return prompt
 
     def action_drop(self) -> None:
