@@ -565,3 +565,32 @@ def test_scripts_saved_before_rewording_existed_still_load() -> None:
 
     old = ScriptQuestion.model_validate({"id": "decision-who", "text": "Who was involved?", "minutes": 2})
     assert (old.reworded, old.bank_text) == (False, "")
+
+
+async def test_broken_user_banks_stay_in_the_bank_list_greyed_with_their_reason(
+        make_app: AppFactory, debrief_id: str) -> None:
+    folder = locations.user_banks_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "my-guide.yaml").write_text("id: my-guide\ntitle: [unclosed\n", encoding="utf-8")
+    good = (Path(__file__).parent / "data" / "banks" / "good-team-guide.yaml").read_text(encoding="utf-8")
+    (folder / "team-guide.yaml").write_text(good, encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_prepare(app, pilot, debrief_id)
+        select = screen.query_one("#prepare-bank", Select)
+        await pilot.press("b")  # opens the list
+        await pilot.pause()
+        from textual.widgets._select import SelectOverlay
+
+        overlay = select.query_one(SelectOverlay)
+        prompts = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
+        broken = [i for i, prompt in enumerate(prompts) if "my-guide.yaml" in prompt]
+        assert len(broken) == 1 and "could not be loaded" in prompts[broken[0]]
+        assert str(screen.banks.errors[0].reason) in prompts[broken[0]]
+        assert overlay.get_option_at_index(broken[0]).disabled
+        assert not any(overlay.get_option_at_index(i).disabled for i in range(broken[0]))
+        # The cursor skips the broken row: every key press lands on a loadable bank.
+        await pilot.press("end", "enter")
+        await pilot.pause()
+        assert isinstance(select.value, str) and select.value in screen.banks.banks
+        assert screen.bank.id == select.value

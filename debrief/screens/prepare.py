@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Markdown, Select, Static
+from textual.widgets._select import SelectOverlay
 
 from debrief.core.facts import reason_label
 from debrief.core.model import Debrief, Script, ScriptQuestion, Status
@@ -28,7 +30,7 @@ from debrief.widgets.plain import markup, notify, plain, rich_text
 from debrief.widgets.question_picker import QuestionPicker, QuestionRow, ScriptList
 
 if TYPE_CHECKING:
-    from debrief.core.banks import Bank, BankSet
+    from debrief.core.banks import Bank, BankError, BankSet
     from debrief.core.tone import Finding, ToneChecker
 
 MINUTES_STEP = 5
@@ -37,6 +39,36 @@ MINUTES_STEP = 5
 _TYPED_KEY_ACTIONS = frozenset({"bank", "add", "defaults", "minutes", "export", "copy", "preview", "reword",
                                 "bank_wording"})
 """Actions on printable keys: while the rep types a question, those keys are text."""
+
+
+BROKEN_PREFIX = "!broken:"
+"""Values of the bank list's rows for files that could not be loaded (never a bank id: ids are slugs)."""
+
+
+class BankSelect(Select[str]):
+    """The bank list: loaded banks to choose, and below them each bank file that could not be
+    loaded, with its one-line reason, greyed and not selectable: a broken bank of the rep's own
+    stays in sight instead of vanishing."""
+
+    def _setup_options_renderables(self) -> None:
+        super()._setup_options_renderables()
+        overlay = self.query_one(SelectOverlay)
+        for index, (_, value) in enumerate(self._options):
+            if isinstance(value, str) and value.startswith(BROKEN_PREFIX):
+                overlay.disable_option_at_index(index)
+
+
+def broken_bank_rows(errors: list[BankError]) -> list[tuple[Text, str]]:
+    """One greyed row per bank file that could not be loaded: its file name, line and reason."""
+    from pathlib import PurePath
+
+    rows = []
+    for index, error in enumerate(errors):
+        name = PurePath(error.path).name or error.path
+        where = f"{name}:{error.line}" if error.line > 1 else name
+        text = one_line(f"⚠ {where} could not be loaded: {error.field}: {error.reason}", 160)
+        rows.append((rich_text(text, "dim"), f"{BROKEN_PREFIX}{index}"))
+    return rows
 
 
 class _NoToneCheck:
@@ -193,10 +225,12 @@ class PrepareScreen(DebriefScreen):
         self.title = f"Prepare — {self.debrief.company}"
         with Horizontal(id="prepare-head"):
             yield Static(self._deal_line(), id="prepare-deal")
-            options = [(rich_text(one_line(f"{bank.title} ({bank.question_count} q)")), bank.id)
-                       for bank in sorted(self.banks.banks.values(), key=lambda b: b.title.lower())]
-            yield Select(options, value=self.bank.id, allow_blank=False, compact=True,
-                         id="prepare-bank", tooltip=fill(self, "Question bank ({prepare.bank})"))
+            options: list[tuple[Text, str]] = [
+                (rich_text(one_line(f"{bank.title} ({bank.question_count} q)")), bank.id)
+                for bank in sorted(self.banks.banks.values(), key=lambda b: b.title.lower())]
+            options += broken_bank_rows(self.banks.errors)
+            yield BankSelect(options, value=self.bank.id, allow_blank=False, compact=True,
+                             id="prepare-bank", tooltip=fill(self, "Question bank ({prepare.bank})"))
         with Horizontal(id="prepare-body"):
             with Vertical(id="prepare-left"):
                 yield follow(Static(classes="pane-title"), "Bank questions · {prepare.pick} picks or drops")
