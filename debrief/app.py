@@ -7,19 +7,47 @@ command palette (``get_system_commands``), so there is one definition per comman
 from __future__ import annotations
 
 import dataclasses
+import time
+from collections import deque
 from collections.abc import Iterable
 from datetime import date
 from functools import partial
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 
 from debrief.core.settings import Settings, load_settings, save_settings
 from debrief.core.store import Store
 from debrief.locations import settings_file, use_database
 from debrief.widgets.plain import escape, notify
+
+KEY_WAIT_LIMIT = 1.0
+"""Seconds a typed key waits for the one before it (or a screen that is opening) at most."""
+
+
+KEY_ROUNDS = 2
+"""How many times a key's follow-up is sent behind it before the next key goes out."""
+
+
+class KeyDone(Message):
+    """Posted behind a key to the widget it went to: back at the app, that key is handled.
+
+    It bubbles the same way as the key, one queue after it, so it reaches the app after the key
+    itself did (and after any binding the key ran there). A key often makes its widget post a
+    message of its own (Enter in a list posts "selected", whose handler closes a dialog), queued
+    behind the first follow-up: a second round waits for that one too.
+    """
+
+    def __init__(self, key: events.Key | events.Paste, target: MessagePump, round: int) -> None:
+        super().__init__()
+        self.key = key
+        self.target = target
+        self.round = round
 
 
 class DebriefApp(App[None]):
@@ -51,6 +79,10 @@ class DebriefApp(App[None]):
         self.today_override = today
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+        self._held_keys: deque[events.Key | events.Paste] = deque()
+        self._key_in_flight: events.Key | events.Paste | None = None
+        self._key_since = 0.0
+        self._key_poll = False
 
     @property
     def today(self) -> date:
@@ -65,6 +97,79 @@ class DebriefApp(App[None]):
         self.push_screen(HomeScreen())
         if self.call_id is not None:
             self.open_call(self.call_id)
+
+    # -- typing: one key at a time, each to the field that has the focus once the keys before it ran --
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes go out one at a time, in order; everything else as Textual does.
+
+        Textual hands a key to the focused widget at once and runs a screen's (non-priority)
+        binding only when the key comes back up to the app. Keys typed quickly (a paste, a text
+        expander, a rep who types ahead) were therefore handed out before the Tab or the key
+        that opens a screen had moved the focus: the words after the Tab went into the field
+        before it, and the keys after "c" on the home screen fired home's own commands or
+        vanished while the call opened. Here the next key waits until the one before it is
+        handled and the screen on top has mounted and taken its focus.
+        """
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if not self._held_keys and self._key_in_flight is None:
+                self._key_since = time.monotonic()  # a wait for an opening screen counts from now
+            self._held_keys.append(event)
+            self._send_keys()
+            return
+        await super().on_event(event)
+
+    def _screen_ready(self) -> bool:
+        """The screen on top has mounted and set its focus (a pushed screen takes a moment)."""
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet, or the app is closing
+            return False
+        return screen.is_mounted and screen.stack_updates > 0
+
+    def _send_keys(self) -> None:
+        """Hand out the held keys in order, each once the one before it is done."""
+        while self._held_keys:
+            waited = time.monotonic() - self._key_since
+            if self._key_in_flight is not None and waited < KEY_WAIT_LIMIT:
+                return self._poll_keys()
+            if not self._screen_ready() and waited < KEY_WAIT_LIMIT:
+                return self._poll_keys()
+            event = self._held_keys.popleft()
+            self._key_in_flight = event
+            self._key_since = time.monotonic()
+            self.call_next(self._send_key, event)
+            return None
+        return None
+
+    async def _send_key(self, event: events.Key | events.Paste) -> None:
+        """Textual's own handling of one key (priority bindings, then the focused widget)."""
+        target: MessagePump = self.focused or self.screen
+        await super().on_event(event)
+        if not event.is_forwarded or not target.post_message(KeyDone(event, target, 1)):
+            self._key_done(event)  # a priority binding took it, or the widget is gone
+
+    def _poll_keys(self) -> None:
+        """Look again shortly: a screen is opening, or a key's message was dropped on the way."""
+        if not self._key_poll:
+            self._key_poll = True
+            self.set_timer(0.02, self._polled)
+
+    def _polled(self) -> None:
+        self._key_poll = False
+        self._send_keys()
+
+    def _key_done(self, event: events.Key | events.Paste) -> None:
+        if self._key_in_flight is event:
+            self._key_in_flight = None
+            self._key_since = time.monotonic()
+        self._send_keys()
+
+    def on_key_done(self, message: KeyDone) -> None:
+        message.stop()
+        again = KeyDone(message.key, message.target, message.round + 1)
+        if message.round >= KEY_ROUNDS or not message.target.post_message(again):
+            self._key_done(message.key)
 
     # -- navigation: one method per screen, so every screen opens the others the same way ----
 
@@ -159,8 +264,14 @@ class DebriefApp(App[None]):
         return super().get_key_display(binding)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every binding of the current screen is also a palette command: one definition each."""
-        yield from super().get_system_commands(screen)
+        """Every binding of the current screen is also a palette command: one definition each.
+
+        The rep's commands come first (ours all have an id: the screen's, its widgets', the
+        app's), then Textual's own (theme, keys, screenshot), and last the editing keys of the
+        focused widget (a text area's cursor moves and deletes), which would otherwise bury them.
+        """
+        own: list[SystemCommand] = []
+        editing: list[SystemCommand] = []
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
@@ -172,11 +283,15 @@ class DebriefApp(App[None]):
             help_text = binding.tooltip or binding.description
             # The palette reads both strings as markup: a key shown as "[" or a tooltip such as
             # "([, shift+up)" must not open a tag, so every piece is escaped, the key included.
-            yield SystemCommand(
+            command = SystemCommand(
                 escape(binding.description),
                 f"{escape(help_text)} \\[{escape(self.get_key_display(binding))}]",
                 partial(self.run_action, binding.action, active.node),
             )
+            (own if binding.id else editing).append(command)
+        yield from own
+        yield from super().get_system_commands(screen)
+        yield from editing
 
 
 def create_app(store: Store, *, call_id: str | None = None, settings_path: Path | None = None,
