@@ -29,6 +29,7 @@ from debrief.screens.call_dialogs import (
     TextPrompt,
 )
 from debrief.screens.help import HelpScreen
+from debrief.widgets.key_bar import KeyBar
 from debrief.widgets.notes_area import NotesArea
 from debrief.widgets.question_list import QuestionList
 from debrief.widgets.talk_meter import TalkMeter
@@ -435,8 +436,9 @@ async def test_reopening_resumes_on_the_same_question_with_every_note(
     app = make_app(call_id=debrief.id)
     async with app.run_test(size=SIZE) as pilot:
         screen = await call_screen(pilot)
-        notes_of(screen).insert("First answer")
-        await pilot.press("f4", "f4", "ctrl+t")
+        notes_of(screen).insert("First answer")  # the first note starts the timer
+        await pilot.press("f4", "f4")
+        assert screen.session.running
         notes_of(screen).insert("Third answer, typed just before quitting")
         await pilot.pause(1.1)
         await pilot.press("ctrl+q")  # quitting flushes: nothing waits on the debounce
@@ -514,12 +516,16 @@ async def test_every_call_key_is_on_the_help_screen_and_in_the_palette(
         screen = await call_screen(pilot)
         await pilot.press("f4")  # "Prev" is greyed (and out of the palette) on the first question
         ids = {binding.id for binding in CallScreen.BINDINGS if isinstance(binding, Binding)}
-        assert len(ids) == 12
+        assert len(ids) == 13
         commands = {command.title for command in app.get_system_commands(cast("Screen[object]", screen))}
         assert {"Talk", "Prev", "Next", "Go to", "Unclear", "Clarified", "Probe", "Tag", "Timer", "Marker",
-                "Ask own", "End"} <= commands
-        footer_keys = {key.action for key in screen.query("FooterKey")}  # type: ignore[attr-defined]
-        assert {"talk", "next", "previous", "unclear", "clarified", "probe", "tag", "end"} <= footer_keys
+                "Ask own", "End", "Leave"} <= commands
+        bar = screen.query_one(KeyBar)
+        assert {entry.action for entry in bar.entries()} >= {
+            "talk", "next", "previous", "goto", "unclear", "clarified", "probe", "tag", "timer", "marker",
+            "adhoc", "end", "back"}
+        shown = bar.render().plain
+        assert "f10 End" in shown and "Clarified" in shown and "esc Leave" in shown  # long labels at 160
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one("#help-keys")
@@ -527,14 +533,42 @@ async def test_every_call_key_is_on_the_help_screen_and_in_the_palette(
         assert ids <= listed
 
 
+def bar_text(screen: CallScreen) -> str:
+    """The key bar as the terminal shows it: its rendered rows."""
+    bar = screen.query_one(KeyBar)
+    return "\n".join("".join(segment.text for segment in strip) for strip in bar.render_lines(
+        bar.region.reset_offset))
+
+
+def shown_text(widget: Static) -> str:
+    """A widget's words as drawn in its region (what is cut off is not there)."""
+    return " ".join("".join(strip.text for strip in widget.render_lines(widget.region.reset_offset)).split())
+
+
+def check_80x24(screen: CallScreen) -> None:
+    """Every key, the whole question, eight lines of notes, all inside the terminal."""
+    notes = notes_of(screen)
+    assert notes.size.height >= 8, notes.size  # eight lines to type in, not counting any frame
+    assert notes.region.right <= 80 and notes.region.bottom <= 22
+    question = screen.query_one("#call-question", Static)
+    assert " ".join(screen.question.text.split()) == shown_text(question)  # wrapped, nothing cut
+    box = screen.query_one("#call-question-box")
+    assert box.region.y + box.region.height <= notes.region.y
+    keys = bar_text(screen)
+    assert len(keys.splitlines()) <= 2 and screen.query_one(KeyBar).region.bottom <= 24
+    for label in ("End", "Tag", "Timer", "Marker", "Leave"):
+        assert label in keys, keys
+    assert "Ask own" in keys or "Own" in keys, keys
+
+
 async def test_fits_in_80x24(make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
     app = make_app(call_id=debrief.id)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await call_screen(pilot)
-        notes = notes_of(screen)
-        assert notes.size.height >= 3 and notes.region.right <= 80 and notes.region.bottom <= 23
-        question = screen.query_one("#call-question", Static)
-        assert question.region.height >= 2 and question.region.bottom <= 23
+        for _ in range(4):  # with the opening above, then the questions after it
+            check_80x24(screen)
+            assert "f10 End" in bar_text(screen) and "esc Leave" in bar_text(screen)
+            await pilot.press("f4")
         assert screen.query_one(QuestionList).region.width >= 20
 
 
@@ -548,8 +582,8 @@ async def test_the_notes_stay_in_view_at_80x24_with_a_shipped_banks_long_opening
         screen = await call_screen(pilot)
         assert "Open with" in str(screen.query_one("#call-script-text", Static).render())
         for _ in range(2):  # on the first question (the opening) and the next one
+            check_80x24(screen)
             notes = notes_of(screen)
-            assert notes.region.bottom <= 23 and notes.region.height >= 5
             assert screen.get_widget_at(notes.region.x + 2, notes.region.y + 1)[0] is notes
             assert screen.query_one("#call-question", Static).region.height >= 2
             probes = screen.query_one("#call-probes", Static)
@@ -599,3 +633,142 @@ async def test_a_second_window_on_the_same_call_is_refused(
             Store.open(store.root).claim(debrief.id)  # held while the call is open
         notes_of(screen).insert("Now it opens")
     Store.open(store.root).claim(debrief.id).release()  # and given back when it closes
+
+
+async def test_rebound_keys_show_in_the_key_bar_at_80x24(
+        make_app: Callable[..., DebriefApp], debrief: Debrief, tmp_path: Path) -> None:
+    """The bar reads the bindings: a key moved in the keymap setting shows (and works) where it went."""
+    (tmp_path / "settings.json").write_text('{"keymap": {"call.end": "f12", "call.leave": "f11"}}')
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await call_screen(pilot)
+        keys = bar_text(screen)
+        assert "f12 End" in keys and "f11 Leave" in keys and "f10 End" not in keys, keys
+        check_80x24(screen)
+        await pilot.press("f12")
+        assert isinstance(app.screen, EndCallPrompt)
+
+
+async def test_clicking_a_key_in_the_bar_runs_it(
+        make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await call_screen(pilot)
+        row, column = next((row, line.index("Tag")) for row, line in enumerate(bar_text(screen).splitlines())
+                           if "Tag" in line)
+        await pilot.click(KeyBar, offset=(column + 1, row))
+        await pilot.pause()
+        assert isinstance(app.screen, TagPicker)
+
+
+async def test_escape_leaves_the_call_from_the_notes_and_reopening_resumes(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    """Escape works while typing: back home, the notes saved, the call still in progress."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        app.open_call(debrief.id)
+        screen = await call_screen(pilot)
+        await pilot.press("f4")
+        notes_of(screen).insert("The CFO signed off")
+        assert app.focused is notes_of(screen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is home
+        stored = store.get(debrief.id)
+        assert stored.answers["decision-who"].notes == "The CFO signed off"
+        assert stored.status is Status.IN_CALL and stored.call.ended_at is None
+        assert stored.call.current_question == "decision-who"
+        assert any("every note is saved" in str(note.message) for note in app._notifications)
+        Store.open(store.root).claim(debrief.id).release()  # the call gave its claim back
+        app.open_call(debrief.id)
+        again = await call_screen(pilot)
+        assert again.question.id == "decision-who" and notes_of(again).text == "The CFO signed off"
+
+
+async def test_leaving_a_call_opened_by_mistake_changes_nothing(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_call(debrief.id)
+        await call_screen(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CallScreen)
+        stored = store.get(debrief.id)
+        assert stored.status is Status.PREPARED and stored.call.started_at is None
+
+
+async def test_notifications_never_cover_the_notes(
+        make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
+    """Several toasts at once, at 80x24 and at 160x48: each sits beside the notes, none over them."""
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await call_screen(pilot)
+        for size in ((80, 24), (160, 48)):
+            await pilot.resize_terminal(*size)
+            await pilot.press("ctrl+t", "ctrl+t", "ctrl+t")
+            app.notify("A long notification that wraps over several lines of the toast, " * 2, timeout=30)
+            await pilot.pause(0.2)
+            notes = notes_of(screen).region
+            toasts = [toast.region for toast in screen.query("Toast")]
+            assert len(toasts) >= 2, toasts
+            for region in toasts:
+                assert not region.overlaps(notes), (region, notes)
+                assert not region.overlaps(screen.query_one("#call-question-box").region)
+                assert region.bottom <= size[1]
+            app.clear_notifications()
+            await pilot.pause()
+
+
+async def test_the_timer_starts_with_the_first_note_and_the_duration_counts(
+        make_app: Callable[..., DebriefApp], store: Store, debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        assert not screen.session.running
+        await pilot.press("O", "k")
+        assert screen.session.running
+        assert "▶" in screen.query_one("#call-timer").render().plain
+        await pilot.pause(1.1)
+        await pilot.press("f10")
+        prompt = app.screen
+        assert isinstance(prompt, EndCallPrompt)
+        summary = str(prompt.query_one("#end-summary", Static).render())
+        duration = next(line for line in summary.splitlines() if line.startswith("Duration"))
+        assert duration.split()[1] != "0:00", duration
+        await pilot.press("escape", "ctrl+t")  # paused by hand: more notes leave it paused
+        assert not screen.session.running
+        notes_of(screen).insert(" and more")
+        await pilot.pause()
+        assert not screen.session.running
+        assert saved(screen, store).call.elapsed >= 1.0
+
+
+async def test_the_timer_autostart_setting_off_leaves_the_timer_to_its_key(
+        make_app: Callable[..., DebriefApp], debrief: Debrief, tmp_path: Path) -> None:
+    (tmp_path / "settings.json").write_text('{"timer_autostart": false}')
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        await pilot.press("O", "k")
+        assert notes_of(screen).text == "Ok" and not screen.session.running
+
+
+async def test_the_talk_meter_changes_colour_past_the_target(
+        make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await call_screen(pilot)
+        meter = screen.query_one(TalkMeter)
+        assert meter.target == 0.30
+        colours = []
+        for rep_talk, over in ((20.0, False), (40.0, True), (25.0, False)):
+            screen.session.rep_talk, screen.session.buyer_talk = rep_talk, 80.0
+            screen._show_figures()
+            await pilot.pause()
+            assert meter.has_class("-over-target") is over, rep_talk
+            colours.append(meter.get_component_rich_style("talk-meter--rep").color)
+        assert colours[0] == colours[2] != colours[1]

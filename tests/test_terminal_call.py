@@ -17,6 +17,9 @@ pytestmark = pytest.mark.tmux
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
+NOTES_BAR = "▌"
+"""The bar at the left of the notes: every row of the notes starts with it."""
+
 
 def _show(run_cli: RunCli, debrief_id: str) -> dict[str, object]:
     result = run_cli("show", debrief_id, "--format", "json")
@@ -31,7 +34,7 @@ def test_type_at_once_kill_9_and_resume(terminal: Callable[..., Terminal], run_c
     term = terminal("call", debrief.id, width=100, height=30)
     term.type("Price first")  # at once: no waiting for the screen, no clicks, no extra keys
     term.wait_for("What mattered most in your final")
-    screen = term.wait_for("│ Price first")  # in the notes box, not the shell's echo
+    screen = term.wait_for(f"{NOTES_BAR} Price first")  # in the notes, not the shell's echo
     term.type(", then the rollout plan")
     term.send("F4")  # right after the words: they stay with the question they were typed for
     term.wait_for("Q2/4")
@@ -134,7 +137,31 @@ def test_reopened_notes_show_each_word_once_at_80x24(terminal: Callable[..., Ter
     term = terminal("call", debrief.id, width=80, height=24)
     term.wait_for("season.")
     time.sleep(1.0)  # every late repaint has reached the terminal
-    rows = [line.split("│")[1] for line in term.screen().splitlines() if line.count("│") == 2]
-    shown = " ".join(row.replace("▁", " ").replace("▔", " ") for row in rows).split()
+    rows = [line.split(f"▕ {NOTES_BAR} ", 1)[1] for line in term.screen().splitlines() if f"▕ {NOTES_BAR} " in line]
+    shown = " ".join(row.replace("▁", " ").replace("▔", " ").replace("▐", " ") for row in rows).split()
     words = note.split()
     assert shown and shown == words[len(words) - len(shown):], rows
+
+
+def test_at_80x24_every_call_key_shows_and_escape_leaves_with_the_notes_saved(
+        terminal: Callable[..., Terminal], run_cli: RunCli, store: Store) -> None:
+    """Opened from home in a small terminal: the keys are all there, and leaving keeps every word."""
+    debrief = prepared_debrief(store)
+    term = terminal(width=80, height=24)
+    term.wait_for("Northwin")
+    term.type("c")
+    screen = term.wait_for("Q1/4")
+    keys = "\n".join(screen.splitlines()[-2:])  # the key bar: the last two rows
+    for shown in ("f10 End", "f9 Tag", "^t Timer", "^b Marker", "esc Leave"):
+        assert shown in keys, screen
+    assert "Ask own" in keys or "Own" in keys, screen
+    term.type("They chose on price")
+    term.wait_for(f"{NOTES_BAR} They chose on price")
+    term.send("Escape")
+    screen = term.wait_for("Left the call")
+    assert "Q1/4" not in screen and "Northwin" in screen and "c Call" in screen  # home, with its keys
+    data = _show(run_cli, debrief.id)
+    assert data["answers"]["decision-factors"]["notes"] == "They chose on price"  # type: ignore[index]
+    assert data["status"] == "in_call"
+    term.send("C-q")
+    term.wait_for("[exited] 0")

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Key
 from textual.message import Message
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from debrief.core.autosave import AutoSaver, SaveKind, SaveState
 from debrief.core.call import (
@@ -70,6 +70,7 @@ from debrief.screens.call_dialogs import (
 )
 from debrief.screens.confirm import ConfirmDialog
 from debrief.widgets.call_timer import CallTimer
+from debrief.widgets.key_bar import KeyBar
 from debrief.widgets.keys import fill, key
 from debrief.widgets.notes_area import NotesArea
 from debrief.widgets.plain import join, markup, notify, plain, plain_line
@@ -90,14 +91,14 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def _key(keys: str, action: str, description: str, tooltip: str) -> Binding:
+def _key(keys: str, action: str, description: str, tooltip: str, name: str = "") -> Binding:
     """A call key: an F-key or a ctrl chord the notes do not bind (letters would type into them).
 
     Not a priority binding on purpose: the key then travels through the notes' own queue, so
     every character typed before it is in the notes when the action runs (type, then next at once,
     and the words stay with the question they were typed for).
     """
-    return Binding(keys, action, description, id=f"call.{action}", tooltip=tooltip)
+    return Binding(keys, action, description, id=f"call.{name or action}", tooltip=tooltip)
 
 
 def _begin_call(debrief: Debrief, *, script: Script, at: datetime) -> None:
@@ -135,7 +136,12 @@ class CallScreen(DebriefScreen):
         _key("ctrl+b", "marker", "Marker", "Drop a timestamped marker (a bookmark), with an optional label"),
         _key("ctrl+o", "adhoc", "Ask own", "Add your own question, tone-checked before you ask it"),
         _key("f10", "end", "End", "End the call: record it, then go on to the wrap-up"),
+        _key("escape", "back", "Leave", "Leave the call without ending it: notes saved, reopen to resume",
+             "leave"),
     ]
+    SHORT_LABELS = {"call.clarified": "Clear", "call.unclear": "Unclr", "call.adhoc": "Own",
+                    "call.marker": "Mark", "call.goto": "GoTo", "app.palette": "Cmds"}
+    """What the key bar shows when even two lines of full labels do not fit."""
 
     @dataclass
     class SaveStateChanged(Message):
@@ -162,6 +168,8 @@ class CallScreen(DebriefScreen):
         self._save_failed = False
         self._notes: TextArea | None = None
         self._leaving = False
+        self._timer_touched = False
+        """The rep started or paused the timer on this screen: typing then leaves it alone."""
 
     # -- set-up ----------------------------------------------------------------------------------
 
@@ -221,13 +229,12 @@ class CallScreen(DebriefScreen):
                     yield Static("", id="call-reminders")
                 with Horizontal(id="call-question-row"):
                     with Vertical(id="call-question-box"):
-                        yield Static("", id="call-question-meta")
                         yield Static("", id="call-question")
                     yield Static("", id="call-probes")
                 yield Static("", id="call-answer")
                 yield NotesArea(id="call-notes", placeholder="Type what the buyer says…",
                                highlight_cursor_line=False)
-        yield Footer(compact=True)
+        yield KeyBar(short=self.SHORT_LABELS, id="call-keys")
 
     def on_mount(self) -> None:
         if self.debrief is None:
@@ -295,7 +302,7 @@ class CallScreen(DebriefScreen):
             meta += f" · {question.minutes:g} min"
         if question.phase_title:
             meta += f" · {question.phase_title}"
-        self.query_one("#call-question-meta", Static).update(plain_line(meta))
+        self.query_one("#call-question-box").border_title = plain_line(meta)
         self.query_one("#call-question", Static).update(plain(question.text))
         self._show_script_panel()
         self._show_probes()
@@ -436,10 +443,21 @@ class CallScreen(DebriefScreen):
         if before.notes == text:
             return
         self._begin()
+        self._autostart_timer()
         state = before.state
         self._change(("notes", question_id), partial(set_notes, question_id=question_id, notes=text, at=_now()))
         if self._answer(question_id).state is not state and not self._leaving:
             self._show_answer()
+
+    def _autostart_timer(self) -> None:
+        """The first note typed starts the timer (a forgotten start would time the call at 0:00)."""
+        if (self._timer_touched or self._leaving or self.session.running
+                or not self.debrief_app.settings.timer_autostart):
+            return
+        self._timer_touched = True
+        self.session.toggle_timer(time.monotonic())
+        self._save_timing()
+        self._show_figures()
 
     @on(TextArea.Changed, "#call-notes")
     def _notes_changed(self) -> None:
@@ -643,6 +661,7 @@ class CallScreen(DebriefScreen):
 
     def action_timer(self) -> None:
         """Start or pause the call timer."""
+        self._timer_touched = True
         running = self.session.toggle_timer(time.monotonic())
         if running:
             self._begin()
@@ -658,6 +677,17 @@ class CallScreen(DebriefScreen):
             self._begin()
         self._save_timing()
         self._show_figures()
+
+    def action_back(self) -> None:
+        """Leave the call without ending it: everything typed is saved, and reopening resumes."""
+        self._capture_notes()
+        if self.saver is not None and not self.saver.flush():
+            notify(self, f"The notes are {self.saver.state.label}; still here, try again.", severity="error")
+            return
+        app = self.app
+        app.pop_screen()
+        notify(app, "Left the call; every note is saved. Open the call again to go on where you stopped.",
+               timeout=4)
 
     def action_end(self) -> None:
         """End the call: a summary to confirm, then the wrap-up."""

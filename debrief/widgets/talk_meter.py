@@ -25,6 +25,8 @@ class TalkMeter(Widget, can_focus=False):
         & > .talk-meter--rep { color: $text-primary; }
         & > .talk-meter--bar-rest { color: $text-muted; }
         & > .talk-meter--now { text-style: bold; }
+        &.-over-target > .talk-meter--rep { color: $text-error; text-style: bold; }
+        &.-over-target > .talk-meter--share { color: $text-error; text-style: bold; }
         &.-nudge { background: $warning 25%; }
         &.-nudge > .talk-meter--nudge { color: $text-warning; text-style: bold; }
     }
@@ -36,6 +38,7 @@ class TalkMeter(Widget, can_focus=False):
         "talk-meter--bar-rest",
         "talk-meter--now",
         "talk-meter--nudge",
+        "talk-meter--share",
     }
 
     def __init__(self, *, target: float, id: str | None = None, classes: str | None = None) -> None:
@@ -50,7 +53,13 @@ class TalkMeter(Widget, can_focus=False):
         """Update the figures (called on every tick and every toggle)."""
         self.share, self.speaker, self.longest, self.nudge = share, speaker, longest, nudge
         self.set_class(nudge is not None, "-nudge")
+        self.set_class(self.over_target, "-over-target")
         self.refresh()
+
+    @property
+    def over_target(self) -> bool:
+        """The rep has talked more than the target share: the bar and figure turn to the error colour."""
+        return self.share is not None and self.share > self.target
 
     def _bar(self, share: float) -> Text:
         filled = round(share * BAR_CELLS)
@@ -66,7 +75,7 @@ class TalkMeter(Widget, can_focus=False):
         if self.share is None:
             line.append(f"rep –  {'░' * BAR_CELLS}", label)
         else:
-            line.append(f"rep {self.share:>4.0%} ")
+            line.append(f"rep {self.share:>4.0%} ", self.get_component_rich_style("talk-meter--share"))
             line.append_text(self._bar(self.share))
             line.append(f" buyer {1 - self.share:.0%}")
         now = {Speaker.NOBODY: "nobody", Speaker.REP: "you", Speaker.BUYER: "buyer"}[self.speaker]
