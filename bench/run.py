@@ -10,7 +10,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ["storage", "home", "call", "review", "team", "tone"]
+BENCHMARKS = ["storage", "home", "call", "review", "team", "tone", "crm"]
 
 
 def main() -> None:

@@ -467,6 +467,9 @@ def split_contact(text: str) -> tuple[str, str]:
 
 
 def _first_of(text: str) -> str:
+    """The first of several values in a cell (``;`` or a line break between them)."""
+    if ";" not in text and "\n" not in text:
+        return text.strip()
     return next((part.strip() for part in re.split(r"[;\n]", text) if part.strip()), "")
 
 
