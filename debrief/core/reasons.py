@@ -388,6 +388,24 @@ def _signature(path: Path) -> tuple[int, int, int] | None:
     return info.st_mtime_ns, info.st_size, info.st_ino
 
 
+_paths: dict[tuple[object, ...], tuple[Path, Path]] = {}
+
+
+def _default_files() -> tuple[Path, Path]:
+    """The team's and the rep's reasons files: worked out once per database and environment
+    (platformdirs costs more than the stats that follow, and labels are read in loops)."""
+    import os
+
+    from debrief import locations
+
+    key = (locations._active_db, os.environ.get(locations.DB_ENV), os.environ.get("XDG_DATA_HOME"),
+           os.environ.get("HOME"))
+    found = _paths.get(key)
+    if found is None:
+        found = _paths[key] = (locations.active_team_dir() / FILE_NAME, locations.user_reasons_file())
+    return found
+
+
 def shipped() -> Taxonomy:
     """The shipped reasons alone (what a fresh install knows)."""
     return merge([_shipped_layer()])
@@ -408,12 +426,10 @@ def taxonomy(team: Path | None = None, *, user_file: Path | None = None,
     serves, if it exists); ``user_file`` the rep's file (default: in the user data folder). Cached
     on the files' identity, so an edit is seen on the next call and an unchanged file costs a stat.
     """
-    from debrief import locations
-
-    team_folder = team if team is not None else locations.active_team_dir()
-    team_file = team_folder / FILE_NAME if team_folder is not None else None
-    user = user_file if user_file is not None else locations.user_reasons_file()
-    files = [(path, source) for path, source in ((team_file, "team"), (user, "user")) if path is not None]
+    default_team, default_user = _default_files()
+    team_file = team / FILE_NAME if team is not None else default_team
+    user = user_file if user_file is not None else default_user
+    files = [(team_file, "team"), (user, "user")]
     key: tuple[object, ...] = tuple((str(path), _signature(path)) for path, _ in files)
     with _lock:
         cached = _cache.get(key)
