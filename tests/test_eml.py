@@ -196,7 +196,7 @@ async def test_the_schedule_screen_key_saves_the_draft_in_the_exports_folder(sto
         assert isinstance(screen, ScheduleScreen)
         screen.query_one("#when", Input).value = "2026-12-02 14:30"
         await pilot.pause()
-        await pilot.press("ctrl+o")
+        await pilot.press("ctrl+y")
         await pilot.pause()
         assert "Saved the email draft" in str(screen.query_one("#schedule-status", Static).render())
     path = locations.default_exports_dir() / f"{file_stem(item)}.eml"

@@ -61,7 +61,7 @@ class ScheduleScreen(DebriefScreen):
         Binding("ctrl+e", "export", "Save files", id="schedule.save_files", priority=True,
                 tooltip="Save the invitation (.txt) and the calendar event (.ics) in the exports folder, "
                         "and copy the invitation"),
-        Binding("ctrl+o", "email_draft", "Email draft", id="schedule.eml", priority=True,
+        Binding("ctrl+y", "email_draft", "Email draft", id="schedule.eml", priority=True,
                 tooltip="Save an email draft (.eml) to the contact in the exports folder: the invitation "
                         "with the calendar request, to open and send from your mail program"),
         Binding("ctrl+g", "use_suggestion", "Suggested", id="schedule.suggest",
@@ -85,6 +85,8 @@ class ScheduleScreen(DebriefScreen):
         """Why the time typed cannot be booked, in the parser's words ('' when it can be read)."""
         self.name_error = ""
         """Why the name typed cannot sign the invitation ('' when it can, or none is asked)."""
+        self._sent_preview: tuple[datetime, int, str] | None = None
+        """The slot and text last saved to a file before that slot was booked."""
 
 
     def now(self) -> datetime:
@@ -330,7 +332,7 @@ class ScheduleScreen(DebriefScreen):
         assert self.debrief is not None and self.at is not None and self.minutes is not None
         at, minutes, invitation = self.at, self.minutes, self.invitation
         try:
-            self.debrief_app.store.update(self.debrief_id, lambda d: book(d, at, minutes))
+            self.debrief_app.store.update(self.debrief_id, lambda d: self._book_and_keep(d, at, minutes))
         except StoreError as error:
             notify(self, error, title="Not booked", severity="error")
             return
@@ -384,7 +386,7 @@ class ScheduleScreen(DebriefScreen):
         settings = self.debrief_app.settings
         try:
             path, draft = save_draft(self._preview(), self.invitation, exports_dir(settings.exports),
-                                     zone=rep_zone(settings), rep_name=settings.rep_name)
+                                     zone=rep_zone(settings), rep_name=self.signing().rep_name)
         except ValueError as error:
             notify(self, f"Could not save the email draft: {error}", severity="warning")
             return
@@ -397,10 +399,14 @@ class ScheduleScreen(DebriefScreen):
     def _keep_sent_copy(self, written: bool) -> None:
         """Once the booked call's invitation is in a file, keep that copy: it is the one sent.
 
-        Files for a time not booked yet keep nothing: booking that time renders it afresh.
+        Files for a time not booked yet are remembered: booking that very time and text next keeps
+        them as sent; any other booking renders its invitation afresh.
         """
         schedule = self.debrief.schedule if self.debrief is not None else None
-        if not written or schedule is None or (schedule.at, schedule.minutes) != (self.at, self.minutes):
+        if not written or self.at is None or self.minutes is None:
+            return
+        if schedule is None or (schedule.at, schedule.minutes) != (self.at, self.minutes):
+            self._sent_preview = (self.at, self.minutes, self.invitation)
             return
         from debrief.core.store import StoreError
 
@@ -409,6 +415,12 @@ class ScheduleScreen(DebriefScreen):
             self.debrief = self.debrief_app.store.update(self.debrief_id, lambda d: mark_sent(d, invitation, when))
         except StoreError as error:
             notify(self, error, severity="warning")
+
+    def _book_and_keep(self, debrief: Debrief, at: datetime, minutes: int) -> None:
+        """Book, and keep the invitation as sent when it was already saved for this slot."""
+        book(debrief, at, minutes)
+        if self._sent_preview is not None and self._sent_preview == (at, minutes, self.invitation):
+            mark_sent(debrief, self.invitation, self.now())
 
     def action_use_suggestion(self) -> None:
         if self.suggested is not None:
