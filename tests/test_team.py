@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
 
+from debrief.app import DebriefApp
+from debrief.core.store import Store
+
 from debrief.core.team.pool import teammates
 from debrief.core.team.repo import Team, ago, rep_folder, sync_line
 from debrief.core.team.share_format import SHARE_FORMAT, read_share
-from tests.team_helpers import bare_remote, git, make_rep, private_debrief
+from debrief.widgets.keys import key
+from tests.pilot_helpers import settle
+from tests.team_helpers import Rep, bare_remote, git, make_rep, private_debrief
 
 
 def test_join_share_list_status_unshare(tmp_path: Path) -> None:
@@ -197,3 +203,32 @@ def test_core_helpers(tmp_path: Path) -> None:
     own = read_share(ana.clone / "reps" / "ana" / f"{debrief.id}.json", "ana")
     assert own.ref == f"ana/{debrief.id}" and own.debrief.contact.name == "the contact"
     assert teammates(ana.clone, "ana") == []
+
+
+async def test_home_shows_sync_state_and_syncs_on_its_key(tmp_path: Path, store: Store,
+                                                          make_app: Callable[..., DebriefApp]) -> None:
+    remote = bare_remote(tmp_path)
+    ana = Rep("Ana", store.root)
+    ana.ok("team", "join", str(remote), "--as", "Ana")
+    debrief = private_debrief()
+    store.put(debrief)
+    Team(store.root).share(store, [debrief.id], with_contact=False)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert "team: 1 to share, never synced" in str(screen.query_one("#home-stats").render())
+        assert screen.check_action("sync", ()) is True
+        await pilot.press(key(screen, "home.sync"))
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert "team: all shared, last sync just now" in str(screen.query_one("#home-stats").render())
+    assert git("ls-tree", "-r", "--name-only", "main", cwd=remote).split() == [f"reps/ana/{debrief.id}.json"]
+
+
+async def test_home_offers_no_sync_without_a_team(make_app: Callable[..., DebriefApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.check_action("sync", ()) is False
+        assert "team:" not in str(app.screen.query_one("#home-stats").render())

@@ -162,6 +162,8 @@ class HomeScreen(DebriefScreen):
         Binding("slash", "search", "Search", id="home.search", tooltip="Search all notes and takeaways"),
         Binding("i", "import_crm", "Import CRM file", id="home.import", show=False,
                 tooltip="Closed-lost deals from a HubSpot, Salesforce or Pipedrive CSV export"),
+        Binding("y", "sync", "Sync", id="home.sync",
+                tooltip="Team sync: share your chosen debriefs and fetch your teammates'"),
         Binding("comma", "settings", "Settings", id="home.settings", show=False,
                 tooltip="Your name, theme, exports folder, practice figures and keys"),
         Binding("f,ctrl+f", "filter", "Filter", id="home.filter", tooltip="Filter the list as you type"),
@@ -184,6 +186,8 @@ class HomeScreen(DebriefScreen):
         self._ids: set[str] = set()
         self._due = Due()
         self._binding_state: tuple[bool, ...] = ()
+        self._team_line: str | None = None
+        """The team's sync state (``team: 3 to share, last sync 10 min ago``); None without a team."""
 
 
     @property
@@ -222,6 +226,7 @@ class HomeScreen(DebriefScreen):
             app.call_from_thread(notify, app, error, severity="error", timeout=10)
             return
         data = build_home(summaries, app.today, app.settings)
+        self._team_line = _team_line(app.store)
         app.call_from_thread(self.show_data, data)
 
     def show_data(self, data: HomeData) -> None:
@@ -288,6 +293,8 @@ class HomeScreen(DebriefScreen):
             parts.append(f"{len(self._due.ids):,} due")
         if table.marked:
             parts.append(f"{len(table.marked)} marked")
+        if self._team_line:
+            parts.append(self._team_line)
         self.query_one("#home-stats", Static).update(" · ".join(parts) if self.loaded else "loading…")
 
     # -- events --------------------------------------------------------------------------------
@@ -325,6 +332,8 @@ class HomeScreen(DebriefScreen):
             return bool(table.filter_text or self.due_only)
         if action == "to_table":
             return isinstance(self.focused, Input)
+        if action == "sync":  # offered once the database has joined a team
+            return self._team_line is not None
         return True
 
     def _selected_id(self) -> str | None:
@@ -332,6 +341,32 @@ class HomeScreen(DebriefScreen):
 
     def action_new(self) -> None:
         self.debrief_app.open_log_loss()
+
+    @work(thread=True, exclusive=True, group="home-sync")
+    def action_sync(self) -> None:
+        """Team sync off the UI thread (git may wait on the network); one line says how it went."""
+        from debrief.core.store import StoreError
+        from debrief.core.team.git import GitError
+        from debrief.core.team.repo import Team, TeamError
+
+        app = self.debrief_app
+        app.call_from_thread(notify, app, "Team sync…", timeout=3)
+        try:
+            report = Team(app.store.root).sync(app.store)
+        except (TeamError, GitError, StoreError, OSError) as error:
+            app.call_from_thread(notify, app, f"Team sync failed: {error}", severity="error", timeout=10)
+            return
+        if report.offline:
+            message, severity = (f"Offline ({report.offline}): {report.waiting} to share wait; "
+                                 "the next sync delivers them", "warning")
+        elif not report.delivered:
+            message, severity = "The team's remote kept changing; your shares wait: sync again", "warning"
+        else:
+            message, severity = (f"Team synced: {report.sent} of yours delivered, "
+                                 f"{report.received} teammate files received", "information")
+        app.call_from_thread(notify, app, message, severity=severity, timeout=6)
+        self._team_line = _team_line(app.store)
+        app.call_from_thread(self._update_stats)
 
     def action_edit(self) -> None:
         if (debrief_id := self._selected_id()) is not None:
@@ -436,3 +471,13 @@ class HomeScreen(DebriefScreen):
             table.select(debrief_id)
         table.focus()
         self._update_stats()
+
+
+def _team_line(store: Any) -> str | None:
+    """The home line of the team's sync state, read from local files only (no network)."""
+    from debrief.core.team.repo import sync_line
+
+    try:
+        return sync_line(store.root, store)
+    except OSError:
+        return None

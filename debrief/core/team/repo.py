@@ -28,16 +28,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from debrief.core.ids import is_valid_id
-from debrief.core.store import NotFound, Store, StoreError, atomic_write, read_private
+from debrief.core.store import NotFound, StoreError, atomic_write, read_private
 from debrief.core.team.git import GitError, Result, identity, run_git
-from debrief.core.team.share_format import ShareError, read_share, same_share, share_bytes
 from debrief.core.text import clean_line, one_line, plural
 from debrief.locations import ensure_private_dir, team_dir
+
+if TYPE_CHECKING:
+    from debrief.core.store import Store
 
 STATE_FILE = "debrief-team.json"
 LOCK_FILE = "debrief-team.lock"
@@ -252,6 +254,8 @@ class Team:
         state = TeamState(rep=rep, folder=folder, remote=source, branch=branch)
         for key, value in (("user.name", rep), ("user.email", state.email)):
             self.must("config", "--local", key, value)
+        from debrief.core.team.share_format import ShareError, read_share
+
         adopted = 0
         own = self.clone / REPS / folder
         if own.is_dir() and not own.is_symlink():
@@ -271,6 +275,8 @@ class Team:
 
     def _write_share(self, state: TeamState, store: Store, debrief_id: str, stamp: Any) -> bool:
         """Write one share file if its content changed; True when it did."""
+        from debrief.core.team.share_format import same_share, share_bytes
+
         entry = state.shared[debrief_id]
         debrief = store.get(debrief_id)
         data = share_bytes(debrief, state.rep, bool(entry.get("with_contact")))
@@ -286,6 +292,8 @@ class Team:
     def share(self, store: Store, ids: list[str], with_contact: bool) -> list[str]:
         """Mark ``ids`` shared and write their files (the next sync pushes them); returns the ids
         whose file changed. A missing id raises NotFound before anything is written."""
+        from debrief.core.team.share_format import ShareError
+
         with self.locked():
             state = self.load()
             for debrief_id in ids:
@@ -334,6 +342,8 @@ class Team:
 
     def _export(self, state: TeamState, store: Store, report: SyncReport) -> None:
         """Bring ``reps/<me>/`` up to date with the database: changed shares written, removed gone."""
+        from debrief.core.team.share_format import ShareError
+
         stamps = store.stamps()
         own = self.own_dir(state)
         for debrief_id in sorted(state.shared):
