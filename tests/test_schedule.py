@@ -339,3 +339,35 @@ async def test_the_preview_wraps_each_paragraph_to_its_width(store: Store, make_
         assert area.wrapped_document.height > len(lines)
         width = area.content_size.width
         assert all(len(line) <= width for line in area.wrapped_document.lines)
+
+
+async def test_files_saved_before_booking_that_slot_are_the_invitation_sent(
+        store: Store, make_app: Callable[..., DebriefApp]) -> None:
+    from debrief.core.schedule import invitation_text
+
+    sent, moved = store.add(deal()), store.add(deal(company="Globex"))
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        for item, later in ((sent, None), (moved, "2026-12-03 11:00")):
+            app.open_schedule(item.id)
+            await settle(pilot)
+            screen = screen_of(app)
+            screen.query_one("#when", Input).value = "2026-12-02 14:30"
+            await pilot.pause()
+            await pilot.press("ctrl+e")
+            await settle(pilot)
+            if later is not None:  # a different slot booked after the files: a new invitation
+                screen.query_one("#when", Input).value = later
+                await pilot.pause()
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+    files = sorted(locations.default_exports_dir().glob(f"{file_stem(store.get(sent.id))}-invitation*.txt"))
+    kept = store.get(sent.id)
+    assert kept.schedule is not None and kept.schedule.sent_at is not None
+    assert kept.schedule.invitation == files[0].read_text()
+    assert invitation_text(kept, Settings(rep_name="Someone Else")) == files[0].read_text()
+    other = store.get(moved.id)
+    assert other.schedule is not None and other.schedule.sent_at is None and other.schedule.invitation == ""
+    assert invitation_text(other, Settings(rep_name="Someone Else")).endswith("Thank you,\nSomeone Else\n")
