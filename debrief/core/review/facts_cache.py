@@ -240,35 +240,62 @@ class FactsCache:
     # -- writing ---------------------------------------------------------------------------------
 
     def _connect_write(self) -> sqlite3.Connection:
-        """The writing connection, made on first use; a damaged or foreign file is set aside."""
+        """The writing connection, made on first use. A file that is damaged, of another version or
+        not a database at all is removed and started afresh (it is derived data); its rows come
+        back with the next saves, the app's review screens and ``repair``."""
         if self._writer is not None:
             return self._writer
         with contextlib.suppress(FileNotFoundError):
             if not stat.S_ISREG(os.lstat(self.path).st_mode):
                 raise CacheUnusable(f"{self.path} is not a regular file; the cache is not written")
+        try:
+            connection = self._connect_existing()
+        except sqlite3.DatabaseError as error:
+            if isinstance(error, sqlite3.OperationalError):
+                raise  # busy or unwritable: try again at the next save
+            connection = None
+        if connection is None:
+            self._reset()
+            connection = self._connect()
+            try:
+                connection.executescript(SCHEMA)
+                connection.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (_version(),))
+            except BaseException:
+                connection.close()
+                raise
+        self._writer = connection
+        return connection
+
+    def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, check_same_thread=False,
                                      isolation_level=None)
         try:
             os.chmod(self.path, 0o600)
+            # The rollback journal, so that readers never create a file (WAL readers do).
             connection.execute("PRAGMA journal_mode = DELETE")
             # Derived data: a lost commit is caught by the stamps, a damaged file is rebuilt.
             connection.execute("PRAGMA synchronous = OFF")
-            found = None
-            with contextlib.suppress(sqlite3.Error):
-                found = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-            if found is None or found[0] != _version():
-                connection.close()
-                self._reset()
-                connection = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, check_same_thread=False,
-                                             isolation_level=None)
-                os.chmod(self.path, 0o600)
-                connection.execute("PRAGMA synchronous = OFF")
-                connection.executescript(SCHEMA)
-                connection.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (_version(),))
-        except (sqlite3.Error, OSError):
+        except BaseException:
             connection.close()
             raise
-        self._writer = connection
+        return connection
+
+    def _connect_existing(self) -> sqlite3.Connection | None:
+        """A connection to the cache as it is, or None when it must start afresh."""
+        connection = self._connect()
+        try:
+            found = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        except sqlite3.OperationalError as error:
+            connection.close()
+            if "no such table" in str(error):
+                return None
+            raise
+        except BaseException:
+            connection.close()
+            raise
+        if found is None or found[0] != _version():
+            connection.close()
+            return None
         return connection
 
     def _reset(self) -> None:

@@ -1,0 +1,238 @@
+"""The facts cache: the same answers as reading every debrief file, through stale rows, damage,
+other versions, read-only commands and writers killed mid-save; ``repair`` rebuilds it."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import orjson
+
+from debrief.core.demo import demo_debriefs
+from debrief.core.model import (
+    ActionItem,
+    Answer,
+    AnswerState,
+    Contact,
+    Debrief,
+    FollowUp,
+    Schedule,
+    Status,
+    StayInTouch,
+    Takeaways,
+)
+from debrief.core.review import readable, search, search_doc, stats_of
+from debrief.core.review.facts_cache import CACHE_NAME, FactsCache, read_facts, read_tally, search_cached
+from debrief.core.review.stats import Tally, finish
+from debrief.core.store import Store
+
+TODAY = date(2026, 11, 23)
+DAYS = (TODAY, TODAY - timedelta(days=200), TODAY + timedelta(days=45), date(2024, 1, 1))
+"""What is due and late depends on the day it is asked: the same cache answers for each."""
+QUERIES = ("price", "pr", "a", "tradgard", "cost-of-delay", "cost of delay", '"safer bet"', "cfo roadmap",
+           "zzzz", "ÄCME", "q", "budget holder", "[b]")
+FEW = {"days": DAYS[:2], "queries": ("price", "pr", "cost of delay"), "limits": (100,)}
+
+
+def varied(count: int) -> list[Debrief]:
+    """Hand-made edge cases around every rule stats counts, beside ``count`` demo debriefs."""
+    out = list(demo_debriefs(count, seed=11))
+    rng = random.Random(3)
+    spellings = ["Salesforce", "salesforce", "SALESFORCE", "Trädgård AB", "trädgård ab", "", "[b]Acme[/b]"]
+    stages = ["proposal", "Proposal", "", "négociation"]
+    for number in range(60):
+        lost_on = TODAY - timedelta(days=rng.randint(-5, 400))
+        debrief = Debrief(
+            company=f"Edge {number} {'Trädgård' if number % 5 == 0 else 'Acme'}", contact=Contact(name="Åsa Öberg"),
+            lost_on=lost_on, lost_to=spellings[number % len(spellings)], stage=stages[number % len(stages)],
+            value=[None, 0, 1234.56, 48_000, 0.1, 0.2][number % 6],
+            status=list(Status)[number % len(Status)], red_flags=["single-threaded", "no-champion"][: number % 3],
+            guessed_reasons=[["price"], ["price", "timing"], [], ["features"]][number % 4],
+            impressions="They said cost-of-delay mattered; the CFO wanted a safer bet." if number % 3 else "",
+            takeaways=Takeaways(next_time="Find the budget holder early." if number % 2 else ""))
+        for position in range(number % 4):
+            debrief.answers[f"q{position}"] = Answer(
+                question_id=f"q{position}", notes=f"Notes {number} about price and Trädgård {position}",
+                state=list(AnswerState)[(number + position) % len(AnswerState)],
+                tags=[["price"], ["timing", "price"], [], ["competitor"]][(number + position) % 4])
+        if number % 4 == 0:
+            debrief.action_items = [
+                ActionItem(text="Send the case study", due=TODAY - timedelta(days=number % 9 - 4),
+                           done=number % 8 == 0),
+                ActionItem(text="Send the case study", due=TODAY - timedelta(days=3)),
+                ActionItem(text="Call back", due=None)]
+        if number % 3 == 0:
+            debrief.stay_in_touch = StayInTouch(next_check_in=TODAY + timedelta(days=number % 11 - 5))
+        if number % 7 == 0:
+            debrief.move_on = TODAY + timedelta(days=number % 3 - 1)
+        if number % 6 == 0:
+            debrief.follow_ups = [FollowUp(on=TODAY - timedelta(days=number % 4))]
+        if number % 5 == 1:
+            debrief.schedule = Schedule(at=datetime.combine(TODAY + timedelta(days=number % 3 - 1),
+                                                            datetime.min.time()).replace(hour=10))
+        out.append(debrief)
+    return out
+
+
+def slow_stats(store: Store, today: date) -> dict[str, object]:
+    unreadable: list[str] = []
+    return stats_of(readable(store, skipped=lambda i, _r: unreadable.append(i)), today,
+                    unreadable=unreadable).to_json()
+
+
+def fast_stats(store: Store, today: date) -> dict[str, object]:
+    tally, unreadable = read_tally(store, store.facts_cache(), today)
+    return finish(tally, today, None, unreadable).to_json()
+
+
+def assert_cache_agrees(store: Store, days: tuple[date, ...] = DAYS, queries: tuple[str, ...] = QUERIES,
+                        limits: tuple[int, ...] = (3, 100)) -> None:
+    """Every day's stats and every query's results equal the full read of the files."""
+    for today in days:
+        assert fast_stats(store, today) == slow_stats(store, today), today
+    docs = [search_doc(debrief) for debrief in readable(store)]
+    for query in queries:
+        for limit in limits:
+            assert search_cached(store, store.facts_cache(), query, limit).to_json() == \
+                search(docs, query, limit=limit).to_json(), (query, limit)
+
+
+def test_the_cache_answers_as_the_files_do_fresh_stale_and_damaged(store: Store) -> None:
+    store.put_many(varied(160), durable=False)
+    assert read_facts(store, store.facts_cache()).read_from_files == 0  # every save filled it
+    assert_cache_agrees(store)
+    ids = store.ids()
+    # Behind the cache's back: a file rewritten in place, one deleted, one damaged, one added.
+    path = store.root / "debriefs" / f"{ids[0]}.json"
+    doc = orjson.loads(path.read_bytes())
+    for row in doc["debrief"].values():
+        row["lost_to"], row["impressions"] = "Zebra Corp", "a new note about roadmap and cfo"
+    path.write_bytes(orjson.dumps(doc))
+    (store.root / "debriefs" / f"{ids[1]}.json").unlink()
+    (store.root / "debriefs" / f"{ids[2]}.json").write_bytes(b"{not json")
+    scratch = Store.open(store.root.parent / "scratch")
+    extra = scratch.add(Debrief(company="Sideways", contact=Contact(name="Kim"), lost_to="Zebra Corp",
+                                impressions="price"))
+    (store.root / "debriefs" / f"{extra.id}.json").write_bytes(
+        (scratch.root / "debriefs" / f"{extra.id}.json").read_bytes())
+    snapshot = read_facts(store, store.facts_cache())
+    assert snapshot.read_from_files == 3 and snapshot.unreadable == [ids[2]]
+    assert_cache_agrees(store)
+    competitors = fast_stats(store, TODAY)["competitors"]
+    assert isinstance(competitors, list)
+    assert {"Zebra Corp": 2}.items() <= {row["label"]: row["count"] for row in competitors}.items()
+
+
+def test_a_damaged_or_foreign_cache_is_read_around_then_rebuilt(store: Store) -> None:
+    saved = varied(0)[:30]
+    store.put_many(saved)
+    cache = store.root / "index" / CACHE_NAME
+    for damage in (b"", b"SQLite format 3\x00" + os.urandom(3000), b"not a database at all" * 100):
+        cache.write_bytes(damage)
+        fresh = Store.open(store.root)
+        assert_cache_agrees(fresh, **FEW)  # type: ignore[arg-type]  # readers go to the files
+        fresh.update(saved[0].id, lambda d: setattr(d, "impressions", "the price was too high"))
+        # The writer started the cache afresh with the row it saved; the rest are read from files.
+        assert read_facts(fresh, fresh.facts_cache()).read_from_files == len(saved) - 1
+        assert_cache_agrees(fresh, **FEW)  # type: ignore[arg-type]
+    # Another version of the cache (a schema change) is no different.
+    with sqlite3.connect(cache) as connection:
+        connection.execute("UPDATE meta SET value = 'old' WHERE key = 'version'")
+    connection.close()
+    assert read_facts(Store.open(store.root), FactsCache(cache)).read_from_files == len(saved)
+    report = Store.open(store.root).repair()
+    assert report.cached == len(saved)
+    assert read_facts(store, FactsCache(cache)).read_from_files == 0
+    assert_cache_agrees(store)
+
+
+def test_read_only_commands_leave_a_stale_cache_as_it_is(store: Store, run_cli) -> None:  # type: ignore[no-untyped-def]
+    saved = store.add(Debrief(company="Acme", contact=Contact(name="Jane Doe"), impressions="old words"))
+    path = store.root / "debriefs" / f"{saved.id}.json"
+    doc = orjson.loads(path.read_bytes())
+    for row in doc["debrief"].values():
+        row["impressions"], row["lost_to"] = "renamed words", "Zebra Corp"
+    path.write_bytes(orjson.dumps(doc))
+    before = {p.name: p.read_bytes() for p in (store.root / "index").iterdir()}
+    found = run_cli("search", "renamed", "--format", "json", "--db", str(store.root))
+    assert [hit["id"] for hit in json.loads(found.stdout)["hits"]] == [saved.id]
+    assert run_cli("search", "old", "--format", "json", "--db", str(store.root)).returncode in (0, 1)
+    stats = json.loads(run_cli("stats", "--format", "json", "--db", str(store.root)).stdout)
+    assert [row["label"] for row in stats["competitors"]] == ["Zebra Corp"]
+    assert {p.name: p.read_bytes() for p in (store.root / "index").iterdir()} == before
+    assert read_facts(store, store.facts_cache()).read_from_files == 1  # still stale: nobody wrote
+
+
+def test_a_second_source_pools_through_the_same_tally(tmp_path: Path) -> None:
+    """A team's shared debriefs get a cache file of their own; the tallies add up."""
+    mine, theirs = Store.open(tmp_path / "mine"), Store.open(tmp_path / "theirs")
+    everything = varied(40)
+    mine.put_many(everything[:50], durable=False)
+    theirs.put_many(everything[50:], durable=False)
+    team_cache = FactsCache(tmp_path / "team-facts.sqlite")
+    team_cache.rebuild(theirs)
+    assert read_facts(theirs, team_cache).read_from_files == 0
+    for today in DAYS:
+        tally, _ = read_tally(mine, mine.facts_cache(), today)
+        pooled, _ = read_tally(theirs, team_cache, today)
+        both = stats_of([*readable(mine), *readable(theirs)], today).to_json()
+        assert finish(tally.merge(pooled), today).to_json() == both
+        assert finish(Tally.of([]).merge(Tally()), today).total == 0
+
+
+WRITER = textwrap.dedent(
+    """
+    import random, sys, time
+    from debrief.core.review.facts_cache import FactsCache
+    from debrief.core.store import Store
+    record = FactsCache.record
+    def slow_record(self, rows):
+        time.sleep(0.005)  # a slow disk: the kill often lands after the file, before its row
+        return record(self, rows)
+    FactsCache.record = slow_record
+    store = Store.open(sys.argv[1])
+    ids = store.ids()
+    rng = random.Random(int(sys.argv[2]))
+    print("ready", flush=True)
+    number = 0
+    while True:
+        number += 1
+        def change(debrief, number=number):
+            answer = debrief.answer(f"q{number % 3}")
+            answer.notes += f" word{number} price"
+            answer.tags = [["price"], ["timing"], []][number % 3]
+            debrief.lost_to = ["Salesforce", "HubSpot", ""][number % 3]
+            debrief.guessed_reasons = [["price"], []][number % 2]
+        store.update(rng.choice(ids), change)
+    """
+)
+
+
+def test_kill_during_saves_leaves_the_facts_consistent_and_repair_rebuilds(store: Store) -> None:
+    store.put_many(varied(30), durable=False)
+    rng = random.Random(8)
+    stale_seen = 0
+    for trial in range(10):
+        process = subprocess.Popen([sys.executable, "-c", WRITER, str(store.root), str(trial)],
+                                   stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.05, 0.4))
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        reopened = Store.open(store.root)
+        stale_seen += read_facts(reopened, reopened.facts_cache()).read_from_files
+        assert_cache_agrees(reopened, days=(TODAY,), queries=("price", "word1", "salesforce"), limits=(100,))
+    assert stale_seen  # some kill landed between a debrief's file and its row
+    report = Store.open(store.root).repair()
+    assert report.cached == len(store.ids())
+    assert read_facts(store, store.facts_cache()).read_from_files == 0
+    assert_cache_agrees(store)
