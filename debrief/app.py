@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -21,10 +22,21 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+
 from debrief.core.settings import Settings, load_settings, save_settings
 from debrief.core.store import Store
 from debrief.locations import settings_file, use_database
 from debrief.widgets.plain import escape, notify
+
+
+def _palette_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (start-up stays light)."""
+    from debrief.palette import DebriefCommands
+
+    return DebriefCommands
+
 
 KEY_WAIT_LIMIT = 1.0
 """Seconds a typed key waits for the one before it (or a screen that is opening) at most."""
@@ -55,6 +67,7 @@ class DebriefApp(App[None]):
 
     TITLE = "debrief"
     CSS_PATH = "app.tcss"
+    COMMANDS = {_palette_commands}
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help", tooltip="Every key on this screen"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit (everything is saved)", priority=True),
@@ -263,12 +276,12 @@ class DebriefApp(App[None]):
             binding = dataclasses.replace(binding, key_display=None)
         return super().get_key_display(binding)
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every binding of the current screen is also a palette command: one definition each.
+    def command_groups(self, screen: Screen[object]) -> tuple[list[SystemCommand], ...]:
+        """The palette's commands in three groups: the rep's, Textual's own, editing keys.
 
-        The rep's commands come first (ours all have an id: the screen's, its widgets', the
-        app's), then Textual's own (theme, keys, screenshot), and last the editing keys of the
-        focused widget (a text area's cursor moves and deletes), which would otherwise bury them.
+        Every binding of the screen is a command (one definition each). Ours all have an id (the
+        screen's, its widgets', the app's); a binding without one is a Textual widget's own, such
+        as a text area's cursor moves and deletes, and would otherwise bury the rep's commands.
         """
         own: list[SystemCommand] = []
         editing: list[SystemCommand] = []
@@ -289,9 +302,12 @@ class DebriefApp(App[None]):
                 partial(self.run_action, binding.action, active.node),
             )
             (own if binding.id else editing).append(command)
-        yield from own
-        yield from super().get_system_commands(screen)
-        yield from editing
+        return own, list(super().get_system_commands(screen)), editing
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every command of the palette, the rep's first (see :meth:`command_groups`)."""
+        for group in self.command_groups(screen):
+            yield from group
 
 
 def create_app(store: Store, *, call_id: str | None = None, settings_path: Path | None = None,

@@ -70,3 +70,33 @@ async def test_ctrl_p_opens_the_palette_with_the_screens_commands(
         await settle(pilot)
         assert app.screen is under
         assert app.is_running
+
+
+@pytest.mark.parametrize("stop", [stop for stop in TOUR if stop.name in ("call", "wrap-up")],
+                         ids=lambda stop: stop.name)
+async def test_the_reps_commands_come_before_the_text_areas_editing_keys(
+        make_app: Callable[..., DebriefApp], two_debriefs: None, stop: Stop) -> None:
+    """In the call and the wrap-up the focus is in a text area: its cursor moves must not bury the rep's keys."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await stop.open(app, pilot)
+        under = app.screen
+        assert type(under.focused).__name__ in ("NotesArea", "SoftWrapArea", "TextArea"), under.focused
+        ours = {binding.description for binding in (active.binding for active in under.active_bindings.values())
+                if binding.id and binding.description}
+        editing = {active.binding.description for active in under.active_bindings.values()
+                   if active.node is under.focused and not active.binding.id and active.binding.description}
+        assert ours and editing
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        commands = palette.query_one(CommandList)
+        order = [cast(Content, commands.get_option_at_index(index).prompt).plain.partition("\n")[0]
+                 for index in range(commands.option_count)]
+        first_editing = min(order.index(title) for title in editing if title in order)
+        last_ours = max(order.index(title) for title in ours if title in order)
+        assert last_ours < first_editing, order
+        assert set(order[: len(ours & set(order))]) <= ours, order  # the rep's commands open the list
+        assert order.index("Theme") < first_editing  # Textual's own in between
