@@ -2,7 +2,8 @@
 
 The notes area has the focus from the first moment, so typing goes straight into the answer of
 the question on screen. Every other action is an F-key or a ctrl chord (letters would type into the
-notes), shown in the footer, the command palette and on F1. Notes are handed to a background saver
+notes), shown in the key bar (every key, in two lines at 80 columns), the command palette and on F1;
+escape leaves the call without ending it. Notes are handed to a background saver
 on every change; it writes them within about half a second, off the UI thread.
 """
 

@@ -1,7 +1,8 @@
 """Who talks how much: the rep's share as a bar, who has the floor now, the longest monologue.
 
-When the rep talks past the target share, or one monologue runs past the limit, the meter says so
-in a single line (a nudge, not an alarm: the rep is on the phone).
+Past the target share the rep's figure and bar turn to the error colour (class ``-over-target``);
+when one monologue runs past the limit too, the meter says so in a single line (a nudge, not an
+alarm: the rep is on the phone).
 """
 
 from __future__ import annotations
