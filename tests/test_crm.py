@@ -210,6 +210,8 @@ def test_crm_dates_and_amounts_follow_the_documented_rules() -> None:
     assert read_date("3/11/26 2:05 PM", "dmy") == date(2026, 11, 3)
     assert read_date("03.11.2026", "mdy") == date(2026, 11, 3)  # dotted: always day first
     assert read_date("Nov 3, 2026", "mdy") == date(2026, 11, 3)
+    assert read_date("3-Nov-2026", "mdy") == date(2026, 11, 3)
+    assert read_date("2026/11/03", "dmy") == date(2026, 11, 3)
     with pytest.raises(ValueError, match="not MM/DD/YYYY like the file's other dates"):
         read_date("25/11/2026", "mdy")
     for bad in ("yesterday", "2026-02-30", "1899-01-01", "soon"):
@@ -254,3 +256,19 @@ def test_plan_reads_a_file_under_the_import_bound(tmp_path: Path) -> None:
     with pytest.raises(CrmError, match="too large"):
         plan(path, "pipedrive", today=TODAY, limit=1000)
     assert plan(DATA / "pipedrive-deals.csv", "pipedrive", today=TODAY).won == 1
+
+
+def test_old_mac_line_ends_huge_cells_and_a_json_map_mixup(run_cli, store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # CR alone ends lines (Excel for Mac's old CSV); a quoted CR inside a cell still counts as a line.
+    text = ('Deal - Title;Deal - Organization;Deal - Contact person;Deal - Status;Deal - Lost time\r'
+            '1;Alpha;Ann;lost;2026-11-03\r2;"Be\rta";Bob;lost;2026-11-04\r3;Gamma;;lost;2026-11-05\r')
+    result = plan_text(text, "pipedrive", today=TODAY)
+    assert [(row.line, row.debrief.company) for row in result.incoming] == [(2, "Alpha"), (3, "Be ta")]
+    assert [row.line for row in result.bad] == [5]
+    huge = tmp_path / "huge.csv"
+    huge.write_text('Deal - Title,Deal - Organization\n"' + "x" * 300_000 + '",Acme\n', encoding="utf-8")
+    refused = run_cli("import", str(huge), "--from", "pipedrive")
+    assert refused.returncode == 2 and "line 2: not readable as CSV (field larger than field limit" in refused.stderr
+    mixed = run_cli("import", str(DATA / "zoho-deals.csv"), "--from", "json", "--map", str(DATA / "zoho-map.yaml"))
+    assert mixed.returncode == 2 and "leave out --from json" in mixed.stderr
+    assert len(store) == 0

@@ -190,6 +190,8 @@ def import_command(file: Path, source: str | None, map_file: Path | None, skip_b
     the file with its line number (exit 2, nothing written) unless --skip-bad is given.
     """
     source = source.lower() if source else None
+    if map_file is not None and source == "json":
+        raise BadInput("--map names the columns of a CRM's CSV export: leave out --from json")
     if map_file is not None or (source is not None and source != "json"):
         _import_crm(file.expanduser(), source or "csv", map_file, skip_bad, dates, dry_run, db)
         return
