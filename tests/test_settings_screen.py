@@ -197,3 +197,21 @@ async def test_a_call_booked_before_the_name_was_set_is_signed_until_its_invitat
     assert run_cli("invite", debrief_id).stdout.endswith("Thank you,\nSam Rivera\n")  # what the buyer has
     assert run_cli("schedule", debrief_id, "--at", "in 10 days 11:00").returncode == 0
     assert run_cli("invite", debrief_id).stdout.endswith("Thank you,\nSamantha Rivera\n")  # a new invitation
+
+
+async def test_a_name_set_with_debrief_config_while_the_app_runs_is_used(run_cli: Run, store: Store) -> None:
+    item = store.add(_deal())
+    app = create_app(store, settings_path=locations.settings_file(), today=TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        assert run_cli("config", "rep-name", "Pat Lee").returncode == 0
+        app.open_schedule(item.id)
+        await settle(pilot)
+        assert not app.screen.query("#rep-name")
+        assert app.screen.query_one("#invitation", TextArea).text.endswith("Thank you,\nPat Lee\n")
+        await pilot.press("escape")
+        await settle(pilot)
+        app.open_settings()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen) and _field(screen, "rep-name").value == "Pat Lee"

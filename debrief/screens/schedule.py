@@ -111,7 +111,9 @@ class ScheduleScreen(DebriefScreen):
                     yield Input(id="minutes", restrict=r"\d{0,3}", compact=True, classes="short")
                     yield Static("minutes — ask for 15-20: about ten questions fit", id="minutes-hint",
                                  classes="field-hint")
-            if not self.debrief_app.settings.rep_name.strip():
+            from debrief.screens.settings import reread_settings
+
+            if not reread_settings(self.debrief_app).rep_name.strip():
                 # Asked here, where the name is first needed, and only while none is set.
                 with Horizontal(classes="field-row", id="name-row"):
                     yield Label("Your name", classes="field-label")

@@ -56,6 +56,15 @@ def apply_settings(app: DebriefApp, changed: Settings) -> str:
     return ""
 
 
+def reread_settings(app: DebriefApp) -> Settings:
+    """The settings as the file holds them now: ``debrief config`` may have changed them since start."""
+    from debrief.core.settings import load_settings
+
+    if app.settings_path.is_file():
+        app.settings = load_settings(app.settings_path)
+    return app.settings
+
+
 def set_rep_name(app: DebriefApp, name: str) -> str:
     """Set the rep's name the one way settings change; '' or a one-line reason."""
     try:
@@ -90,6 +99,7 @@ class SettingsScreen(DebriefScreen):
         """Why a field's value cannot be saved, by setting name (as ``debrief config`` says it)."""
 
     def compose(self) -> ComposeResult:
+        reread_settings(self.debrief_app)
         yield Static(self.TITLE, id="settings-title")
         with VerticalScroll(id="settings-body"):
             for info in SETTINGS_TABLE:
