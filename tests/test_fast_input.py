@@ -16,11 +16,13 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from debrief.app import DebriefApp
+from debrief.core.model import Contact, Debrief, Status
 from debrief.core.store import Store
 from debrief.screens.call import CallScreen
 from debrief.screens.call_dialogs import ProbePicker
 from debrief.screens.home import HomeScreen
 from debrief.screens.log_loss import LogLossScreen
+from debrief.screens.schedule import ScheduleScreen
 from tests.pilot_helpers import settle
 from tests.test_call_screen import prepared_debrief, saved
 
@@ -138,3 +140,26 @@ async def test_a_paste_then_tab_stays_in_its_field(make_app: Callable[..., Debri
         await wait_until(pilot, lambda: form.query_one("#contact", Input).value == "Ann Lee Smith")
         assert form.query_one("#company", Input).value == "Globex Ltd"
         assert form.query_one("#contact", Input).value == "Ann Lee Smith"
+
+
+async def test_text_tab_text_fills_the_schedule_form_opened_by_its_key(
+        make_app: Callable[..., DebriefApp], store: Store) -> None:
+    """``s`` on home, then (over the suggested values) the slot, Tab, the length, Tab, the rep's name, at once."""
+    store.add(Debrief(company="Acme Corp", contact=Contact(name="Jane Doe"), status=Status.LOGGED))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, ["s", "end", "ctrl+u", *typed("next tuesday 10:00"), "tab", "end", "ctrl+u", "3", "0", "tab",
+                    *typed("Ann Lee")])
+
+        def filled() -> bool:
+            screen = app.screen
+            return isinstance(screen, ScheduleScreen) and screen.is_mounted and screen.query_one(
+                "#rep-name", Input).value == "Ann Lee"
+
+        await wait_until(pilot, filled)
+        form = app.screen
+        assert isinstance(form, ScheduleScreen)
+        assert form.query_one("#when", Input).value == "next tuesday 10:00"
+        assert form.query_one("#minutes", Input).value == "30"
+        assert form.query_one("#rep-name", Input).value == "Ann Lee"
