@@ -12,7 +12,6 @@ import orjson
 
 from debrief.app import DebriefApp
 from debrief.core.store import Store
-
 from debrief.core.team.pool import teammates
 from debrief.core.team.repo import Team, ago, rep_folder, sync_line
 from debrief.core.team.share_format import SHARE_FORMAT, read_share
@@ -232,3 +231,36 @@ async def test_home_offers_no_sync_without_a_team(make_app: Callable[..., Debrie
         await settle(pilot)
         assert app.screen.check_action("sync", ()) is False
         assert "team:" not in str(app.screen.query_one("#home-stats").render())
+
+
+async def test_patterns_toggle_pools_the_team(tmp_path: Path, store: Store,
+                                              make_app: Callable[..., DebriefApp]) -> None:
+    from debrief.screens.patterns import PatternsScreen
+
+    remote = bare_remote(tmp_path)
+    bob = make_rep(tmp_path, "Bob", remote)
+    bob.ok("demo", "--count", "3", "--seed", "8")
+    bob.ok("team", "share", *bob.ids())
+    bob.ok("team", "sync")
+    ana = Rep("Ana", store.root)
+    ana.ok("team", "join", str(remote), "--as", "Ana")
+    store.put(private_debrief())
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_patterns()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PatternsScreen) and screen.stats is not None
+        assert screen.stats.total == 1 and screen.check_action("team", ()) is True
+        await pilot.press(key(screen, "patterns.team"))
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert screen.stats.total == 4
+        assert "Team pool: you 1, Bob 3." in str(screen.query_one("#patterns-summary").render())
+        assert all("/" not in entry.id for entry in screen.stats.follow_ups.due)
+        await pilot.press(key(screen, "patterns.team"))
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert screen.stats.total == 1

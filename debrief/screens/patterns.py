@@ -30,7 +30,8 @@ from debrief.widgets.keys import fill
 from debrief.widgets.plain import notify, plain, plain_line, rich_text
 
 if TYPE_CHECKING:
-    pass
+    from debrief.core.review.stats import Tally
+    from debrief.core.store import Store
 
 BARS = 10
 """Rows per bar chart: the long tail of reasons or competitors reads better in the export."""
@@ -62,11 +63,16 @@ class PatternsScreen(DebriefScreen):
         Binding("s", "search", "Search", id="patterns.search", tooltip="Search all notes and takeaways"),
         Binding("e", "export", "Export", id="patterns.export", tooltip="Save the patterns as a Markdown report"),
         Binding("y", "copy", "Copy", id="patterns.copy", tooltip="Copy the patterns as Markdown to the clipboard"),
+        Binding("t", "team", "Team", id="patterns.team",
+                tooltip="Pool your teammates' shared debriefs with yours, or show yours alone"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.stats: Stats | None = None
+        self.team = False
+        """Whether teammates' shared debriefs are pooled in (the team toggle)."""
+        self._pool = ""
 
 
     def compose(self) -> ComposeResult:
@@ -138,6 +144,8 @@ class PatternsScreen(DebriefScreen):
                 store, store.facts_cache(), today,
                 progress=lambda done, todo: self.app.call_from_thread(self._progress, done, todo),
                 write_back=partial(write_back, store))
+            if self.team:
+                self._pool = _add_team(store, tally)
             stats = finish(tally, today, self.debrief_app.settings, unreadable)
         except (StoreError, OSError) as error:
             if not worker.is_cancelled:
@@ -186,6 +194,8 @@ class PatternsScreen(DebriefScreen):
                  f"my guesses were confirmed {_pct(accuracy)} of the time."]
         if unreadable:
             parts.append(f"{len(unreadable)} debrief file(s) could not be read: {', '.join(unreadable[:5])}.")
+        if self.team and self._pool:
+            parts.insert(0, f"{self._pool}.")
         return " ".join(parts)
 
     def _fill_bars(self, stats: Stats) -> None:
@@ -258,6 +268,20 @@ class PatternsScreen(DebriefScreen):
         """Count again."""
         self.load()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "team":  # offered once the database joined a team
+            from debrief.locations import team_dir
+
+            return (team_dir(self.debrief_app.store.root) / ".git").is_dir()
+        return True
+
+    def action_team(self) -> None:
+        """Pool the team's shared debriefs in, or take them out again."""
+        self.team = not self.team
+        notify(self, "Patterns of the whole team (yours and your teammates' shared debriefs)" if self.team
+               else "Patterns of your own debriefs", timeout=3)
+        self.load()
+
     def action_search(self) -> None:
         """Search all notes and takeaways."""
         self.debrief_app.open_search()
@@ -283,3 +307,23 @@ class PatternsScreen(DebriefScreen):
         self.app.copy_to_clipboard(stats_markdown(self.stats))
         notify(self, fill(self, "Patterns copied as Markdown. If your terminal does not allow it, "
                                 "press {patterns.export} to save a file."), timeout=3)
+
+
+def _add_team(store: Store, tally: Tally) -> str:
+    """Count teammates' shared debriefs into ``tally``; returns the pool's one-line summary.
+
+    A teammate's file that cannot be read is left out (``team list`` names it).
+    """
+    from debrief.core.team.pool import rep_counts, team_facts, teammates
+    from debrief.core.team.repo import Team, TeamError
+
+    team = Team(store.root)
+    try:
+        state = team.load()
+    except TeamError:
+        return ""
+    shares = teammates(team.clone, state.folder)
+    for facts in team_facts(shares):
+        tally.add(facts)
+    counts = rep_counts(state.rep, state.folder, tally.total - len(shares), shares)
+    return "Team pool: " + ", ".join(f"{'you' if row.own else row.rep} {row.debriefs:,}" for row in counts)
