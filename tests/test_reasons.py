@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from debrief import locations
-from debrief.core.banks import load_banks
+from debrief.core.banks import load_banks, reasons_with_banks
 from debrief.core.facts import reason_label
 from debrief.core.inputs import parse_reasons
 from debrief.core.reasons import (
@@ -21,7 +21,6 @@ from debrief.core.reasons import (
     load_reasons_file,
     shipped,
     taxonomy,
-    with_banks,
 )
 from tests.test_banks import GOOD, write_bank
 
@@ -133,7 +132,7 @@ def test_tags_a_bank_introduces_join_the_taxonomy_labelled_from_their_id() -> No
     text = GOOD.read_text().replace("tags: [criteria]", "tags: [security-review, criteria]") \
                            .replace("tags: [relationship]", "tags: [procurement]")
     write_bank(locations.user_banks_dir(), "mine.yaml", text)
-    known = with_banks()
+    known = reasons_with_banks()
     assert known.ids()[20:] == ["security-review", "procurement"]
     assert known.get("procurement").source == "bank"  # type: ignore[union-attr]
     assert known.label("security-review") == "Security review"

@@ -24,7 +24,7 @@ from pydantic_core import ErrorDetails
 
 from debrief.core import yaml_io
 from debrief.core.model import Contact, Debrief
-from debrief.core.reasons import ID_HELP, is_reason_id
+from debrief.core.reasons import ID_HELP, Taxonomy, bank_tags, is_reason_id, taxonomy
 from debrief.core.render import (
     TEMPLATE_NAMES,
     RenderError,
@@ -261,6 +261,11 @@ def load_banks(shipped_dir: Path | None = None, user_dir: Path | None = None, *,
                 bank = bank.model_copy(update={"overrides": True, "replaces": earlier.source})
             result.banks[bank.id] = bank
     return result
+
+
+def reasons_with_banks(team: Path | None = None) -> Taxonomy:
+    """The loss-reason taxonomy with the tags of every bank that loads (shipped, the team's, the rep's)."""
+    return taxonomy(team, tags=bank_tags(load_banks(team=team)))
 
 
 def load_bank_file(path: Path, source: str = "user") -> Bank:

@@ -167,7 +167,9 @@ def parse_reasons(values: list[str] | tuple[str, ...], known: Taxonomy | None = 
             reason = taxonomy.resolve(word) or taxonomy.resolve(word.lower())
             if reason is None and not with_banks:
                 # Only a word the files do not name costs loading the banks (a tag one introduced).
-                taxonomy, with_banks = taxonomy_module.with_banks(), True
+                from debrief.core.banks import reasons_with_banks
+
+                taxonomy, with_banks = reasons_with_banks(), True
                 reason = taxonomy.resolve(word) or taxonomy.resolve(word.lower())
             if reason is None:
                 raise ValueError(unknown_reason(word, taxonomy))

@@ -452,11 +452,3 @@ def bank_tags(banks: Iterable[Any]) -> list[str]:
             for tag in question.tags:
                 found.setdefault(tag, None)
     return list(found)
-
-
-def with_banks(team: Path | None = None) -> Taxonomy:
-    """The taxonomy with the tags of every bank that loads (shipped, the team's, the rep's)."""
-    from debrief.core.banks import load_banks
-
-    banks = load_banks(team=team)
-    return taxonomy(team, tags=bank_tags(banks))
