@@ -131,3 +131,28 @@ def test_a_bank_pushed_by_one_rep_reaches_anothers_banks(tmp_path: Path) -> None
     assert "team-only-bank" not in bob.ok("banks", "list")
     bob.ok("team", "sync")
     assert "team-only-bank" in bob.ok("banks", "list")
+
+
+def test_a_sync_commits_nothing_outside_ones_own_folder(tmp_path: Path) -> None:
+    remote = bare_remote(tmp_path)
+    ana, bob = make_rep(tmp_path, "Ana", remote), make_rep(tmp_path, "Bob", remote)
+    theirs = private_debrief()
+    bob.store().put(theirs)
+    bob.ok("team", "share", theirs.id)
+    bob.ok("team", "sync")
+    ana.ok("team", "sync")
+    bobs_file = ana.clone / "reps" / "bob" / f"{theirs.id}.json"
+    original = bobs_file.read_bytes()
+    bobs_file.write_text("tampered")
+    (ana.clone / "banks").mkdir()
+    (ana.clone / "banks" / "stray.yaml").write_text("id: stray\n")
+    git("add", "banks/stray.yaml", cwd=ana.clone)  # staged by hand: the sync still leaves it out
+    mine = private_debrief("Mine Inc")
+    ana.store().put(mine)
+    ana.ok("team", "share", mine.id)
+    out = ana.ok("team", "sync")
+    assert "left out 1 change outside reps/ana/" in out and "put back 1 teammate file" in out
+    assert bobs_file.read_bytes() == original
+    assert sorted(git("ls-tree", "-r", "--name-only", "main", cwd=remote).split()) == sorted(
+        [f"reps/ana/{mine.id}.json", f"reps/bob/{theirs.id}.json"])
+    assert git("show", f"main:reps/bob/{theirs.id}.json", cwd=remote).encode() == original

@@ -57,7 +57,7 @@ def identity(name: str, email: str) -> list[str]:
     """The ``-c`` options that make commits the rep's and keep git from asking anything."""
     return ["-c", f"user.name={name}", "-c", f"user.email={email}", "-c", "commit.gpgsign=false",
             "-c", "core.quotePath=false", "-c", "core.autocrlf=false", "-c", "rebase.autoStash=false",
-            "-c", "init.defaultBranch=main"]
+            "-c", "init.defaultBranch=main", "-c", "protocol.ext.allow=never"]
 
 
 def run_git(args: Sequence[str], cwd: Path, options: Sequence[str] = (), timeout: float = GIT_TIMEOUT) -> Result:
