@@ -8,6 +8,7 @@ import json
 import subprocess
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 
 from textual.widgets import SelectionList
 
@@ -136,3 +137,19 @@ async def test_the_call_offers_the_banks_reasons_and_stats_and_patterns_show_the
         bars = [bar.label for bar in app.screen.query_one("#chart-reasons", BarChart).bars]
         assert {"Security review", "Procurement", "Price"} <= set(bars)
         assert "Security review" in str(app.screen.query_one("#chart-reasons", BarChart).render())
+
+
+def test_guess_reads_the_team_reasons_of_the_database_given_wherever_db_stands(run_cli: Run, tmp_path: Path) -> None:
+    db = tmp_path / "other" / "db"
+    team = tmp_path / "other" / "db-team"
+    team.mkdir(parents=True)
+    (team / "reasons.yaml").write_text("reasons:\n  - id: reorg\n    label: Buyer reorganised\n  - id: Bad\n")
+    new = run_cli("new", "--guess", "Buyer reorganised", "--company", "Acme", "--contact", "Bo", "--db", str(db))
+    assert new.returncode == 0, new.stderr
+    assert new.stderr == (f"debrief: warning: {team / 'reasons.yaml'}:4: reasons[1].id: not a reason id 'Bad': "
+                          "use lowercase letters, digits and hyphens, at most 40 characters (like "
+                          "security-review) (skipped)\n")
+    shown = json.loads(run_cli("show", new.stdout.strip(), "--db", str(db), "--format", "json").stdout)
+    assert shown["guessed_reasons"] == ["reorg"]
+    elsewhere = run_cli("new", "--guess", "reorg", "--company", "Acme", "--contact", "Bo")
+    assert elsewhere.returncode == 2 and "unknown reason 'reorg'" in elsewhere.stderr  # no team there

@@ -47,6 +47,7 @@ def db_option(command: F) -> F:
         type=click.Path(dir_okay=True, file_okay=True, path_type=Path),
         default=None,
         callback=_use_db,
+        is_eager=True,  # before the options whose parsing reads the team's files (--guess)
         help=f"Database folder (default: in the user data folder; ${DB_ENV} overrides).",
     )(command)
 

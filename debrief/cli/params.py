@@ -109,7 +109,12 @@ def line(what: str, required: str = "") -> ParsedType:
 def reasons(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
     """Callback of a repeatable, comma-separated reasons option (``--guess price,timing``)."""
     from debrief.core.inputs import parse_reasons
+    from debrief.core.reasons import taxonomy
+    from debrief.core.text import one_line
 
+    if values:
+        for problem in taxonomy().problems:  # a bad entry of a reasons file: say so, use the rest
+            click.echo(f"debrief: warning: {one_line(problem)} (skipped)", err=True)
     try:
         return parse_reasons(values)
     except ValueError as error:
