@@ -208,15 +208,23 @@ def import_command(file: Path, source: str | None, map_file: Path | None, skip_b
 
 
 def _crm_hint(file: Path, message: str) -> str:
-    """A JSON import refused: when the file is a CRM's CSV export, say which --from reads it."""
+    """A JSON import refused: when the file is a CRM's CSV export, say which --from reads it.
+
+    Only the head of a regular file is looked at (a pipe or a device was read once already).
+    """
+    import re
+
     from debrief.core.crm import CRM_NAMES, CrmError, decode, detect, read_table
-    from debrief.core.exchange import read_bounded
 
     try:
-        header = read_table(decode(read_bounded(file, 1024 * 1024 * 256))).header
-    except (ValueError, CrmError):
+        if not file.is_file():
+            return message
+        with open(file, "rb") as handle:
+            head = handle.read(64 * 1024)
+        first = re.split(r"\r\n|\r|\n", decode(head), maxsplit=1)[0]
+        crm = detect(read_table(first).header)
+    except (OSError, ValueError, CrmError):
         return message
-    crm = detect(header)
     if crm is None:
         return message
     return f"{file} is a {CRM_NAMES[crm]} CSV export: import it with --from {crm}"
