@@ -38,7 +38,7 @@ def labelled(name: str) -> list[dict[str, Any]]:
 
 def flagged(checker: ToneChecker, item: dict[str, Any]) -> bool:
     """Whether the check flags the item: an item with ``excuses: N`` needs N findings."""
-    return len(checker.check(item["text"])) >= item.get("excuses", 1)
+    return len(checker.check(item["text"])) >= int(item.get("excuses", 1))
 
 
 def score(checker: ToneChecker, items: list[dict[str, Any]]) -> dict[tuple[str, str], list[int]]:

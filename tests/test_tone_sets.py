@@ -49,7 +49,7 @@ def _load(name: str) -> dict[str, Any]:
 
 def _flagged(checker: ToneChecker, item: dict[str, Any]) -> bool:
     """Flagged as the label wants it: an item with ``excuses: N`` needs a finding for each."""
-    return len(checker.check(item["text"])) >= item.get("excuses", 1)
+    return len(checker.check(item["text"])) >= int(item.get("excuses", 1))
 
 
 def _rates(checker: ToneChecker, items: list[dict[str, Any]], split: str) -> tuple[float, float, str]:
