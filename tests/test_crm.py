@@ -272,3 +272,16 @@ def test_old_mac_line_ends_huge_cells_and_a_json_map_mixup(run_cli, store: Store
     mixed = run_cli("import", str(DATA / "zoho-deals.csv"), "--from", "json", "--map", str(DATA / "zoho-map.yaml"))
     assert mixed.returncode == 2 and "leave out --from json" in mixed.stderr
     assert len(store) == 0
+
+
+def test_a_damaged_stored_debrief_stops_a_reimport_before_any_write(run_cli, store: Store, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("import", str(DATA / "pipedrive-deals.csv"), "--from", "pipedrive").returncode == 0
+    soylent = by_company(store)["Soylent GmbH"]
+    vandelay = by_company(store)["Vandelay Industries"]
+    store.update(vandelay.id, lambda debrief: setattr(debrief, "value", None))
+    damaged = next(db_path.rglob(f"{soylent.id}.json"))
+    damaged.write_text("{ not json", encoding="utf-8")
+    result = run_cli("import", str(DATA / "pipedrive-deals.csv"), "--from", "pipedrive")
+    assert result.returncode == 2 and "nothing was imported" in result.stderr
+    assert damaged.read_text(encoding="utf-8") == "{ not json"  # never overwritten
+    assert store.get(vandelay.id).value is None  # and nothing else written either

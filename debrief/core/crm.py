@@ -719,6 +719,8 @@ def apply(store: Any, result: CrmPlan) -> CrmReport:
     Everything is worked out under the store's lock before the first write; nothing stored is
     ever overwritten with a value, only empty fields filled.
     """
+    from debrief.core.store import StoreError
+
     report = CrmReport()
     to_write: list[Debrief] = []
     with store.locked():
@@ -728,7 +730,10 @@ def apply(store: Any, result: CrmPlan) -> CrmReport:
                     to_write.append(row.debrief.model_copy(update={"id": candidate}))
                     report.added += 1
                     break
-                stored = store.get(candidate)
+                try:
+                    stored = store.get(candidate)
+                except StoreError as error:  # never merged into, never overwritten: said, and stopped
+                    raise StoreError(f"{error}; nothing was imported") from None
                 if _same_deal(stored, row):
                     filled = _fill(stored, row.debrief)
                     if filled is None:
