@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
 from debrief.app import DebriefApp
@@ -124,3 +126,25 @@ async def test_path_checks_and_choosing_the_crm(store: Store, make_app: MakeApp,
         # The rep's choice wins over detection: this is no HubSpot export, and the screen says why.
         assert status(screen).startswith("export.csv: no company column for a HubSpot export")
         assert table_rows(screen) == []
+
+
+@pytest.mark.tmux
+def test_in_a_real_terminal_the_import_previews_and_confirms(terminal, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    term = terminal(width=80, height=24)
+    term.wait_for("debrief")
+    time.sleep(0.5)
+    term.send("i")
+    term.wait_for("Import closed-lost deals")
+    time.sleep(0.5)
+    term.type(str(DATA / "hubspot-deals.csv"))
+    term.send("Enter")
+    term.wait_for("3 to import, 2 open and 1 won skipped")
+    term.send("C-s")
+    term.wait_for("Import them?")
+    term.send("y")
+    screen = term.wait_for("Umbrella Corp")
+    assert "[b]Mallory[/b]" in screen  # markup from the CRM file shows as the text it is
+    stored = {debrief.company: debrief for debrief in Store.open(db_path).all()}
+    assert set(stored) == {"Acme, Inc.", "Umbrella Corp", "=cmd|' /C calc'!A0"}
+    term.send("C-q")
+    term.wait_for("[exited] 0")
