@@ -100,7 +100,8 @@ def search_command(words: tuple[str, ...], limit: int, pooled: bool, output_form
     store = open_store(db)
     if pooled:
         from debrief.cli.team_commands import team_search_docs
-        from debrief.core.review import readable, search, search_doc
+        from debrief.core.review.library import readable
+        from debrief.core.review.search import search, search_doc
 
         docs = [search_doc(debrief) for debrief in readable(store, skipped=_skipped)] + team_search_docs(db)
         results = search(docs, query, limit=limit)

@@ -223,7 +223,7 @@ def team_search_docs(db: Path | None) -> list[SearchDoc]:
     """Search text of teammates' shares, each named ``rep/id``."""
     import dataclasses
 
-    from debrief.core.review import search_doc
+    from debrief.core.review.search import search_doc
 
     _, _, _, shares = team_pool(db)
     return [dataclasses.replace(search_doc(share.debrief), id=share.ref) for share in shares]
