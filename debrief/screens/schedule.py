@@ -45,7 +45,8 @@ from debrief.widgets.plain import assemble, notify, plain, plain_line
 
 ICONS = {"error": "✗", "warning": "⚠", "note": "·"}
 
-NAME_HINT = "Signs this invitation and every one after it. Empty: unsigned, and asked again at the next booking."
+NAME_HINT = ("Signs this invitation and every one after it; change it later in Settings (key {home.settings} "
+             "on home). Empty: unsigned, and asked again at the next booking.")
 
 
 class ScheduleScreen(DebriefScreen):
@@ -119,7 +120,7 @@ class ScheduleScreen(DebriefScreen):
                     yield Label("Your name", classes="field-label")
                     with Vertical(classes="field-body"):
                         yield Input(id="rep-name", placeholder="Your name, to sign invitations", compact=True)
-                        yield Static(NAME_HINT, id="name-hint", classes="field-hint")
+                        yield Static("", id="name-hint", classes="field-hint")
             yield Static("", id="schedule-notes")
             yield Static("Invitation", classes="section-title")
             yield TextArea(id="invitation", read_only=True, soft_wrap=True, show_line_numbers=False)
@@ -224,7 +225,8 @@ class ScheduleScreen(DebriefScreen):
             minutes_hint.update(f"minutes — ask for 15-20: about ten questions fit{note}")
         self.signing()
         for name_hint in self.query("#name-hint").results(Static):
-            name_hint.update(plain(self.name_error, "$text-error") if self.name_error else plain(NAME_HINT))
+            name_hint.update(plain(self.name_error, "$text-error") if self.name_error
+                             else plain(fill(self, NAME_HINT)))
         self._show_notes()
         self._render_invitation()
         can_book = not self._problem()
