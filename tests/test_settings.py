@@ -84,9 +84,11 @@ def test_a_hand_edited_file_is_cleaned_and_a_bool_keeps_its_type(tmp_path: Path)
     path.write_text('{"rep_name": "Sam\\u001b[2J\\nRivera", "timer_autostart": 0, "theme": "nord"}')
     settings = load_settings(path)
     assert settings.rep_name == "Sam Rivera" and settings.timer_autostart is True and settings.theme == "nord"
-    path.write_text('{"timer_autostart": false, "call_minutes": true}')
+    path.write_text('{"timer_autostart": false, "call_minutes": true, "keymap": {"call.next": "\\u001b[b]"}}')
     settings = load_settings(path)
     assert settings.timer_autostart is False and settings.call_minutes == Settings().call_minutes
+    assert settings.keymap == {}  # a key no terminal sends is never bound
+    assert with_setting(settings, "keymap.home.reverse", "R").keymap == {"home.reverse": "R"}
 
 
 def test_empty_values_say_what_they_fall_back_to() -> None:

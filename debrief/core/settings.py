@@ -80,6 +80,8 @@ class Settings:
             "rep_name": len(self.rep_name) <= MAX_NAME,
             "exports": len(self.exports) <= 4096,
             "theme": len(self.theme) <= MAX_NAME,
+            "keymap": all(_BINDING_ID.fullmatch(binding_id) and _KEYS.fullmatch(keys)
+                          for binding_id, keys in self.keymap.items()),
         }
 
     @classmethod
@@ -167,7 +169,7 @@ SETTING_NAMES: dict[str, str] = {info.name: info.field for info in SETTINGS_TABL
 
 SETTING_INFO: dict[str, SettingInfo] = {info.name: info for info in SETTINGS_TABLE}
 
-_KEYS = re.compile(r"[a-z0-9_+]+(,[a-z0-9_+]+)*")
+_KEYS = re.compile(r"[A-Za-z0-9_+]+(,[A-Za-z0-9_+]+)*")
 _BINDING_ID = re.compile(r"[a-z0-9_][a-z0-9_.-]*")
 _ON = {"on": True, "yes": True, "true": True, "1": True, "off": False, "no": False, "false": False, "0": False}
 
