@@ -185,6 +185,26 @@ TOUR: list[Stop] = [
 are brackets)."""
 
 
+async def _draft_then_discard(app: DebriefApp, pilot: Pilot[Any]) -> None:
+    """Start a new loss, type a company, then ask to discard the draft: the confirm dialog."""
+    app.open_log_loss()
+    await settle(pilot)
+    app.screen.query_one("#company", Input).value = "Acme [EMEA] Logistics"
+    await settle(pilot)
+    app.screen.save_draft()  # type: ignore[attr-defined]
+    await app.screen.run_action("remove_row")
+    await settle(pilot)
+
+
+MORE: list[Stop] = [
+    Stop("prepare-preview", _action(lambda app: app.open_prepare(FIRST_ID), "preview"), "PrepareScreen"),
+    Stop("palette", _action(lambda app: None, "app.command_palette"), "CommandPalette"),
+    Stop("confirm-discard", _draft_then_discard, "ConfirmDialog"),
+]
+"""States the snapshots show beyond ``TOUR``: the preview alone, the command palette (it cannot
+open over itself, so not a stop of the palette tests) and a confirm dialog."""
+
+
 async def leave(app: DebriefApp, pilot: Pilot[Any]) -> None:
     """Back to home (the default screen and home stay), closing whatever the stop opened."""
     while len(app.screen_stack) > 2:

@@ -1,0 +1,60 @@
+"""Every screen and dialog as a rep sees it at 80x24, and the busiest ones at 160x48.
+
+One app per picture, reached the way a rep reaches it (the stops of ``tests.screen_tour``), on
+the same two debriefs in the middle of their call: a screen that breaks at 80 columns, clips a
+label or lets markup through shows up here as a changed picture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from debrief.app import DebriefApp
+from debrief.core.store import Store
+from tests.pilot_helpers import settle
+from tests.screen_tour import FIRST_ID, MORE, SECOND_ID, TOUR, Stop, build_debrief, plain_values
+
+SnapCompare = Callable[..., bool]
+
+EVERY_STOP = [*TOUR, *MORE]
+WIDE = ("home", "prepare", "call", "compare")
+"""The screens also drawn at 160x48: where a wide terminal has the most to lay out."""
+
+
+@pytest.fixture
+def tour_store(store: Store) -> Store:
+    store.put(build_debrief(FIRST_ID, plain_values("First")))
+    store.put(build_debrief(SECOND_ID, plain_values("Second")))
+    return store
+
+
+def _visit(stop: Stop) -> Callable[[Pilot[Any]], Any]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, DebriefApp)
+        await settle(pilot)
+        await stop.open(app, pilot)
+        await settle(pilot)
+        assert type(app.screen).__name__ == stop.screen
+        for widget in app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False  # type: ignore[attr-defined]
+        app.clear_notifications()  # toasts time out: the picture is of the screen
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("stop", EVERY_STOP, ids=[stop.name for stop in EVERY_STOP])
+def test_at_80x24(stop: Stop, snap_compare: SnapCompare, tour_store: Store,
+                  make_app: Callable[..., DebriefApp]) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_visit(stop))
+
+
+@pytest.mark.parametrize("stop", [stop for stop in TOUR if stop.name in WIDE], ids=lambda stop: stop.name)
+def test_at_160x48(stop: Stop, snap_compare: SnapCompare, tour_store: Store,
+                   make_app: Callable[..., DebriefApp]) -> None:
+    assert snap_compare(make_app(), terminal_size=(160, 48), run_before=_visit(stop))
