@@ -1,6 +1,7 @@
-"""Review at 10,000 demo debriefs: side by side, search and patterns.
+"""Review at 10,000 demo debriefs: side by side, search and patterns; and ``stats`` and ``search``
+as whole commands at 1 to 100,000 debriefs.
 
-    python -m bench.review [--size 10000] [--repeat 15]
+    python -m bench.review [--size 10000] [--repeat 15] [--scale 1,1000,10000,100000]
 
 Prints medians and p95 in milliseconds:
 
@@ -15,8 +16,15 @@ Prints medians and p95 in milliseconds:
 - patterns: counting over the facts in memory, the first full read, and ``debrief stats`` as a
   whole command.
 
+- scale: ``debrief stats --format json`` and ``debrief search price`` as whole commands (median of
+  five fresh processes) at each size, with the ratio to one debrief; and the patterns and search
+  screens' first paint at 10,000 (from opening the screen until the counts, or the search box
+  over every debrief, are shown). The demo databases are built once under the temp folder
+  (100,000 take several minutes) and their facts cache brought up to date once.
+
 Budgets: comparing four debriefs of 40 questions renders in under 100 ms; searching
-all takes under 100 ms (median).
+all takes under 100 ms (median); ``stats`` and ``search`` at most 2x their time at one debrief up
+to 10,000, and under 1 s at 100,000.
 """
 
 from __future__ import annotations
@@ -192,11 +200,87 @@ def bench_search(store: Store, repeat: int) -> tuple[dict[str, list[float]], dic
             {"debriefs read": count, "first read of every debrief (s)": first_read})
 
 
+def fresh_cache(root: Path) -> int:
+    """Bring a demo database's facts cache up to date (once: the folder is reused); how many rows
+    had to be worked out from their files."""
+    from debrief.core.review.facts_cache import read_facts
+
+    store = Store.open(root)
+    with store.locked():
+        return read_facts(store, store.facts_cache(), write=True).read_from_files
+
+
+def first_paints(root: Path, repeat: int) -> dict[str, list[float]]:
+    """Opening the patterns screen until its counts show, and the search screen until it can search
+    every debrief (a fresh library each time, as in a new app session)."""
+    from debrief.app import create_app
+    from debrief.core.review import library
+    from debrief.screens.patterns import PatternsScreen
+    from debrief.screens.search import SearchScreen
+
+    store = Store.open(root)
+    times: dict[str, list[float]] = {"patterns screen: first paint at 10,000": [],
+                                     "search screen: first paint at 10,000": []}
+
+    async def run() -> None:
+        app = create_app(store, settings_path=Path(store.root.parent / "bench-settings.json"), today=TODAY)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            for attempt in range(repeat + 1):
+                library._LIBRARIES.clear()
+                started = time.perf_counter()
+                app.open_patterns()
+                while not (isinstance(app.screen, PatternsScreen) and app.screen.stats is not None):
+                    await asyncio.sleep(0.002)
+                await pilot.pause()
+                if attempt:
+                    times["patterns screen: first paint at 10,000"].append(time.perf_counter() - started)
+                app.pop_screen()
+                await pilot.pause()
+                started = time.perf_counter()
+                app.open_search()
+                while not (isinstance(app.screen, SearchScreen) and app.screen.ready):
+                    await asyncio.sleep(0.002)
+                await pilot.pause()
+                if attempt:
+                    times["search screen: first paint at 10,000"].append(time.perf_counter() - started)
+                app.pop_screen()
+                await pilot.pause()
+
+    asyncio.run(run())
+    return times
+
+
+def scale(sizes: list[int], repeat: int) -> None:
+    """``stats`` and ``search`` as whole commands at each size, and the ratio to one debrief."""
+    rows = []
+    base: dict[str, float] = {}
+    for size in sizes:
+        root = demo_db(size)
+        worked_out = fresh_cache(root)
+        medians = {}
+        for name, args in (("stats", ("stats", "--format", "json")), ("search", ("search", "price"))):
+            run_command(*args, "--db", str(root))  # warm the page cache
+            medians[name] = median_ms([run_command(*args, "--db", str(root)) for _ in range(repeat)])
+            base.setdefault(name, medians[name])
+        rows.append([f"{size:,}", f"{medians['stats']:.0f}", f"{medians['stats'] / base['stats']:.2f}x",
+                     f"{medians['search']:.0f}", f"{medians['search'] / base['search']:.2f}x",
+                     f"{worked_out:,}"])
+    print("Whole commands, a fresh process each (median of "
+          f"{repeat}); ratio to the first size; budget <= 2x up to 10,000, < 1 s at 100,000")
+    print(table(["debriefs", "stats ms", "ratio", "search price ms", "ratio", "rows cached first"], rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--scale", default="1,1000,10000,100000",
+                        help="sizes for the whole-command runs ('' to skip them)")
     args = parser.parse_args()
+    if args.scale:
+        scale([int(size) for size in args.scale.split(",")], 5)
+        print()
 
     root = copy_db(demo_db(args.size))
     try:
@@ -205,6 +289,8 @@ def main() -> None:
         results = bench_compare(store, ids, args.repeat)
         search_results, facts = bench_search(store, args.repeat)
         results.update(search_results)
+        fresh_cache(root)
+        results.update(first_paints(root, 5))
         stats_command = [run_command("stats", "--format", "json", "--db", str(root)) for _ in range(3)]
         compare_command = [run_command("compare", *ids, "--db", str(root)) for _ in range(5)]
         results["debrief stats --format json (whole command)"] = stats_command

@@ -31,7 +31,8 @@ from debrief.core.model import (
     Takeaways,
 )
 from debrief.core.review import readable, search, search_doc, stats_of
-from debrief.core.review.facts_cache import CACHE_NAME, FactsCache, read_facts, read_tally, search_cached
+from debrief.core.review.cached_stats import read_tally
+from debrief.core.review.facts_cache import CACHE_NAME, FactsCache, read_facts, search_cached
 from debrief.core.review.stats import Tally, finish
 from debrief.core.store import Store
 
@@ -202,17 +203,18 @@ WRITER = textwrap.dedent(
     store = Store.open(sys.argv[1])
     ids = store.ids()
     rng = random.Random(int(sys.argv[2]))
+    def change(debrief, number):
+        answer = debrief.answer(f"q{number % 3}")
+        answer.notes += f" word{number} price"
+        answer.tags = [["price"], ["timing"], []][number % 3]
+        debrief.lost_to = ["Salesforce", "HubSpot", ""][number % 3]
+        debrief.guessed_reasons = [["price"], []][number % 2]
+    store.update(ids[0], lambda debrief: change(debrief, 0))  # every module loaded: saves from now on
     print("ready", flush=True)
     number = 0
     while True:
         number += 1
-        def change(debrief, number=number):
-            answer = debrief.answer(f"q{number % 3}")
-            answer.notes += f" word{number} price"
-            answer.tags = [["price"], ["timing"], []][number % 3]
-            debrief.lost_to = ["Salesforce", "HubSpot", ""][number % 3]
-            debrief.guessed_reasons = [["price"], []][number % 2]
-        store.update(rng.choice(ids), change)
+        store.update(rng.choice(ids), lambda debrief: change(debrief, number))
     """
 )
 

@@ -55,7 +55,8 @@ def stats_command(pooled: bool, output_format: str, db: Path | None) -> None:
     """Loss reasons, competitors, stages, quarters, red flags, guess accuracy, follow-ups due."""
     from datetime import date
 
-    from debrief.core.review.facts_cache import read_facts, read_tally
+    from debrief.core.review.cached_stats import read_tally
+    from debrief.core.review.facts_cache import read_facts
     from debrief.core.review.stats import compute_stats, finish, stats_text
     from debrief.core.settings import load_settings
     from debrief.locations import settings_file

@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from debrief.core.dates import check_range
 from debrief.core.ids import ID_ALPHABET, ID_LENGTH, is_valid_id, new_id
+from debrief.core.red_flags import RED_FLAGS as RED_FLAGS
 from debrief.core.text import MAX_LINE, MAX_TEXT, clean_line, clean_text, needs_cleaning, one_line
 
 __all__ = ["ID_ALPHABET", "ID_LENGTH", "is_valid_id", "new_id"]  # re-exported: ids live in ids.py
@@ -130,20 +131,6 @@ class AnswerState(StrEnum):
 
 # Loss-reason tags (an answer's ``tags``, the ``guessed_reasons``) are ids of the taxonomy in
 # ``debrief.core.reasons``: any well-formed id is stored, declared or not.
-
-RED_FLAGS: dict[str, str] = {
-    "decision-maker": "Our contact was not the final decision-maker",
-    "price": "Price came up early and often",
-    "timing": "Timing or budget cycle was unclear",
-    "champion-left": "Our champion left or went quiet",
-    "incumbent": "An incumbent or preferred vendor was in place",
-    "late-entry": "We entered the deal late (an RFP written for someone else)",
-    "no-pain": "The pain was never quantified",
-    "single-thread": "We talked to only one person",
-    "competitor-demo": "A competitor ran a stronger demo or pilot",
-    "silence": "Replies slowed down before the decision",
-}
-"""Warning signs a rep may see in hindsight; logged with the loss to learn which ones predict."""
 
 
 class Contact(BaseModel):

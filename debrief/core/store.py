@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import itertools
 import os
 import re
 import secrets
@@ -58,6 +59,8 @@ LAYOUT_VERSION = 1
 """Version of the folder's layout (debriefs/, index/ shards); each debrief carries its own schema."""
 SHARDS = 16
 LOCK_TIMEOUT = 10.0
+PUT_BATCH = 2000
+"""Debriefs ``put_many`` writes between two index rewrites."""
 DEBRIEF_TABLE = "debrief"
 INDEX_TABLE = "index"
 META_TABLE = "meta"
@@ -625,30 +628,40 @@ class Store:
             self._write(debrief, summary_changed=True)
 
     def put_many(self, debriefs: Iterable[Debrief], durable: bool = True) -> int:
-        """Store many debriefs at once; the index is rewritten once per shard, not per debrief.
+        """Store many debriefs at once; the index is rewritten once per shard and batch, not per debrief.
 
-        With ``durable=False`` files are not fsynced one by one; one sync at the end makes them
-        durable together (bulk import and demo data, where minutes of fsyncs buy nothing).
+        They are taken in batches of ``PUT_BATCH`` so that 100,000 demo debriefs never sit in
+        memory at once. With ``durable=False`` files are not fsynced one by one; one sync per
+        batch makes them durable together (bulk import and demo data, where minutes of fsyncs buy
+        nothing).
         """
+        count = 0
+        data: dict[str, dict[str, Any]] = {}
+        iterator = iter(debriefs)
+        with self.locked():
+            while batch := list(itertools.islice(iterator, PUT_BATCH)):
+                self._put_batch(batch, data, durable)
+                count += len(batch)
+        return count
+
+    def _put_batch(self, items: list[Debrief], data: dict[str, dict[str, Any]], durable: bool) -> None:
         from debrief.core.model import summary_of
 
-        items = list(debriefs)
-        with self.locked():
-            shards = {_shard_of(debrief.id) for debrief in items}
-            # Read every shard first: a damaged one refuses the whole batch before any write.
-            data = {shard: self._read_shard_file(shard) for shard in shards}
-            self._mark_pending([debrief.id for debrief in items])
-            for debrief in items:
-                path = self._debrief_path(debrief.id)
-                self._write_file(path, debrief, durable)
-                data[_shard_of(debrief.id)].setdefault(INDEX_TABLE, {})[str(_doc_id(debrief.id))] = summary_of(debrief)
-            if not durable:
-                os.sync()
-            for shard, content in data.items():
-                AtomicJSONStorage(str(self._index_path(shard)), str(self.root / "tmp")).write(content)
-            self._clear_pending()
-            self._cache_saved(items)
-        return len(items)
+        shards = {_shard_of(debrief.id) for debrief in items}
+        # Read every shard first: a damaged one refuses the batch before any write.
+        for shard in shards - set(data):
+            data[shard] = self._read_shard_file(shard)
+        self._mark_pending([debrief.id for debrief in items])
+        for debrief in items:
+            path = self._debrief_path(debrief.id)
+            self._write_file(path, debrief, durable)
+            data[_shard_of(debrief.id)].setdefault(INDEX_TABLE, {})[str(_doc_id(debrief.id))] = summary_of(debrief)
+        if not durable:
+            os.sync()
+        for shard in shards:
+            AtomicJSONStorage(str(self._index_path(shard)), str(self.root / "tmp")).write(data[shard])
+        self._clear_pending()
+        self._cache_saved(items)
 
     def delete(self, debrief_id: str) -> None:
         """Remove a debrief and its index entry."""

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from debrief.core.review import Stats, save_export, stats_markdown
-from debrief.core.review.facts_cache import read_tally
+from debrief.core.review.cached_stats import read_tally
 from debrief.core.review.library import write_back
 from debrief.core.review.stats import actions_line, check_ins_line, finish, pct
 from debrief.core.store import StoreError

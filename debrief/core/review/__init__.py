@@ -2,7 +2,9 @@
 the in-memory ``library`` of one database that the review screens share.
 
 Pure logic, no UI: the review screens, ``debrief compare``, ``debrief stats`` and ``debrief search``
-all read the same results from here. The names below are the package's public face.
+all read the same results from here. The names below are the package's public face. None of these
+modules loads the model at import time: ``debrief stats`` and ``debrief search`` count and search
+the facts cache (``facts_cache``) without it.
 """
 
 from __future__ import annotations

@@ -10,13 +10,17 @@ import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from debrief.core.dates import format_date
-from debrief.core.document import TAKEAWAY_TITLES
 from debrief.core.facts import NOT_CHECKED, GuessCheck, guess_check, reason_label, state_label, status_label
-from debrief.core.model import RED_FLAGS, Answer, AnswerState, Debrief
+from debrief.core.red_flags import RED_FLAGS
 from debrief.core.text import one_line, plural, strip_control
+
+if TYPE_CHECKING:
+    # Loaded when a comparison is made, not when the review package is imported (stats and search
+    # start without the model).
+    from debrief.core.model import Answer, Debrief
 
 MIN_COMPARE = 2
 MAX_COMPARE = 4
@@ -156,7 +160,10 @@ Every fact is marked where the debriefs differ, as answers and reasons are, exce
 each column is about another buyer, so that row would always be marked and say nothing.
 """
 
-TAKEAWAY_FIELDS = TAKEAWAY_TITLES
+def _takeaway_fields() -> tuple[tuple[str, str], ...]:
+    from debrief.core.document import TAKEAWAY_TITLES
+
+    return tuple(TAKEAWAY_TITLES)
 """The parts of the lesson: field name and title."""
 
 
@@ -239,7 +246,7 @@ class Comparison:
     def takeaway_rows(self) -> list[tuple[str, list[str]]]:
         """Each part of the lesson, one text per debrief."""
         return [(title, [strip_control(getattr(debrief.takeaways, key)).strip() for debrief in self.debriefs])
-                for key, title in TAKEAWAY_FIELDS]
+                for key, title in _takeaway_fields()]
 
     def to_json(self) -> dict[str, Any]:
         """The stable JSON of ``debrief compare --format json``."""
@@ -261,7 +268,7 @@ class Comparison:
             ],
             "tags": [{"tag": line.tag, "label": line.label, "said": list(line.said),
                       "guessed": list(line.guessed), "differs": line.differs} for line in self.reasons],
-            "takeaways": [{key: getattr(d.takeaways, key) for key, _ in TAKEAWAY_FIELDS}
+            "takeaways": [{key: getattr(d.takeaways, key) for key, _ in _takeaway_fields()}
                           for d in self.debriefs],
             "guess": [guess.to_json() for guess in self.guesses],
         }
@@ -270,12 +277,14 @@ class Comparison:
 def _question_sequence(debrief: Debrief) -> list[str]:
     scripted = debrief.script.question_ids if debrief.script else []
     extra = [qid for qid, answer in debrief.answers.items()
-             if qid not in scripted and (answer.notes.strip() or answer.tags or answer.state != AnswerState.NOT_ASKED)]
+             if qid not in scripted and (answer.notes.strip() or answer.tags or answer.state != "not_asked")]
     return [*scripted, *extra]
 
 
 def compare(debriefs: Sequence[Debrief]) -> Comparison:
     """Line the debriefs up question by question, then reasons and guesses."""
+    from debrief.core.model import Answer
+
     sequences = [_question_sequence(debrief) for debrief in debriefs]
     texts: dict[str, tuple[str, str]] = {}
     for debrief in debriefs:

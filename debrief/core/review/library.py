@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from debrief.core.model import Debrief
 from debrief.core.review.search import SearchDoc
 from debrief.core.review.stats import Facts
 from debrief.core.store import NotFound, Store, StoreError
 
 if TYPE_CHECKING:
+    from debrief.core.model import Debrief
     from debrief.core.review.facts_cache import Row
 
 

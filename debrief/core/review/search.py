@@ -7,11 +7,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from debrief.core.document import TAKEAWAY_TITLES
-from debrief.core.model import Debrief
 from debrief.core.text import fold, fold_map, one_line, strip_control
+
+if TYPE_CHECKING:
+    from debrief.core.model import Debrief
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,8 @@ class SearchDoc:
 
 def search_doc(debrief: Debrief) -> SearchDoc:
     """What search looks through: impressions, every answer's notes and clarification, takeaways."""
+    from debrief.core.document import TAKEAWAY_TITLES
+
     fields: list[SearchField] = []
 
     def add(label: str, text: str) -> None:
