@@ -403,6 +403,12 @@ class Team:
         result = self.git("rev-parse", "--quiet", "--verify", "HEAD^{commit}", state=state)
         return result.out.strip() if result.ok and result.out.strip() else None
 
+    def _moved(self, state: TeamState, seen: str | None) -> bool:
+        """Whether the remote's branch moved on since ``seen`` (a push lost a race, whatever git said)."""
+        if not self.git("fetch", "--quiet", "origin", state=state).ok:
+            return False
+        return self._remote_head(state) != seen
+
     def _integrate(self, state: TeamState, remote: str, report: SyncReport) -> None:
         """Put our commits on top of the remote's: rebase; if that conflicts, a merge that settles it."""
         local = self._local_head(state)
@@ -477,7 +483,7 @@ class Team:
                 if push.ok:
                     report.delivered = True
                     break
-                if not _refused(push):
+                if not _refused(push) and not self._moved(state, remote):
                     report.offline = push.reason()
                     break
                 # A teammate pushed first: wait a little (longer each time, never in step), fetch again.
