@@ -523,11 +523,22 @@ async def test_reword_a_bank_question_for_this_deal(make_app: AppFactory, debrie
         assert "reworded for this deal" in detail and bank_text[:30] in " ".join(detail.split())
         await pilot.press("ctrl+s")
         await pilot.pause()
-        # Escape while rewording cancels: the wording stays as it was.
+        # Escape while rewording cancels: the wording stays as it was; so does leaving the input,
+        # and a question typed afterwards is a new one.
         await pilot.press("r")
         field.value = "Something else entirely?"
         await pilot.press("escape")
         assert screen.chosen[0].text == phrasing and field.value == ""
+        await pilot.press("tab", "r")
+        assert screen.focused is field
+        await pilot.press("tab")
+        assert screen.focused is not field and field.value == ""
+        count = len(screen.chosen)
+        await pilot.press("a")
+        field.value = "What would you look for next time?"
+        await pilot.press("enter")
+        assert len(screen.chosen) == count + 1 and screen.chosen[0].text == phrasing
+        assert screen.chosen[-1].custom and screen.chosen[-1].text == "What would you look for next time?"
     saved = store.get(debrief_id).script
     assert saved is not None and saved.questions[0].text == phrasing and saved.questions[0].reworded
     assert {path: path.read_bytes() for path in banks} == banks  # the bank files are untouched

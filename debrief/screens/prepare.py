@@ -552,6 +552,13 @@ class PrepareScreen(DebriefScreen):
         field.focus()
         self._show_custom_tone(question.text)
 
+    @on(Input.Blurred, "#custom-input")
+    def _left_the_input(self, _event: Input.Blurred) -> None:
+        """Leaving the input ends the rewording unsaved: a later new question never overwrites one."""
+        if self._rewording is not None:
+            self._stop_rewording()
+            self._show_custom_tone("")
+
     def _stop_rewording(self) -> None:
         if self._rewording is not None:
             self._rewording = None
