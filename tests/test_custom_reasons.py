@@ -10,17 +10,19 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from textual.widgets import SelectionList
+from textual.widgets import Input, SelectionList
 
 from debrief import locations
 from debrief.app import DebriefApp
 from debrief.core.banks import load_banks
 from debrief.core.model import Contact, Debrief, Schedule, Status
+from debrief.core.reasons import shipped
 from debrief.core.script import default_script
 from debrief.core.settings import Settings
 from debrief.core.store import Store
 from debrief.screens.call import CallScreen
 from debrief.screens.call_dialogs import TagPicker
+from debrief.screens.log_loss import LogLossScreen
 from debrief.screens.patterns import PatternsScreen
 from debrief.widgets.bar_chart import BarChart
 from tests.pilot_helpers import settle
@@ -29,6 +31,7 @@ from tests.test_banks import GOOD, write_bank
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
 BANK_ID = "security-guide"
+SHIPPED_ORDER = shipped().ids()
 
 
 def install_bank() -> None:
@@ -153,3 +156,32 @@ def test_guess_reads_the_team_reasons_of_the_database_given_wherever_db_stands(r
     assert shown["guessed_reasons"] == ["reorg"]
     elsewhere = run_cli("new", "--guess", "reorg", "--company", "Acme", "--contact", "Bo")
     assert elsewhere.returncode == 2 and "unknown reason 'reorg'" in elsewhere.stderr  # no team there
+
+
+async def test_log_a_loss_offers_the_reps_and_the_banks_reasons_as_guesses(
+        make_app: Callable[..., DebriefApp], store: Store) -> None:
+    install_bank()
+    path = locations.user_reasons_file()
+    path.write_text("reasons:\n  - id: legal\n    label: Legal review stalled\n")
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LogLossScreen)
+        reasons = screen.query_one("#reasons", SelectionList)
+        offered = {reasons.get_option_at_index(n).value: str(reasons.get_option_at_index(n).prompt)
+                   for n in range(reasons.option_count)}
+        assert offered["legal"] == "Legal review stalled"
+        assert offered["security-review"] == "Security review" and offered["procurement"] == "Procurement"
+        assert list(offered)[:20] == SHIPPED_ORDER
+        screen.query_one("#company", Input).value = "Acme Corp"
+        screen.query_one("#contact", Input).value = "Jane Doe"
+        for reason in ("security-review", "legal"):
+            reasons.select(reason)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    [saved] = list(store.all())
+    assert saved.guessed_reasons == ["security-review", "legal"]

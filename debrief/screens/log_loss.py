@@ -237,6 +237,7 @@ class LogLossScreen(DebriefScreen):
             self.notify("Your unsaved draft is back, just as you left it.", title="Draft restored")
         self._validate_all(required=False)
         self._suggest_competitors()
+        self._offer_bank_reasons()
         self.refresh_bindings()
 
     def _suggest_competitors(self) -> None:
@@ -260,6 +261,28 @@ class LogLossScreen(DebriefScreen):
 
     def _set_suggester(self, names: list[str]) -> None:
         self._input("lost-to").suggester = SuggestFromList(names, case_sensitive=False)
+
+    def _offer_bank_reasons(self) -> None:
+        """The reasons the banks introduce are guesses too (as ``--guess`` takes them): the
+        team's and the rep's banks are read in a thread, the shipped ones tag shipped reasons only."""
+        from debrief.locations import active_team_dir, user_banks_dir
+
+        folders = (user_banks_dir(), active_team_dir() / "banks")
+        if any(folder.is_dir() and any(folder.glob("*.y*ml")) for folder in folders):
+            self.run_worker(self._load_bank_reasons, thread=True, exclusive=True, group="reasons")
+
+    def _load_bank_reasons(self) -> None:
+        from debrief.core.banks import reasons_with_banks
+
+        known = reasons_with_banks()
+        extra = [(reason.id, reason.label) for reason in known if reason.source == "bank"]
+        if extra:
+            self.app.call_from_thread(self._offer_reasons, extra)
+
+    def _offer_reasons(self, extra: list[tuple[str, str]]) -> None:
+        selection = self.query_one("#reasons", SelectionList)
+        offered = {selection.get_option_at_index(n).value for n in range(selection.option_count)}
+        selection.add_options([Selection(plain_line(label), tag) for tag, label in extra if tag not in offered])
 
     # -- validation ----------------------------------------------------------------------------
 
