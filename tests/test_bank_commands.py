@@ -272,3 +272,23 @@ def test_list_and_lint_read_the_team_banks_beside_the_database_given(run_cli, tm
     assert text.stderr == (f"debrief: warning: {team / 'reasons.yaml'}:4: reasons[1].id: not a reason id 'Bad': "
                            "use lowercase letters, digits and hyphens, at most 40 characters (like "
                            "security-review) (skipped)\n")
+
+
+def test_debrief_tone_reads_the_team_rules_beside_the_database(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "elsewhere" / "db"
+    team = tmp_path / "elsewhere" / "db-team"
+    team.mkdir(parents=True)
+    question = "How could we circle back on the synergy?"
+    assert run_cli("tone", question, "--db", str(db)).returncode == 0
+    (team / "tone_rules.yaml").write_text(
+        "rules:\n  - id: team-jargon\n    category: jargon\n    phrases: [circle back]\n"
+        "    message: '\"{matched}\" is jargon.'\n    suggestion: Say it plainly.\n")
+    flagged = run_cli("tone", question, "--db", str(db), "--format", "json")
+    assert flagged.returncode == 1
+    assert [finding["rule"] for finding in json.loads(flagged.stdout)[0]["findings"]] == ["team-jargon"]
+    assert run_cli("tone", question).returncode == 0  # another database, no team
+    (team / "tone_rules.yaml").write_text("rules:\n  - id: team-bad\n    patterns: ['(']\n")
+    broken = run_cli("tone", question, "--db", str(db))
+    assert broken.returncode == 0
+    assert broken.stderr.startswith(f"debrief: warning: {team / 'tone_rules.yaml'}:")
+    assert broken.stderr.endswith("(the team's rules are left out)\n") and broken.stderr.count("\n") == 1

@@ -58,8 +58,20 @@ def _clean(texts: list[str] | tuple[str, ...], where: str) -> list[str]:
 
 
 def _checker(own_it: bool, rules: Path | None) -> ToneChecker:
-    """The shipped rules plus the user's (or ``--rules``); a bad file is bad input (exit 2)."""
+    """The shipped rules, the team's, then the user's (or ``--rules``); a bad file of one's own is
+    bad input (exit 2), a bad team file is left out with a warning (it is a teammate's to fix)."""
+    from debrief.locations import active_team_dir
+
     base = OWNIT_RULES_FILE if own_it else RULES_FILE
+    team: Path | None = active_team_dir() / base.name
+    if team is not None and (team.is_symlink() or not team.is_file()):
+        team = None
+    try:
+        return ToneChecker.load(base, rules.expanduser() if rules is not None else None, team_file=team)
+    except RulesError as error:
+        if team is None or error.path != str(team):
+            raise BadInput(str(error)) from None
+        click.echo(f"debrief: warning: {one_line(str(error))} (the team's rules are left out)", err=True)
     try:
         return ToneChecker.load(base, rules.expanduser() if rules is not None else None)
     except RulesError as error:
