@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from debrief.core.review.facts import Facts
 
 CACHE_NAME = "facts.sqlite"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump whenever what ``facts_of`` or ``search_doc`` produce changes: an older cache is rebuilt."""
 BUSY_MS = 500
 """How long a writer waits for readers to finish; past it the row is skipped (stamps keep it right)."""
@@ -179,8 +179,9 @@ CREATE TABLE IF NOT EXISTS rows (
     heard INTEGER NOT NULL, guessed_n INTEGER NOT NULL, judged INTEGER NOT NULL, hits INTEGER NOT NULL,
     follow_ups INTEGER NOT NULL, items_done INTEGER NOT NULL, items_open INTEGER NOT NULL,
     check_in TEXT, move_on TEXT, s_status TEXT, s_call_at TEXT, s_check_in TEXT, s_move_on TEXT);
-CREATE TABLE IF NOT EXISTS blobs (n INTEGER PRIMARY KEY, facts BLOB NOT NULL, doc BLOB NOT NULL,
-                                  summary BLOB NOT NULL);
+-- The small summary first: reading it never walks the pages of the larger facts and text.
+CREATE TABLE IF NOT EXISTS blobs (n INTEGER PRIMARY KEY, summary BLOB NOT NULL, facts BLOB NOT NULL,
+                                  doc BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS reasons (n INTEGER NOT NULL, kind TEXT NOT NULL, tag TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS reasons_n ON reasons (n);
 CREATE TABLE IF NOT EXISTS flags (n INTEGER NOT NULL, flag TEXT NOT NULL, heard INTEGER NOT NULL);
@@ -190,6 +191,7 @@ CREATE INDEX IF NOT EXISTS actions_n ON actions (n);
 CREATE TABLE IF NOT EXISTS answers (n INTEGER NOT NULL, id TEXT NOT NULL, qid TEXT NOT NULL, text TEXT NOT NULL,
                                     state TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS answers_n ON answers (n);
+CREATE INDEX IF NOT EXISTS answers_q ON answers (qid, id, state, text);
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(blob, tokenize = 'trigram case_sensitive 1');
 """
 ROW_TABLES = ("blobs", "reasons", "flags", "actions", "answers", "words")
@@ -348,7 +350,7 @@ class FactsCache:
         hits = [tag for tag in facts.guessed if tag in said] if said and facts.guessed else []
         summary = facts.summary
         connection.execute("INSERT INTO blobs VALUES (?, ?, ?, ?)",
-                           (n, encode_facts(facts), encode_doc(row.doc), orjson.dumps(summary)))
+                           (n, orjson.dumps(summary), encode_facts(facts), encode_doc(row.doc)))
         connection.execute(
             "INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (n, row.id, row.stamp, facts.company,

@@ -35,14 +35,24 @@ if TYPE_CHECKING:
 # -- the typed result -----------------------------------------------------------------------------
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}
+"""Field names of each result dataclass, looked up once (the due lists hold thousands of rows)."""
+
+
 def _plain(value: Any) -> Any:
     """Dataclasses, tuples and lists as plain JSON types (lists, dicts)."""
+    kind = type(value)
+    if kind in (str, int, float, bool) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         if hasattr(value, "to_json"):
             return value.to_json()
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
+        names = _NAMES.get(kind)
+        if names is None:
+            names = _NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
+        return {name: _plain(getattr(value, name)) for name in names}
     return value
 
 
