@@ -13,6 +13,7 @@ from debrief.core.crm import (
     apply,
     decode,
     detect,
+    detect_table,
     file_order,
     plan,
     plan_text,
@@ -285,3 +286,15 @@ def test_a_damaged_stored_debrief_stops_a_reimport_before_any_write(run_cli, sto
     assert result.returncode == 2 and "nothing was imported" in result.stderr
     assert damaged.read_text(encoding="utf-8") == "{ not json"  # never overwritten
     assert store.get(vandelay.id).value is None  # and nothing else written either
+
+
+def test_a_report_title_above_the_table_is_not_the_header(store: Store) -> None:
+    text = ('"Lost opportunities this quarter"\n"Sam Rep, as of 11/23/2026"\n\n'
+            '"Opportunity Name","Account Name","Stage","Close Date","Primary Contact"\n'
+            '"A","Alpha","Closed Lost","11/25/2026","Ann"\n"B","Beta","Prospecting","12/25/2026","Bo"\n')
+    result = plan_text(text, "salesforce", today=TODAY)
+    assert [(row.line, row.debrief.company) for row in result.incoming] == [(5, "Alpha")]
+    assert result.open == 1
+    assert detect_table(read_table(text)) == "salesforce"
+    with pytest.raises(CrmError, match="no company column for a Pipedrive export"):
+        plan_text(text, "pipedrive", today=TODAY)

@@ -142,8 +142,9 @@ def test_in_a_real_terminal_the_import_previews_and_confirms(terminal, db_path: 
     term.send("C-s")
     term.wait_for("Import them?")
     term.send("y")
-    screen = term.wait_for("Umbrella Corp")
-    assert "[b]Mallory[/b]" in screen  # markup from the CRM file shows as the text it is
+    term.wait_for("3 debriefs")  # back on home
+    screen = term.wait_for("Acme, In")  # the list reloaded
+    assert "=cmd|' /" in screen and "[b]Mallo" in screen  # formula and markup show as the text they are
     stored = {debrief.company: debrief for debrief in Store.open(db_path).all()}
     assert set(stored) == {"Acme, Inc.", "Umbrella Corp", "=cmd|' /C calc'!A0"}
     term.send("C-q")

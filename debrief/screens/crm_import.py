@@ -113,7 +113,7 @@ class CrmImportScreen(DebriefScreen):
 
     @work(thread=True, exclusive=True, group="crm-preview")
     def _read(self, path: Path, source: str) -> None:
-        from debrief.core.crm import CRM_NAMES, CrmError, decode, detect, plan_text
+        from debrief.core.crm import CRM_NAMES, CrmError, decode, detect_table, plan_text
         from debrief.core.exchange import read_bounded
 
         app = self.debrief_app
@@ -122,7 +122,7 @@ class CrmImportScreen(DebriefScreen):
             if source == "auto":
                 from debrief.core.crm import read_table
 
-                found = detect(read_table(text).header)
+                found = detect_table(read_table(text))
                 if found is None:
                     raise CrmError("the headers are not those of a HubSpot, Salesforce or Pipedrive export: "
                                    "choose the CRM above, or import with 'debrief import FILE --map MAP'")
