@@ -123,9 +123,10 @@ def tone_command(texts: tuple[str, ...], output_format: str, own_it: bool,
                  rules: Path | None, list_rules: bool, db: Path | None) -> None:
     """Tone-check questions: each TEXT is one question; with none, one question per stdin line.
 
-    Flags defensive, leading, blaming, re-selling, pressuring, hypothetical, competitor-bashing and
-    closed yes/no wording, each with why it hurts and a better phrasing. Exit 0 when all are fine,
-    1 when anything was flagged.
+    Flags defensive, leading, loaded, pitching, blaming, re-selling, arguing, pressuring,
+    hypothetical, competitor-bashing and closed yes/no wording, each with why it hurts and a better
+    phrasing. With --own-it, every excuse in a takeaway is its own finding. Exit 0 when all are
+    fine, 1 when anything was flagged.
     """
     del db  # every command takes --db; the tone check needs no database
     checker = _checker(own_it, rules)
