@@ -49,6 +49,7 @@ class Result:
 def _env() -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in _DROPPED_ENV}
     env.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", PAGER="cat", LC_ALL="C", LANGUAGE="C",
+               GIT_EDITOR="true", GIT_MERGE_AUTOEDIT="no",
                GIT_SSH_COMMAND=env.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes"))
     return env
 

@@ -428,7 +428,7 @@ class Team:
     def _merge(self, state: TeamState, remote: str) -> None:
         """Merge ``remote``: ours wins in our folder, theirs everywhere else; nothing left unresolved."""
         own = f"{REPS}/{state.folder}"
-        self.git("merge", "--quiet", "--no-edit", "--no-commit", "-X", "ours", remote, state=state)
+        self.git("merge", "--quiet", "--no-edit", "--no-commit", "--no-ff", "-X", "ours", remote, state=state)
         conflicted = [p for p in self.git("diff", "--name-only", "--diff-filter=U", "-z", state=state).out.split("\0")
                       if p]
         for path in conflicted:
