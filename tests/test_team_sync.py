@@ -158,3 +158,25 @@ def test_a_sync_commits_nothing_outside_ones_own_folder(tmp_path: Path) -> None:
     assert sorted(git("ls-tree", "-r", "--name-only", "main", cwd=remote).split()) == sorted(
         [f"reps/ana/{mine.id}.json", f"reps/bob/{theirs.id}.json"])
     assert git("show", f"main:reps/bob/{theirs.id}.json", cwd=remote).encode() == original
+
+
+def test_two_syncs_of_one_database_at_once_take_turns(tmp_path: Path) -> None:
+    """The app's sync key and a scheduled ``team sync`` at the same moment: the clone's lock
+    makes them take turns, and both finish delivered."""
+    remote = bare_remote(tmp_path)
+    ana = make_rep(tmp_path, "Ana", remote)
+    store = ana.store()
+    store.put_many(demo_debriefs(20, seed=4), durable=False)
+    team = Team(ana.db)
+    team.share(store, store.ids(), with_contact=False)
+    reports = []
+    threads = [threading.Thread(target=lambda: reports.append(Team(ana.db).sync(Store.open(ana.db))))
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(reports) == 2 and all(report.delivered for report in reports)
+    assert sorted(report.sent for report in reports) == [0, 20]
+    assert len(git("ls-tree", "-r", "--name-only", "main", cwd=remote).split()) == 20
+    _assert_clean(ana.clone)
