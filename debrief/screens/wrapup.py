@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from debrief.core.autosave import AutoSaver, SaveKind, SaveState
 from debrief.core.dates import Tense, format_date
@@ -42,6 +42,7 @@ from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
 from debrief.screens.confirm import ConfirmDialog
 from debrief.widgets.date_input import DateField
+from debrief.widgets.key_bar import KeyBar
 from debrief.widgets.keys import fill, follow
 from debrief.widgets.plain import join, notify, plain, plain_line
 from debrief.widgets.wrapup_rows import ActionItemRow, EditableRow, FollowUpRow
@@ -129,7 +130,7 @@ class WrapUpScreen(DebriefScreen):
         except StoreError as error:
             self.load_error = str(error)
             yield Static(plain(f"Cannot open this debrief: {self.load_error}"), id="wrapup-title")
-            yield Footer()
+            yield KeyBar()
             return
         debrief = self.debrief
         self.title = f"Wrap-up — {one_line(debrief.company)}"
@@ -145,7 +146,7 @@ class WrapUpScreen(DebriefScreen):
                 yield from self._compose_follow_ups(debrief)
                 yield from self._compose_move_on(debrief)
         yield Static("Edits save as you type.", id="wrapup-status", markup=False)
-        yield Footer()
+        yield KeyBar()  # every key, wrapped: a footer line cut the last ones off
 
     def _title_text(self, debrief: Debrief) -> str:
         who = one_line(debrief.contact.name) + (f", {one_line(debrief.contact.role)}" if debrief.contact.role else "")
