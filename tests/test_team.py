@@ -167,8 +167,12 @@ def test_pooled_stats_search_and_compare(tmp_path: Path) -> None:
     own = json.loads(ana.ok("stats", "--format", "json"))
     pooled = json.loads(ana.ok("stats", "--team", "--format", "json"))
     assert own["total"] == 5 and pooled["total"] == 11
-    assert pooled["team"]["reps"] == [{"rep": "Ana", "folder": "ana", "debriefs": 5, "own": True},
-                                      {"rep": "Bob", "folder": "bob", "debriefs": 6, "own": False}]
+    assert [{key: row[key] for key in ("rep", "folder", "debriefs", "own")} for row in pooled["team"]["reps"]] == [
+        {"rep": "Ana", "folder": "ana", "debriefs": 5, "own": True},
+        {"rep": "Bob", "folder": "bob", "debriefs": 6, "own": False}]
+    top = pooled["team"]["reps"][0]["top_reasons"]
+    assert 1 <= len(top) <= 3 and top[0]["count"] == max(row["count"] for row in own["reasons"])
+    assert [row["count"] for row in top] == sorted((row["count"] for row in top), reverse=True)
     # A teammate's follow-ups are never the rep's due items.
     due_ids = {row["id"] for key in ("due", "to_schedule", "calls_today", "move_on", "overdue_items")
                for row in pooled["follow_ups"][key]}

@@ -203,12 +203,24 @@ def team_pool(db: Path | None) -> tuple[Store, str, str, list[Shared]]:
 
 def team_stats_facts(db: Path | None, own: list[Facts]) -> tuple[list[Facts], dict[str, object]]:
     """Own facts pooled with teammates' (``rep/id``), and the ``team`` part of the JSON."""
+    from collections import Counter
+
+    from debrief.core.facts import reason_label
     from debrief.core.team.pool import rep_counts, team_facts
 
     _, rep, folder, shares = team_pool(db)
     counts = rep_counts(rep, folder, len(own), shares)
-    return [*own, *team_facts(shares)], {"reps": [row.to_json() for row in counts],
-                                         "debriefs": sum(row.debriefs for row in counts)}
+    theirs = team_facts(shares)
+    # Each rep's own top buyer reasons beside the pooled ones: where one rep's losses differ.
+    heard: dict[str, Counter[str]] = {}
+    for facts in [*own, *theirs]:
+        heard.setdefault(facts.id.partition("/")[0] if "/" in facts.id else folder, Counter()).update(
+            set(facts.buyer))
+    reps = [{**row.to_json(), "top_reasons": [
+        {"reason": tag, "label": reason_label(tag), "count": count}
+        for tag, count in sorted(heard.get(row.folder, Counter()).items(), key=lambda kv: (-kv[1], kv[0]))[:3]]}
+        for row in counts]
+    return [*own, *theirs], {"reps": reps, "debriefs": sum(row.debriefs for row in counts)}
 
 
 def pool_line(team: dict[str, object]) -> str:
