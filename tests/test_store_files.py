@@ -342,7 +342,8 @@ def test_a_read_only_list_works_on_a_full_disk(full_disk: Path | None, tmp_path:
         _read_only_commands(debrief_id, env, _no_more_bytes)
         return
     filler = full_disk / "filler"
-    with filler.open("wb") as handle, pytest.raises(OSError):
+    # Unbuffered: once a write fails, closing the file has nothing left to flush.
+    with filler.open("wb", buffering=0) as handle, pytest.raises(OSError):
         while True:
             handle.write(b"\0" * 65536)
             handle.flush()

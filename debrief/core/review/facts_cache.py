@@ -15,10 +15,11 @@ debrief can make the cache slower, never wrong.
 Who writes it: every save of the store (one row, whatever the number of debriefs), bulk writes
 (import, demo), ``repair`` (everything afresh), and the app's review screens, which bring stale
 rows up to date in a worker. Read-only commands (``stats``, ``search``) never write: they open the
-file read-only and work out stale rows in memory. The file uses SQLite's rollback journal, not WAL,
-because a reader of a WAL database creates files beside it; with the rollback journal a reader only
-takes a lock. A damaged file, an unknown schema or one of an older version is set aside and rebuilt
-by the next writer; readers meanwhile read the debrief files.
+file read-only and work out stale rows in memory. The file uses SQLite's rollback journal (kept,
+not deleted, between commits), not WAL, because a reader of a WAL database creates files beside
+it; with the rollback journal a reader only takes a lock. A damaged file, an unknown schema or one
+of an older version is set aside and rebuilt by the next writer; readers meanwhile read the
+debrief files.
 
 A second source (a folder of teammates' shared debriefs) gets a cache file of its own through the
 same ``Source`` protocol.
@@ -273,8 +274,9 @@ class FactsCache:
                                      isolation_level=None)
         try:
             os.chmod(self.path, 0o600)
-            # The rollback journal, so that readers never create a file (WAL readers do).
-            connection.execute("PRAGMA journal_mode = DELETE")
+            # A rollback journal, so that readers never create a file (WAL readers do); kept between
+            # commits (its header zeroed) rather than created and deleted on every save.
+            connection.execute("PRAGMA journal_mode = PERSIST")
             # Derived data: a lost commit is caught by the stamps, a damaged file is rebuilt.
             connection.execute("PRAGMA synchronous = OFF")
         except BaseException:
