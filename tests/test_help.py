@@ -69,3 +69,32 @@ async def test_compact_footer_at_80_columns_reads_cleanly(make_app: AppFactory, 
         await settle(pilot)
         footer = screen_lines(pilot.app)[-1]  # type: ignore[arg-type]
         assert " o O Sort d Due " in footer, footer
+
+
+async def test_prepare_footer_shows_whole_keys_only_and_more_when_wider(make_app: AppFactory, store: Store) -> None:
+    """At 80 columns no key is cut mid-label ("+ +5 ▏"): the keys that do not fit are hidden, in
+    order, and come back when the terminal is wider."""
+    from textual.widgets._footer import FooterKey
+
+    from debrief.widgets.fit_footer import FitFooter
+
+    store.put(build_debrief(FIRST_ID, plain_values("First")))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_prepare(FIRST_ID)
+        await settle(pilot)
+        footer = app.screen.query_one(FitFooter)
+        keys = [key for key in footer.query(FooterKey) if not key.has_class("-command-palette")]
+        palette = footer.query_one(".-command-palette", FooterKey)
+        shown = [key for key in keys if key.display]
+        assert shown and len(shown) < len(keys)
+        assert all(key.region.right <= palette.region.x for key in shown)
+        assert keys[: len(shown)] == shown  # the first keys, in order
+        line = screen_lines(app)[-1]
+        for key in shown:
+            assert f"{key.key_display} {key.description}" in line
+        await pilot.resize_terminal(220, 30)
+        await settle(pilot)
+        keys = [key for key in footer.query(FooterKey) if not key.has_class("-command-palette")]
+        assert all(key.display for key in keys)

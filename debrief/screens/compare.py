@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from debrief.core.review import Comparison, check_compare_ids, compare, comparison_markdown, save_export
 from debrief.core.store import StoreError
 from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.compare_grid import CompareGrid
+from debrief.widgets.fit_footer import FitFooter
 from debrief.widgets.keys import fill, follow
 from debrief.widgets.plain import notify, plain, plain_line
 
@@ -68,7 +69,7 @@ class CompareScreen(DebriefScreen):
         else:
             yield follow(Static("", id="compare-summary", markup=False), self._summary(self.comparison))
             yield CompareGrid(id="compare-grid")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         if self.comparison is not None:

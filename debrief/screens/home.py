@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from debrief.core.facts import call_time
 from debrief.core.progress import Due, due, next_step, status_label
@@ -27,6 +27,7 @@ from debrief.core.text import one_line
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.debrief_table import Column, DebriefTable, Row
 from debrief.widgets.due_panel import DuePanel
+from debrief.widgets.fit_footer import FitFooter
 from debrief.widgets.keys import fill, follow, key
 from debrief.widgets.plain import markup, notify
 
@@ -261,7 +262,7 @@ class HomeScreen(DebriefScreen):
     async def _mount_footer(self) -> None:
         """The footer rebuilds itself on every change of focus or screen while the app starts
         (some 15 ms each); mounted once the list is in, it is built once."""
-        await self.mount(Footer(compact=True))
+        await self.mount(FitFooter(compact=True))
         self.refresh_bindings()
 
     def sync_bindings(self) -> None:

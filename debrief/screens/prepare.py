@@ -18,13 +18,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Markdown, Select, Static
+from textual.widgets import Input, Markdown, Select, Static
 from textual.widgets._select import SelectOverlay
 
 from debrief.core.facts import reason_label
 from debrief.core.model import Debrief, Script, ScriptQuestion, Status
 from debrief.core.text import one_line
 from debrief.screens.base import DebriefScreen
+from debrief.widgets.fit_footer import FitFooter
 from debrief.widgets.keys import fill, follow, key
 from debrief.widgets.plain import markup, notify, plain, rich_text
 from debrief.widgets.question_picker import QuestionPicker, QuestionRow, ScriptList
@@ -220,7 +221,7 @@ class PrepareScreen(DebriefScreen):
     def compose(self) -> ComposeResult:
         if not self._load():
             yield Static(plain(self._problem), id="prepare-problem")
-            yield Footer()
+            yield FitFooter()
             return
         self.title = f"Prepare — {self.debrief.company}"
         with Horizontal(id="prepare-head"):
@@ -248,7 +249,7 @@ class PrepareScreen(DebriefScreen):
             yield follow(Input(id="custom-input", max_length=300, compact=True),
                          "Add your own question ({prepare.add} opens this, enter adds it)")
             yield Static(id="custom-tone")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         if self._problem:
