@@ -772,3 +772,20 @@ async def test_the_talk_meter_changes_colour_past_the_target(
             assert meter.has_class("-over-target") is over, rep_talk
             colours.append(meter.get_component_rich_style("talk-meter--rep").color)
         assert colours[0] == colours[2] != colours[1]
+
+
+async def test_the_key_bar_shortens_labels_before_it_drops_a_call_key(
+        make_app: Callable[..., DebriefApp], debrief: Debrief) -> None:
+    """One line when it fits (160), two at 80, and narrower still short labels and the call's keys only."""
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await call_screen(pilot)
+        assert len(bar_text(screen).splitlines()) == 1 and "f7 Clarified" in bar_text(screen)
+        await pilot.resize_terminal(80, 24)
+        assert len(bar_text(screen).splitlines()) == 2 and "f7 Clarified" in bar_text(screen)
+        await pilot.resize_terminal(64, 24)
+        keys = bar_text(screen)
+        assert len(keys.splitlines()) == 2, keys
+        for shown in ("f10 End", "f9 Tag", "^t Timer", "^b Mark", "^o Own", "esc Leave", "f7 Clear", "f2 Talk"):
+            assert shown in keys, keys
+        assert notes_of(screen).size.height >= 8

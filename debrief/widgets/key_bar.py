@@ -86,11 +86,12 @@ class KeyBar(Widget, can_focus=False):
     def _layout(self, width: int) -> list[list[_Placed]]:
         """Entries placed into lines: full labels, else short ones, else the screen's keys only."""
         entries = self.entries()
-        tries = [(entries, False, 2), (entries, False, 1), (entries, True, 1),
-                 ([entry for entry in entries if entry.own], True, 1)]
-        lines: list[list[_Placed]] = []
-        for chosen, short, gap in tries:
-            lines = _wrap(chosen, width, short=short, gap=gap)
+        roomy, tight = _wrap(entries, width, short=False, gap=2), _wrap(entries, width, short=False, gap=1)
+        lines = tight if len(tight) < len(roomy) else roomy  # full labels in as few lines as they go
+        if len(lines) <= self.max_lines:
+            return lines
+        for chosen in (entries, [entry for entry in entries if entry.own]):
+            lines = _wrap(chosen, width, short=True, gap=1)
             if len(lines) <= self.max_lines:
                 return lines
         return lines[: self.max_lines]
