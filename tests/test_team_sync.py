@@ -141,12 +141,21 @@ def test_a_sync_commits_nothing_outside_ones_own_folder(tmp_path: Path) -> None:
     theirs = private_debrief()
     bob.store().put(theirs)
     bob.ok("team", "share", theirs.id)
+    (bob.clone / "banks").mkdir()
+    (bob.clone / "banks" / "team.yaml").write_text("id: team\n")
+    git("add", "banks/team.yaml", cwd=bob.clone)
+    git("commit", "--quiet", "-m", "A team bank", cwd=bob.clone)
     bob.ok("team", "sync")
     ana.ok("team", "sync")
+    # Ana edits the team bank by hand and has not committed it: the sync keeps her edit, unpushed.
+    (ana.clone / "banks" / "team.yaml").write_text("id: team\n# Ana's draft\n")
+    later = private_debrief("Later Ltd")  # Bob pushes meanwhile: Ana's sync rebases around her edit
+    bob.store().put(later)
+    bob.ok("team", "share", later.id)
+    bob.ok("team", "sync")
     bobs_file = ana.clone / "reps" / "bob" / f"{theirs.id}.json"
     original = bobs_file.read_bytes()
     bobs_file.write_text("tampered")
-    (ana.clone / "banks").mkdir()
     (ana.clone / "banks" / "stray.yaml").write_text("id: stray\n")
     git("add", "banks/stray.yaml", cwd=ana.clone)  # staged by hand: the sync still leaves it out
     mine = private_debrief("Mine Inc")
@@ -156,7 +165,9 @@ def test_a_sync_commits_nothing_outside_ones_own_folder(tmp_path: Path) -> None:
     assert "left out 1 change outside reps/ana/" in out and "put back 1 teammate file" in out
     assert bobs_file.read_bytes() == original
     assert sorted(git("ls-tree", "-r", "--name-only", "main", cwd=remote).split()) == sorted(
-        [f"reps/ana/{mine.id}.json", f"reps/bob/{theirs.id}.json"])
+        ["banks/team.yaml", f"reps/ana/{mine.id}.json", f"reps/bob/{theirs.id}.json", f"reps/bob/{later.id}.json"])
+    assert git("show", "main:banks/team.yaml", cwd=remote) == "id: team\n"
+    assert (ana.clone / "banks" / "team.yaml").read_text() == "id: team\n# Ana's draft\n"
     assert git("show", f"main:reps/bob/{theirs.id}.json", cwd=remote).encode() == original
 
 

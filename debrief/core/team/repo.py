@@ -6,9 +6,10 @@ clone's ``.git`` folder, never committed. Every operation holds an exclusive loc
 so a sync from the app and one from a cron job never interleave.
 
 A sync only ever changes ``reps/<me>/``: it stages that folder and nothing else, unstages
-anything else it finds staged, rebases its commit onto the remote (which cannot conflict, since
-no one else writes there) and pushes; a push refused because a teammate pushed first is retried
-after a growing, jittered pause. If a rebase does conflict after all (the same name joined from
+anything else it finds staged, puts back a teammate's file edited in the clone (a hand edit of a
+team bank stays, uncommitted, through the rebase), rebases its commit onto the remote (which
+cannot conflict, since no one else writes there) and pushes; a push refused because a teammate
+pushed first is retried after a growing, jittered pause. If a rebase does conflict after all (the same name joined from
 two machines), it is aborted and replaced by a merge in which our side wins in our folder and the
 remote's side everywhere else: a conflict is never left for a human. Unreachable remote: the
 commit stays in the clone and the next sync delivers it.
@@ -387,9 +388,10 @@ class Team:
             report.notes.append(f"left out {plural(len(outside), 'change')} outside {prefix} "
                                 "(a sync only commits your own folder)")
         changed = self.git("diff", "--name-only", "-z", state=state).out.split("\0")
-        foreign = [path for path in changed if path and not path.startswith(prefix)]
+        foreign = [path for path in changed if path.startswith(f"{REPS}/") and not path.startswith(prefix)]
         if foreign:
-            # Teammates' files are the remote's: a local edit to one is undone, never pushed.
+            # Teammates' files are the remote's: a local edit to one is undone, never pushed. A
+            # hand edit elsewhere (a team bank) stays as it is, uncommitted, through the rebase.
             self.must("checkout", "--quiet", "--", *foreign, state=state)
             report.notes.append(f"put back {plural(len(foreign), 'teammate file')} changed in the clone")
         return len(staged) > len(outside)
@@ -417,7 +419,7 @@ class Team:
             return
         if self.git("merge-base", "--is-ancestor", remote, "HEAD", state=state).ok:
             return  # the remote has nothing we lack
-        rebase = self.git("rebase", "--quiet", remote, state=state)
+        rebase = self.git("rebase", "--quiet", "--autostash", remote, state=state)
         if rebase.ok:
             return
         self.git("rebase", "--abort", state=state)
@@ -428,7 +430,12 @@ class Team:
     def _merge(self, state: TeamState, remote: str) -> None:
         """Merge ``remote``: ours wins in our folder, theirs everywhere else; nothing left unresolved."""
         own = f"{REPS}/{state.folder}"
-        self.git("merge", "--quiet", "--no-edit", "--no-commit", "--no-ff", "-X", "ours", remote, state=state)
+        merge = self.git("merge", "--quiet", "--no-edit", "--no-commit", "--no-ff", "-X", "ours", remote,
+                         state=state)
+        if not merge.ok and not (self.git_dir / "MERGE_HEAD").exists():
+            # The merge did not even start (a file of yours in the clone is in the way): nothing changed.
+            raise TeamError(f"cannot bring in the team's changes in {self.clone}: {merge.reason()}; "
+                            "your shares wait in the clone")
         conflicted = [p for p in self.git("diff", "--name-only", "--diff-filter=U", "-z", state=state).out.split("\0")
                       if p]
         for path in conflicted:
