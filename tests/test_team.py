@@ -61,6 +61,9 @@ def test_bad_input_is_one_line(tmp_path: Path) -> None:
     ana = make_rep(tmp_path, "Ana")
     not_joined = ana.run("team", "sync")
     assert not_joined.returncode == 2 and "team join" in not_joined.stderr
+    for args in (("stats", "--team"), ("search", "--team", "price"), ("compare", "aaaaaa", "bob/aaaaaa")):
+        done = ana.run(*args)
+        assert done.returncode in (1, 2) and "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
     nowhere = ana.run("team", "join", str(tmp_path / "no-such.git"), "--as", "Ana")
     assert nowhere.returncode == 2 and "cannot clone" in nowhere.stderr
     assert not ana.clone.exists()
