@@ -3,6 +3,7 @@ other versions, read-only commands and writers killed mid-save; ``repair`` rebui
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -30,9 +31,9 @@ from debrief.core.model import (
     StayInTouch,
     Takeaways,
 )
-from debrief.core.review import readable, search, search_doc, stats_of
+from debrief.core.review import facts_of, readable, search, search_doc, stats_of
 from debrief.core.review.cached_stats import read_tally
-from debrief.core.review.facts_cache import CACHE_NAME, FactsCache, read_facts, search_cached
+from debrief.core.review.facts_cache import CACHE_NAME, FactsCache, FilesSource, read_facts, search_cached
 from debrief.core.review.stats import Tally, finish
 from debrief.core.store import Store
 
@@ -188,6 +189,29 @@ def test_a_second_source_pools_through_the_same_tally(tmp_path: Path) -> None:
         both = stats_of([*readable(mine), *readable(theirs)], today).to_json()
         assert finish(tally.merge(pooled), today).to_json() == both
         assert finish(Tally.of([]).merge(Tally()), today).total == 0
+
+
+def test_files_named_otherwise_than_by_id_pool_too(tmp_path: Path) -> None:
+    """A folder of shared files named ``rep/id`` (a team's clone) is a source like the store."""
+    theirs = Store.open(tmp_path / "theirs")
+    theirs.put_many(varied(20), durable=False)
+    files = sorted((f"bob/{path.stem}", path) for path in (theirs.root / "debriefs").iterdir())
+
+    def load(path: Path) -> Debrief:
+        return theirs.get(path.stem)
+
+    source = FilesSource(lambda: files, load)
+    cache = FactsCache(tmp_path / "team" / "facts.sqlite")
+    (tmp_path / "team").mkdir()
+    assert cache.rebuild(source) == len(files)
+    assert read_facts(source, cache).read_from_files == 0
+    renamed = [dataclasses.replace(facts_of(debrief), id=f"bob/{debrief.id}") for debrief in readable(theirs)]
+    docs = [dataclasses.replace(search_doc(debrief), id=f"bob/{debrief.id}") for debrief in readable(theirs)]
+    for today in DAYS:
+        tally, _ = read_tally(source, cache, today)
+        assert finish(tally, today).to_json() == finish(Tally.of(renamed), today).to_json()
+    for query in ("price", "pr", "cost of delay"):
+        assert search_cached(source, cache, query).to_json() == search(docs, query).to_json()
 
 
 WRITER = textwrap.dedent(

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import os
 import sqlite3
 import stat
@@ -150,22 +151,61 @@ class Row:
     doc: SearchDoc
 
 
-def row_of(debrief: Debrief, stamp: Stamp) -> Row:
-    """Work out the cache row of one debrief read from (or written to) a file with ``stamp``."""
+def row_of(debrief: Debrief, stamp: Stamp, key: str | None = None) -> Row:
+    """Work out the cache row of one debrief read from (or written to) a file with ``stamp``.
+
+    ``key`` names it in its source when that is not its id (a teammate's ``rep/id``).
+    """
     from debrief.core.review.facts import facts_of
     from debrief.core.review.search import search_doc
 
-    return Row(debrief.id, stamp_text(stamp), facts_of(debrief), search_doc(debrief))
+    facts, doc = facts_of(debrief), search_doc(debrief)
+    if key is not None and key != debrief.id:
+        facts, doc = dataclasses.replace(facts, id=key), dataclasses.replace(doc, id=key)
+    return Row(facts.id, stamp_text(stamp), facts, doc)
 
 
-def _rowid(debrief_id: str) -> int:
-    """Ids are six characters of a 31-letter alphabet: as a number, a stable SQLite rowid."""
-    from debrief.core.ids import ID_ALPHABET
+def _rowid(key: str) -> int:
+    """A stable SQLite rowid for a key: an id (six characters of a 31-letter alphabet) read as a
+    number; any other key (``rep/id``) a 62-bit hash above every id's number. Two keys that met on
+    one number would fail that write, and their rows would be read from their files."""
+    from debrief.core.ids import ID_ALPHABET, is_valid_id
 
+    if not is_valid_id(key):
+        digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        return (1 << 40) + (int.from_bytes(digest, "big") >> 3)
     number = 0
-    for char in debrief_id:
+    for char in key:
         number = number * len(ID_ALPHABET) + ID_ALPHABET.index(char)
     return number + 1
+
+
+class FilesSource:
+    """A source of debriefs kept one a file outside a store (a team's shared debriefs): ``files``
+    lists (key, path) now, ``load`` reads one file (raising StoreError when it cannot)."""
+
+    def __init__(self, files: Callable[[], Iterable[tuple[str, Path]]], load: Callable[[Path], Debrief]) -> None:
+        self._files = files
+        self._load = load
+        self._paths: dict[str, Path] = {}
+
+    def stamps(self) -> dict[str, Stamp]:
+        stamps: dict[str, Stamp] = {}
+        self._paths = {}
+        for key, path in self._files():
+            stamp = file_stamp(path)
+            if stamp is not None:
+                stamps[key] = stamp
+                self._paths[key] = path
+        return stamps
+
+    def get(self, debrief_id: str) -> Debrief:
+        from debrief.core.store_errors import NotFound
+
+        path = self._paths.get(debrief_id)
+        if path is None:
+            raise NotFound(f"no shared debrief {debrief_id!r}")
+        return self._load(path)
 
 
 # -- the file -------------------------------------------------------------------------------------
@@ -448,7 +488,7 @@ def _fresh_rows(source: Source, stamps: Mapping[str, Stamp], unreadable: Callabl
             if unreadable is not None:
                 unreadable(debrief_id, str(error))
             continue
-        rows.append(row_of(debrief, stamps[debrief_id]))
+        rows.append(row_of(debrief, stamps[debrief_id], debrief_id))
     return rows
 
 
