@@ -18,11 +18,12 @@ rows up to date in a worker. Read-only commands (``stats``, ``search``) never wr
 file read-only and work out stale rows in memory. The file uses SQLite's rollback journal (kept,
 not deleted, between commits), not WAL, because a reader of a WAL database creates files beside
 it; with the rollback journal a reader only takes a lock. A damaged file, an unknown schema or one
-of an older version is set aside and rebuilt by the next writer; readers meanwhile read the
-debrief files.
+of an older version is removed by the next writer, which starts afresh with the row it saves; the
+other rows come back as above, and readers meanwhile read the debrief files.
 
-A second source (a folder of teammates' shared debriefs) gets a cache file of its own through the
-same ``Source`` protocol.
+What depends on today (what is due, how late) is never stored: rows keep dates, and the counting
+(``cached_stats``) judges them on the day it is asked. A second source (a folder of teammates'
+shared debriefs, ``FilesSource``) gets a cache file of its own through the same ``Source`` protocol.
 """
 
 from __future__ import annotations
