@@ -255,6 +255,8 @@ def test_list_and_lint_read_the_team_banks_beside_the_database_given(run_cli, tm
     rows = json.loads(run_cli("banks", "list", "--db", str(db), "--format", "json").stdout)
     listed = {row["id"]: row for row in rows}
     assert (listed["quick-10"]["title"], listed["quick-10"]["source"]) == ("Team quick", "team (overrides shipped)")
+    assert (listed["quick-10"]["replaces"], listed["team-guide"]["replaces"], listed["no-decision"]["replaces"]) == (
+        "shipped", "team", None)
     assert (listed["team-guide"]["title"], listed["team-guide"]["source"]) == ("My guide", "user (overrides team)")
     # Without --db the default database has no team: the team's banks are not there.
     assert {row["id"]: row["source"] for row in json.loads(run_cli("banks", "list", "--format", "json").stdout)}[

@@ -83,7 +83,8 @@ def _row(bank: Bank) -> dict[str, Any]:
         "id": bank.id, "title": bank.title, "version": bank.version,
         "description": bank.description, "use_when": list(bank.use_when),
         "questions": bank.question_count, "minutes": bank.total_minutes,
-        "source": _source(bank), "overrides": bank.overrides, "path": bank.path,
+        "source": _source(bank), "overrides": bank.overrides, "replaces": bank.replaces or None,
+        "path": bank.path,
     }
 
 
