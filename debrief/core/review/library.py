@@ -26,11 +26,26 @@ CACHE_FIRST = 50
 """Above this many debriefs to read, the facts cache is asked first (below it, files are as quick)."""
 
 
-@dataclass
 class _Entry:
-    stamp: tuple[int, int, int]
-    facts: Facts
-    doc: SearchDoc
+    """One debrief's facts and search text; facts read from the cache are decoded on first use
+    (the search screen never needs them)."""
+
+    __slots__ = ("_facts", "_raw", "doc", "stamp")
+
+    def __init__(self, stamp: tuple[int, int, int], facts: Facts | bytes, doc: SearchDoc) -> None:
+        self.stamp = stamp
+        self._facts: Facts | None = None if isinstance(facts, bytes) else facts
+        self._raw: bytes | None = facts if isinstance(facts, bytes) else None
+        self.doc = doc
+
+    @property
+    def facts(self) -> Facts:
+        if self._facts is None:
+            from debrief.core.review.facts_cache import decode_facts
+
+            assert self._raw is not None
+            self._facts, self._raw = decode_facts(self._raw), None
+        return self._facts
 
 
 @dataclass
@@ -52,7 +67,7 @@ class Library:
         that a save waiting for the lock never waits long. ``progress(done, todo)`` is called every
         few hundred debriefs read from files, for a progress hint.
         """
-        from debrief.core.review.facts_cache import decode_doc, decode_facts, row_of, stamp_text
+        from debrief.core.review.facts_cache import decode_doc, row_of, stamp_text
 
         with self._lock:
             stamps = self.store.stamps()
@@ -68,7 +83,7 @@ class Library:
                 for debrief_id in changed:
                     cached = stored.get(debrief_id)
                     if cached is not None and cached[0] == stamp_text(stamps[debrief_id]):
-                        self._entries[debrief_id] = _Entry(stamps[debrief_id], decode_facts(cached[1]),
+                        self._entries[debrief_id] = _Entry(stamps[debrief_id], cached[1],
                                                            decode_doc(cached[2], blobs.get(debrief_id, "")))
                         served.add(debrief_id)
                 changed = [i for i in changed if i not in served]
