@@ -42,10 +42,14 @@ def typed(text: str) -> list[str]:
 
 
 async def wait_until(pilot: Pilot[None], done: Callable[[], bool]) -> None:
-    """Give the app time to work through the burst (a screen opening in between takes a moment)."""
+    """Give the app time to work through the burst (a screen opening in between takes a moment).
+
+    Once ``done`` holds, the messages it implies (a text area's change, the save it asks for) may
+    still be queued: settle after it too.
+    """
     for _ in range(100):
         if done():
-            return
+            break
         await pilot.pause(0.02)
     await settle(pilot)
 
