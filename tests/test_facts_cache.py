@@ -163,7 +163,12 @@ def test_read_only_commands_leave_a_stale_cache_as_it_is(store: Store, run_cli) 
     doc = orjson.loads(path.read_bytes())
     for row in doc["debrief"].values():
         row["impressions"], row["lost_to"] = "renamed words", "Zebra Corp"
-    path.write_bytes(orjson.dumps(doc))
+    # Replaced behind the store's back as editors and sync tools do (a new file renamed over it),
+    # a little later than the save, so that even a coarse file clock moves the folder's time.
+    time.sleep(0.05)
+    replacement = store.root.parent / "replacement.json"
+    replacement.write_bytes(orjson.dumps(doc))
+    os.replace(replacement, path)
     before = {p.name: p.read_bytes() for p in (store.root / "index").iterdir()}
     found = run_cli("search", "renamed", "--format", "json", "--db", str(store.root))
     assert [hit["id"] for hit in json.loads(found.stdout)["hits"]] == [saved.id]
@@ -220,9 +225,9 @@ WRITER = textwrap.dedent(
     from debrief.core.review.facts_cache import FactsCache
     from debrief.core.store import Store
     record = FactsCache.record
-    def slow_record(self, rows):
+    def slow_record(self, rows, claim=None):
         time.sleep(0.005)  # a slow disk: the kill often lands after the file, before its row
-        return record(self, rows)
+        return record(self, rows, claim)
     FactsCache.record = slow_record
     store = Store.open(sys.argv[1])
     ids = store.ids()
@@ -262,3 +267,48 @@ def test_kill_during_saves_leaves_the_facts_consistent_and_repair_rebuilds(store
     assert report.cached == len(store.ids())
     assert read_facts(store, store.facts_cache()).read_from_files == 0
     assert_cache_agrees(store)
+
+
+def _claimed(store: Store) -> bool:
+    with sqlite3.connect(store.root / "index" / CACHE_NAME) as connection:
+        found = connection.execute("SELECT value FROM meta WHERE key = 'folder'").fetchone()
+    connection.close()
+    return found is not None and found[0] == store.folder_state()
+
+
+def test_the_folder_claim_spares_the_stat_of_every_file_and_only_a_full_writer_makes_it(store: Store) -> None:
+    """Saves through the store keep the claim (no file is statted to answer); a file created or
+    deleted by another program, or a writer killed between its file and its row, breaks it, and
+    then every file's stamp is checked until repair (or a locked full write-back) makes it again.
+    An edit in place by another program is not watched under a claim: repair brings it in."""
+    saved = varied(0)[:20]
+    store.put_many(saved, durable=False)  # a new database: its empty folder was claimed
+    store.update(saved[0].id, lambda d: setattr(d, "impressions", "the roadmap slipped"))
+    store.delete(saved[1].id)
+    assert _claimed(store)
+    assert_cache_agrees(store, **FEW)  # type: ignore[arg-type]
+    # Another program adds a file: the folder's time moves, the claim no longer holds.
+    time.sleep(0.05)
+    scratch = Store.open(store.root.parent / "scratch")
+    extra = scratch.add(Debrief(company="Sideways", contact=Contact(name="Kim"), impressions="price"))
+    os.replace(scratch.root / "debriefs" / f"{extra.id}.json", store.root / "debriefs" / f"{extra.id}.json")
+    assert not _claimed(store)
+    assert read_facts(store, store.facts_cache()).read_from_files == 1
+    assert_cache_agrees(store, **FEW)  # type: ignore[arg-type]
+    store.update(saved[2].id, lambda d: setattr(d, "impressions", "cfo said no"))
+    assert not _claimed(store)  # a save alone does not vouch for files it did not write
+    assert_cache_agrees(store, **FEW)  # type: ignore[arg-type]
+    store.repair()
+    assert _claimed(store) and read_facts(store, store.facts_cache()).read_from_files == 0
+    # In place, behind the store's back: not seen while the claim holds; repair reads it.
+    path = store.root / "debriefs" / f"{saved[3].id}.json"
+    doc = orjson.loads(path.read_bytes())
+    for row in doc["debrief"].values():
+        row["lost_to"] = "Zebra Corp"
+    with open(path, "r+b") as handle:
+        handle.write(orjson.dumps(doc))
+        handle.truncate()
+    assert "Zebra Corp" not in {f.lost_to for f in read_facts(store, store.facts_cache()).facts.values()}
+    store.repair()
+    assert "Zebra Corp" in {f.lost_to for f in read_facts(store, store.facts_cache()).facts.values()}
+    assert_cache_agrees(store, **FEW)  # type: ignore[arg-type]

@@ -265,6 +265,8 @@ class Store:
         """Pending ids a writer found and could not finish (kept in ``pending`` after its write)."""
         self._thread_lock = threading.RLock()
         self._facts: FactsCache | None = None
+        self._claim_held = False
+        """Whether the facts cache's folder claim held when the write under way began."""
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -651,6 +653,7 @@ class Store:
         # Read every shard first: a damaged one refuses the batch before any write.
         for shard in shards - set(data):
             data[shard] = self._read_shard_file(shard)
+        self._cache_changing()
         self._mark_pending([debrief.id for debrief in items])
         for debrief in items:
             path = self._debrief_path(debrief.id)
@@ -669,16 +672,18 @@ class Store:
             path = self._debrief_path(debrief_id)
             if not path.exists():
                 raise NotFound(f"no debrief with id {debrief_id!r}")
+            self._cache_changing()
             self._mark_pending([debrief_id])
             path.unlink()
             _fsync_dir(path.parent)
             self._set_summary(debrief_id, None)
             self._clear_pending()
-            self.facts_cache().forget([debrief_id])
+            self.facts_cache().forget([debrief_id], claim=self._claim_after())
 
     def _write(self, debrief: Debrief, summary_changed: bool) -> None:
         path = self._debrief_path(debrief.id)
         if not summary_changed:
+            self._cache_changing()
             self._write_file(path, debrief)
             self._cache_saved([debrief])
             return
@@ -686,6 +691,7 @@ class Store:
 
         # Read the index shard first: if it is damaged, refuse before writing anything.
         shard = self._read_shard(debrief.id)
+        self._cache_changing()
         self._mark_pending([debrief.id])
         self._write_file(path, debrief)
         self._set_summary(debrief.id, summary_of(debrief), shard)
@@ -699,8 +705,32 @@ class Store:
         if self._facts is None:
             from debrief.core.review.facts_cache import FactsCache, cache_path
 
-            self._facts = FactsCache(cache_path(self.root))
+            self._facts = FactsCache(cache_path(self.root), empty_folder=self._no_debrief_file)
         return self._facts
+
+    def folder_state(self) -> str | None:
+        """The debriefs folder's state, for the facts cache's claim: every write renames a file
+        into this folder or removes one from it, which changes its modification time."""
+        from debrief.core.review.facts_cache import folder_state_of
+
+        return folder_state_of(self.root / "debriefs")
+
+    def _no_debrief_file(self) -> bool:
+        try:
+            with os.scandir(self.root / "debriefs") as entries:
+                return not any(DEBRIEF_FILE.match(entry.name) for entry in entries)
+        except OSError:
+            return False
+
+    def _cache_changing(self) -> None:
+        """Before a file of the debriefs folder changes (under the lock): withdraw the cache's claim,
+        noting whether it held, so the row written next can make it again (see facts_cache)."""
+        self._claim_held = self.facts_cache().release(self.folder_state())
+
+    def _claim_after(self) -> str | None:
+        """The claim to make with the row just written: the folder's new state, if the claim held."""
+        held, self._claim_held = self._claim_held, False
+        return self.folder_state() if held else None
 
     def _cache_saved(self, debriefs: list[Debrief]) -> None:
         """Bring the saved debriefs' rows up to date: one row each, whatever the database's size.
@@ -716,7 +746,8 @@ class Store:
             stamp = file_stamp(self._debrief_path(debrief.id))
             if stamp is not None:
                 rows.append(row_of(debrief, stamp))
-        self.facts_cache().record(rows)
+        claim = self._claim_after()
+        self.facts_cache().record(rows, claim=claim if len(rows) == len(debriefs) else None)
 
     def _write_file(self, path: Path, debrief: Debrief, durable: bool = True) -> None:
         """Write the debrief's TinyDB file whole, in one atomic write, through the TinyDB storage.

@@ -20,11 +20,13 @@ from debrief.core.review.facts_cache import (
     FactsCache,
     Row,
     Source,
+    Stamp,
     _day,
     _fresh_rows,
     _open_read,
     _rowid,
     _stale,
+    claim_holds,
 )
 
 if TYPE_CHECKING:
@@ -45,7 +47,7 @@ def read_tally(source: Source, cache: FactsCache, today: date,
     """
     from debrief.core.review.stats import Tally
 
-    stamps = source.stamps()
+    stamps: dict[str, Stamp] = {}
     unreadable: list[str] = []
 
     def damaged(debrief_id: str, reason: str) -> None:
@@ -54,18 +56,27 @@ def read_tally(source: Source, cache: FactsCache, today: date,
             skipped(debrief_id, reason)
 
     tally = Tally()
-    stale: list[str] = sorted(stamps)
     try:
         connection = _open_read(cache.path)
     except CacheUnusable:
         connection = None
-    if connection is not None:
+    if connection is None:
+        stamps = source.stamps()
+        stale = sorted(stamps)
+    else:
         try:
-            stored = dict(connection.execute("SELECT id, stamp FROM rows"))
-            stale = _stale(stored, stamps)
-            skip = [_rowid(i) for i in stale if i in stored] + [_rowid(i) for i in stored if i not in stamps]
-            tally = _count(connection, skip, today)
+            connection.execute("BEGIN")  # every count over one state of the cache
+            if claim_holds(connection, source):
+                stale = []  # every row is fresh: no file is looked at
+                tally = _count(connection, [], today)
+            else:
+                stamps = source.stamps()
+                stored = dict(connection.execute("SELECT id, stamp FROM rows"))
+                stale = _stale(stored, stamps)
+                skip = [_rowid(i) for i in stale if i in stored] + [_rowid(i) for i in stored if i not in stamps]
+                tally = _count(connection, skip, today)
         except sqlite3.Error:
+            stamps = source.stamps()
             tally, stale = Tally(), sorted(stamps)
         finally:
             connection.close()

@@ -21,6 +21,17 @@ it; with the rollback journal a reader only takes a lock. A damaged file, an unk
 of an older version is removed by the next writer, which starts afresh with the row it saves; the
 other rows come back as above, and readers meanwhile read the debrief files.
 
+Freshness without a look at every file: the cache also keeps a claim, the state (inode and
+modification time) of the debriefs folder for which it holds exactly one fresh row per file. Every
+write through the store withdraws the claim (one commit) before it touches a file and, when the
+claim held, makes it again for the folder's new state in the same transaction as the new row; a
+writer killed in between leaves no claim. A reader whose folder state equals the claim trusts every
+row without statting 100,000 files; with no claim, or another folder state (a file created, renamed
+or deleted by another program changes the folder's time), every file's stamp is checked as above,
+and ``repair`` (or a writing process that found nothing stale under the lock) makes the claim again.
+Files rewritten in place by another program, without a rename, keep the folder's time: the store
+never writes so, and such edits are not noticed while a claim holds; ``debrief repair`` rebuilds.
+
 What depends on today (what is due, how late) is never stored: rows keep dates, and the counting
 (``cached_stats``) judges them on the day it is asked. A second source (a folder of teammates'
 shared debriefs, ``FilesSource``) gets a cache file of its own through the same ``Source`` protocol.
@@ -70,6 +81,10 @@ class Source(Protocol):
     def get(self, debrief_id: str) -> Debrief:
         """One debrief, read from its file (raises StoreError when it cannot be read)."""
 
+    def folder_state(self) -> str | None:
+        """The state of the folder every write goes through, for the cache's claim; None when the
+        source has no such folder (then every file's stamp is checked)."""
+
 
 def stamp_text(stamp: Stamp) -> str:
     """A stamp as stored."""
@@ -85,6 +100,41 @@ def file_stamp(path: Path) -> Stamp | None:
     if not stat.S_ISREG(info.st_mode):
         return None
     return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def folder_state_of(path: Path) -> str | None:
+    """A folder's inode and modification time as stored in the claim; None when it is not a folder."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        return None
+    return f"{info.st_ino}:{info.st_mtime_ns}"
+
+
+SETTLED_NS = 3_000_000_000
+"""A folder state is claimed by a reader-side write-back only when the folder has not changed for
+this long: a change in the same tick of a coarse file clock could otherwise keep its time."""
+
+
+def settled_state(source: Source) -> str | None:
+    """The source's folder state now, when it is old enough to be claimed (``SETTLED_NS``)."""
+    import time
+
+    state = source.folder_state()
+    if state is None or time.time_ns() - int(state.rsplit(":", 1)[1]) < SETTLED_NS:
+        return None
+    return state
+
+
+def claim_holds(connection: sqlite3.Connection, source: Source) -> bool:
+    """Whether the cache holds exactly one fresh row per file of ``source`` (see the module's docstring)."""
+    state = source.folder_state()
+    if state is None:
+        return False
+    found = connection.execute("SELECT value FROM meta WHERE key = 'folder'").fetchone()
+    return found is not None and found[0] == state
 
 
 def cache_path(root: Path) -> Path:
@@ -200,6 +250,9 @@ class FilesSource:
                 self._paths[key] = path
         return stamps
 
+    def folder_state(self) -> str | None:
+        return None  # teammates' files change through git, not through one writer: stamp each
+
     def get(self, debrief_id: str) -> Debrief:
         from debrief.core.store_errors import NotFound
 
@@ -283,9 +336,11 @@ def _open_read(path: Path) -> sqlite3.Connection:
 class FactsCache:
     """The cache file of one source. Writers go through ``record``/``forget``/``rebuild``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, empty_folder: Callable[[], bool] | None = None) -> None:
         self.path = Path(path)
         self._writer: sqlite3.Connection | None = None
+        self._empty_folder = empty_folder
+        """Whether the source's folder holds no file now (a claim for a cache with no row)."""
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -432,27 +487,72 @@ class FactsCache:
                 connection.execute(f"DELETE FROM {table} WHERE n = ?", (n,))
             connection.execute("DELETE FROM rows WHERE n = ?", (n,))
 
-    def record(self, rows: Iterable[Row]) -> bool:
-        """Store rows (a save, an import); False when the cache could not be written."""
+    @staticmethod
+    def _claim(connection: sqlite3.Connection, claim: str | None) -> None:
+        if claim is not None:
+            connection.execute("INSERT OR REPLACE INTO meta VALUES ('folder', ?)", (claim,))
+
+    def release(self, state: str | None) -> bool:
+        """Before a writer changes the folder: withdraw the claim (committed, so that a writer killed
+        before its row leaves none); True when the claim held for ``state``, so that the writer may
+        make it again for the folder's new state with its row."""
+        try:
+            connection = self._connect_write()
+            found = connection.execute("SELECT value FROM meta WHERE key = 'folder'").fetchone()
+        except (sqlite3.Error, OSError, CacheUnusable):
+            self.close()
+            return False
+        if found is None:
+            try:
+                empty = connection.execute("SELECT 1 FROM rows LIMIT 1").fetchone() is None
+            except sqlite3.Error:
+                return False
+            # A cache with no row, of a folder with no file (a new database), is complete too.
+            return empty and state is not None and self._empty_folder is not None and self._empty_folder()
+        def withdraw(connection: sqlite3.Connection) -> None:
+            connection.execute("DELETE FROM meta WHERE key = 'folder'")
+
+        return self._guarded(withdraw) and found[0] == state
+
+    def record(self, rows: Iterable[Row], claim: str | None = None) -> bool:
+        """Store rows (a save, an import), and with ``claim`` make the folder claim; False when the
+        cache could not be written."""
         items = list(rows)
 
         def put_all(connection: sqlite3.Connection) -> None:
             for row in items:
                 self._put(connection, row)
+            self._claim(connection, claim)
 
         return self._guarded(put_all)
 
-    def forget(self, debrief_ids: Iterable[str]) -> bool:
-        """Drop the rows of deleted debriefs."""
+    def forget(self, debrief_ids: Iterable[str], claim: str | None = None) -> bool:
+        """Drop the rows of deleted debriefs (and with ``claim`` make the folder claim)."""
         ids = list(debrief_ids)
-        return self._guarded(lambda connection: self._drop(connection, ids))
+
+        def drop(connection: sqlite3.Connection) -> None:
+            self._drop(connection, ids)
+            self._claim(connection, claim)
+
+        return self._guarded(drop)
 
     def rebuild(self, source: Source, on_damaged: Callable[[str, str], None] | None = None) -> int:
         """Work out every row afresh from the source (``repair``); returns how many were stored."""
         self.close()
         self._reset()
-        rows = _fresh_rows(source, source.stamps(), on_damaged)
-        self.record(rows)
+        damaged: list[str] = []
+
+        def note(debrief_id: str, reason: str) -> None:
+            damaged.append(debrief_id)
+            if on_damaged is not None:
+                on_damaged(debrief_id, reason)
+
+        # Under the database's lock: no writer changes the folder meanwhile. A damaged file has no
+        # row, so it would go unreported under a claim: then there is none.
+        before = source.folder_state()
+        rows = _fresh_rows(source, source.stamps(), note)
+        after = source.folder_state()
+        self.record(rows, claim=after if after is not None and after == before and not damaged else None)
         return len(rows)
 
     # -- reading ---------------------------------------------------------------------------------
@@ -461,17 +561,23 @@ class FactsCache:
         """The folded search text of every cached debrief: id -> text."""
         return _read_blobs(self)
 
-    def stored(self) -> dict[str, tuple[str, bytes, bytes]]:
+    def stored(self, source: Source | None = None) -> dict[str, tuple[str, bytes, bytes]]:
         """Every row as stored: id -> (stamp, facts, doc); empty when the cache is unusable."""
+        return self.stored_claimed(source)[0]
+
+    def stored_claimed(self, source: Source | None = None) -> tuple[dict[str, tuple[str, bytes, bytes]], bool]:
+        """``stored``, and whether the claim holds for ``source`` (read in one transaction)."""
         try:
             connection = _open_read(self.path)
         except CacheUnusable:
-            return {}
+            return {}, False
         try:
+            connection.execute("BEGIN")
+            trusted = source is not None and claim_holds(connection, source)
             return {id_: (stamp, facts, doc) for id_, stamp, facts, doc in connection.execute(
-                "SELECT rows.id, rows.stamp, blobs.facts, blobs.doc FROM rows JOIN blobs ON blobs.n = rows.n")}
+                "SELECT rows.id, rows.stamp, blobs.facts, blobs.doc FROM rows JOIN blobs ON blobs.n = rows.n")}, trusted
         except sqlite3.Error:
-            return {}
+            return {}, False
         finally:
             connection.close()
 
@@ -519,10 +625,14 @@ def read_facts(source: Source, cache: FactsCache, *, write: bool = False,
                progress: Callable[[int, int], None] | None = None) -> Snapshot:
     """The facts (and with ``docs`` the search text) of every debrief, from the cache where fresh.
 
-    ``write``: bring the stale rows into the cache (a writing process only; read-only commands
-    leave every file as it was). ``skipped(id, reason)`` hears of each damaged debrief file.
+    ``write``: bring the stale rows into the cache, and make the folder claim when nothing else
+    changed (a writing process holding the database's lock only; read-only commands leave every
+    file as it was). ``skipped(id, reason)`` hears of each damaged debrief file.
     """
-    stamps = source.stamps()
+    seen = settled_state(source) if write else None
+    stored, trusted = cache.stored_claimed(source)
+    # Under a claim every row is fresh: no file is looked at.
+    stamps = {i: _parse_stamp(row[0]) for i, row in stored.items()} if trusted else source.stamps()
     snapshot = Snapshot()
     unreadable: list[str] = []
 
@@ -531,14 +641,13 @@ def read_facts(source: Source, cache: FactsCache, *, write: bool = False,
         if skipped is not None:
             skipped(debrief_id, reason)
 
-    stored = cache.stored()
-    stale = _stale({i: row[0] for i, row in stored.items()}, stamps)
+    stale = [] if trusted else _stale({i: row[0] for i, row in stored.items()}, stamps)
     fresh: list[Row] = []
-    for done, chunk_start in enumerate(range(0, len(stale), 250), start=1):
-        chunk = stale[chunk_start:chunk_start + 250]
+    for done, chunk_start in enumerate(range(0, len(stale), CHUNK), start=1):
+        chunk = stale[chunk_start:chunk_start + CHUNK]
         fresh += _fresh_rows(source, stamps, damaged, chunk)
         if progress is not None:
-            progress(min(done * 250, len(stale)), len(stale))
+            progress(min(done * CHUNK, len(stale)), len(stale))
     stale_set = set(stale)
     blobs = _blobs(cache) if docs else {}
     for debrief_id in sorted(stamps):
@@ -558,11 +667,20 @@ def read_facts(source: Source, cache: FactsCache, *, write: bool = False,
     snapshot.unreadable = sorted(unreadable)
     snapshot.read_from_files = len(stale)
     gone = [i for i in stored if i not in stamps]
-    if write and (fresh or gone):
-        cache.record(fresh)
-        if gone:
-            cache.forget(gone)
+    # A writer that found the folder unchanged since before it looked (and nothing damaged, which
+    # would go unreported under a claim) makes the claim with the rows it brings up to date.
+    claim = seen if (seen is not None and not trusted and not unreadable
+                     and source.folder_state() == seen) else None
+    if write and gone:
+        cache.forget(gone)
+    if write and (fresh or claim is not None):
+        cache.record(fresh, claim=claim)
     return snapshot
+
+
+def _parse_stamp(text: str) -> Stamp:
+    ino, size, mtime = text.split(":")
+    return (int(ino), int(size), int(mtime))
 
 
 def _blobs(cache: FactsCache) -> dict[str, str]:
@@ -601,10 +719,11 @@ def search_cached(source: Source, cache: FactsCache, query: str, limit: int = 10
     terms = query_terms(query)
     if not terms:
         return search([], query, limit=limit)
-    stamps = source.stamps()
     long_terms = [term for term in terms if len(term) >= MIN_TRIGRAM]
+    stamps: dict[str, Stamp] = {}
     light: list[SearchDoc] = []
     full: dict[str, SearchDoc] = {}
+    trusted = False
     stored_stamps: dict[str, str] = {}
     try:
         connection = _open_read(cache.path)
@@ -612,7 +731,11 @@ def search_cached(source: Source, cache: FactsCache, query: str, limit: int = 10
         connection = None
     if connection is not None:
         try:
-            stored_stamps = dict(connection.execute("SELECT id, stamp FROM rows"))
+            connection.execute("BEGIN")
+            trusted = claim_holds(connection, source)
+            # Under a claim every row is fresh; otherwise each file's stamp is checked.
+            stamps = {} if trusted else source.stamps()
+            stored_stamps = {} if trusted else dict(connection.execute("SELECT id, stamp FROM rows"))
             select = ("SELECT rows.n, rows.id, rows.stamp, rows.lost_on, words.blob FROM words "
                       "JOIN rows ON rows.n = words.rowid")
             if long_terms:
@@ -623,7 +746,7 @@ def search_cached(source: Source, cache: FactsCache, query: str, limit: int = 10
             numbers: dict[str, int] = {}
             for n, id_, stamp, lost_on, blob in found:
                 current = stamps.get(id_)
-                if current is not None and stamp == stamp_text(current):
+                if trusted or (current is not None and stamp == stamp_text(current)):
                     numbers[id_] = n
                     light.append(SearchDoc(id=id_, company="", contact="", lost_on=date.fromisoformat(lost_on),
                                            lost_to="", fields=(), blob=blob))
@@ -633,10 +756,12 @@ def search_cached(source: Source, cache: FactsCache, query: str, limit: int = 10
                 (raw,) = connection.execute("SELECT doc FROM blobs WHERE n = ?", (numbers[hit.doc.id],)).fetchone()
                 full[hit.doc.id] = decode_doc(raw, blobs[hit.doc.id])
         except sqlite3.Error:
-            stored_stamps, light, full = {}, [], {}
+            stamps, stored_stamps, light, full, trusted = source.stamps(), {}, [], {}, False
         finally:
             connection.close()
-    fresh = [row.doc for row in _fresh_rows(source, stamps, skipped, _stale(stored_stamps, stamps))]
+    else:
+        stamps = source.stamps()
+    fresh = [] if trusted else [row.doc for row in _fresh_rows(source, stamps, skipped, _stale(stored_stamps, stamps))]
     # Ranked over everything; the snippets cut from the full text of the best ones only.
     total = search([*light, *fresh], query, limit=limit)
     best = [full.get(hit.doc.id, hit.doc) for hit in total.hits]
