@@ -7,8 +7,11 @@ one running app visits them all.
 
 from __future__ import annotations
 
+import csv
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -23,6 +26,13 @@ FIRST_ID, SECOND_ID = "hstaaa", "hstbbb"
 
 SEARCH_WORDS = "acme"
 """What the search stop looks for: every payload set carries it."""
+
+CRM_EXPORT = "~/deals.csv"
+"""Where the CRM import stop finds its export (in the test's home, so the path reads the same on
+every machine)."""
+
+PATIENCE = 30.0
+"""Seconds a stop waits at most for what its screen loads in a worker before the test fails."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,50 @@ async def _adhoc(app: DebriefApp, pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def settle_until(pilot: Pilot[Any], done: Callable[[], bool], what: str) -> None:
+    """Settle until ``done()``: a screen's worker may hand its result to a second worker (search
+    loads the text, then searches it), which a single settle does not wait for."""
+    deadline = time.monotonic() + PATIENCE
+    await settle(pilot)
+    while not done():
+        assert time.monotonic() < deadline, f"{what} did not show within {PATIENCE:.0f} s"
+        await pilot.pause(0.05)
+        await settle(pilot)
+
+
+async def _search(app: DebriefApp, pilot: Pilot[Any]) -> None:
+    """Search for the words every debrief carries; the stop is the results, not "Reading…"."""
+    app.open_search(SEARCH_WORDS)
+
+    def shown() -> bool:
+        results = getattr(app.screen, "results", None)
+        return results is not None and results.query == SEARCH_WORDS
+
+    await settle_until(pilot, shown, "the search results")
+
+
+def write_crm_export(app: DebriefApp, path: Path) -> None:
+    """A HubSpot deals export of the two tour debriefs' companies, contacts and impressions: text a
+    CRM holds comes in the way the rep's own typing does."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Record ID", "Deal Name", "Deal Stage", "Close Date", "Amount", "Associated Company",
+                         "Associated Contact", "Closed Lost Reason"])
+        for number, debrief_id in enumerate((FIRST_ID, SECOND_ID), start=9001):
+            debrief = app.store.get(debrief_id)
+            writer.writerow([number, debrief.company, "Closed lost", debrief.lost_on.isoformat(), 48000,
+                             debrief.company, debrief.contact.name, debrief.impressions])
+
+
+async def _crm_import(app: DebriefApp, pilot: Pilot[Any]) -> None:
+    """The CRM import screen with an export read and previewed."""
+    from debrief.screens.crm_import import CrmImportScreen
+
+    write_crm_export(app, Path(CRM_EXPORT).expanduser())
+    app.push_screen(CrmImportScreen(CRM_EXPORT))
+    await settle_until(pilot, lambda: getattr(app.screen, "plan", None) is not None, "the CRM preview")
+
+
 @dataclass(frozen=True)
 class Stop:
     """One screen of the tour: how to get there and the class of the screen it shows."""
@@ -177,7 +231,9 @@ TOUR: list[Stop] = [
     Stop("read", _screen(lambda app: app.open_read(FIRST_ID)), "ReadScreen"),
     Stop("compare", _screen(lambda app: app.open_compare([FIRST_ID, SECOND_ID])), "CompareScreen"),
     Stop("patterns", _screen(lambda app: app.open_patterns()), "PatternsScreen"),
-    Stop("search", _screen(lambda app: app.open_search(SEARCH_WORDS)), "SearchScreen"),
+    Stop("search", _search, "SearchScreen"),
+    Stop("settings", _screen(lambda app: app.open_settings()), "SettingsScreen"),
+    Stop("crm-import", _crm_import, "CrmImportScreen"),
     Stop("help", _action(lambda app: None, "app.help"), "HelpScreen"),
     Stop("help-prepare", _action(lambda app: app.open_prepare(FIRST_ID), "app.help"), "HelpScreen"),
 ]
@@ -210,3 +266,33 @@ async def leave(app: DebriefApp, pilot: Pilot[Any]) -> None:
     while len(app.screen_stack) > 2:
         app.pop_screen()
         await settle(pilot)
+
+
+def cut_keys(app: DebriefApp) -> list[str]:
+    """The keys of the screen's footers and key bars not shown whole: ``f2 Tal`` or a key that runs
+    past the edge reads as a glitch; a key shown whole or not at all is fine."""
+    from rich.cells import cell_len
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    from debrief.widgets.key_bar import KeyBar
+
+    rows = [strip.text for strip in app.screen._compositor.render_strips()]
+    problems: list[str] = []
+    for footer in app.screen.query(Footer):
+        edge = footer.region.right
+        for key in footer.query(FooterKey):
+            region = key.region
+            if not region.area:
+                continue  # hidden (or scrolled out of the footer whole)
+            label = f"{key.key_display} {key.description}".strip()
+            if region.right > edge or label not in rows[region.y]:
+                problems.append(f"{label!r} shows as {rows[region.y][region.x:region.right]!r}")
+    for bar in app.screen.query(KeyBar):
+        width = bar.content_region.width
+        for line in bar.render().plain.split("\n"):
+            if cell_len(line) > width:
+                problems.append(f"key bar line wider than its {width} columns: {line!r}")
+        problems += [f"{entry.key} {entry.label!r} past the key bar's edge"
+                     for _, _, end, entry in bar._spans if end > width]
+    return problems

@@ -17,10 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.validation import ValidationResult, Validator
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from debrief.core.status import Confirmation
 from debrief.screens.base import DebriefScreen
+from debrief.widgets.fit_footer import FitFooter
 from debrief.widgets.plain import notify, plain, plain_line, rich_text
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class CrmImportScreen(DebriefScreen):
             yield Select(SOURCES, value="auto", allow_blank=False, id="crm-source", compact=True)
         yield Static(plain("Type the file's path and press Enter to see what comes in."), id="crm-status")
         yield DataTable(id="crm-preview", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#crm-preview", DataTable)

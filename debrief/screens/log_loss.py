@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from debrief.core.dates import Tense, parse_date
@@ -41,6 +41,7 @@ from debrief.core.status import Confirmation
 from debrief.core.store import StoreError
 from debrief.screens.base import DebriefScreen
 from debrief.screens.confirm import ConfirmDialog
+from debrief.widgets.fit_footer import FitFooter
 from debrief.widgets.keys import fill, follow
 from debrief.widgets.notes_area import SoftWrapArea
 from debrief.widgets.plain import notify, plain, plain_line
@@ -147,7 +148,7 @@ class LogLossScreen(DebriefScreen):
             with Horizontal(id="form-buttons"):
                 yield follow(Button("", id="save", variant="primary", compact=True), "Save  {log_loss.save}")
                 yield follow(Button("", id="back", compact=True), "Back  {log_loss.leave}")
-        yield Footer(compact=True)
+        yield FitFooter(compact=True)
 
     # -- values --------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from debrief.core.review import Stats, save_export, stats_markdown
@@ -26,6 +26,7 @@ from debrief.core.text import one_line
 from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
 from debrief.widgets.bar_chart import Bar, BarChart, Column, ColumnChart
+from debrief.widgets.fit_footer import FitFooter
 from debrief.widgets.keys import fill
 from debrief.widgets.plain import notify, plain, plain_line, rich_text
 
@@ -114,7 +115,7 @@ class PatternsScreen(DebriefScreen):
             with Panel(id="panel-unclear") as panel:
                 panel.border_title = "Questions most often left unclear"
                 yield DataTable(id="table-unclear", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#patterns-body").display = False

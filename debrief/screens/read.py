@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from debrief.core.document import (
@@ -40,6 +40,7 @@ from debrief.core.store import StoreError
 from debrief.core.text import one_line
 from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
+from debrief.widgets.fit_footer import FitFooter
 from debrief.widgets.keys import fill
 from debrief.widgets.plain import assemble, join, notify, plain, plain_line
 
@@ -159,7 +160,7 @@ class ReadScreen(DebriefScreen):
                                  id="read-contents")
                 with VerticalScroll(id="read-body", can_focus=True):
                     yield from self._widgets(sections)
-        yield Footer()
+        yield FitFooter()
 
     def _widgets(self, sections: list[Page]) -> list[Widget]:
         widgets: list[Widget] = []

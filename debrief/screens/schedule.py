@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from debrief.core.dates import Tense, format_datetime, parse_datetime
 from debrief.core.model import Debrief
@@ -40,6 +40,7 @@ from debrief.core.text import one_line
 from debrief.locations import exports_dir
 from debrief.screens.base import DebriefScreen
 from debrief.screens.confirm import ConfirmDialog
+from debrief.widgets.fit_footer import FitFooter
 from debrief.widgets.keys import fill, follow
 from debrief.widgets.plain import assemble, notify, plain, plain_line
 
@@ -130,7 +131,7 @@ class ScheduleScreen(DebriefScreen):
                 yield Button("Copy", id="copy", compact=True)
                 yield follow(Button("", id="save-files", compact=True), "Save files  {schedule.save_files}")
                 yield follow(Button("", id="back", compact=True), "Back  {schedule.leave}")
-        yield Footer(compact=True)
+        yield FitFooter(compact=True)
 
     def on_mount(self) -> None:
         from debrief.core.store import StoreError

@@ -14,13 +14,14 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from debrief.core.review import SearchResults, library_for, search
 from debrief.core.store import StoreError
 from debrief.core.text import one_line
 from debrief.screens.base import DebriefScreen
+from debrief.widgets.fit_footer import FitFooter
 from debrief.widgets.plain import notify, plain, plain_line
 from debrief.widgets.search_results import SearchResultList
 
@@ -69,7 +70,7 @@ class SearchScreen(DebriefScreen):
             yield ProgressBar(id="search-progress", show_eta=False)
         yield Static("", id="search-status", markup=False)
         yield SearchResultList(id="search-results")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search-status").display = False

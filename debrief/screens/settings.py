@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from debrief.core.settings import (
     SETTINGS_TABLE,
@@ -33,6 +33,7 @@ from debrief.core.settings import (
 )
 from debrief.core.status import Confirmation
 from debrief.screens.base import DebriefScreen
+from debrief.widgets.fit_footer import FitFooter
 from debrief.widgets.keys import fill, follow
 from debrief.widgets.plain import clean_line, notify, plain, plain_line
 
@@ -111,7 +112,7 @@ class SettingsScreen(DebriefScreen):
             yield follow(Static("", id="settings-status"),
                          "{settings.save} saves every setting; {settings.leave} goes back. The same names work "
                          "on the command line: debrief config NAME VALUE.")
-        yield Footer(compact=True)
+        yield FitFooter(compact=True)
 
     def _field(self, info: SettingInfo) -> Widget:
         settings = self.debrief_app.settings
