@@ -3,6 +3,7 @@ other versions, read-only commands and writers killed mid-save; ``repair`` rebui
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -32,7 +33,7 @@ from debrief.core.model import (
     Takeaways,
 )
 from debrief.core.review import facts_of, readable, search, search_doc, stats_of
-from debrief.core.review.cached_stats import read_tally
+from debrief.core.review.cached_stats import _count_kept, _count_rows, read_tally
 from debrief.core.review.facts_cache import CACHE_NAME, FactsCache, FilesSource, read_facts, search_cached
 from debrief.core.review.stats import Tally, finish
 from debrief.core.store import Store
@@ -287,6 +288,12 @@ def test_the_folder_claim_spares_the_stat_of_every_file_and_only_a_full_writer_m
     store.delete(saved[1].id)
     assert _claimed(store)
     assert_cache_agrees(store, **FEW)  # type: ignore[arg-type]
+    # The counts every save keeps (+1/-1) equal SQL's count over every row.
+    with contextlib.closing(sqlite3.connect(store.root / "index" / CACHE_NAME)) as connection:
+        kept, counted = Tally(), Tally()
+        _count_kept(connection, kept)
+        _count_rows(connection, counted, "1")
+    assert finish(kept, TODAY) == finish(counted, TODAY) and kept.total == len(saved) - 1
     # Another program adds a file: the folder's time moves, the claim no longer holds.
     time.sleep(0.05)
     scratch = Store.open(store.root.parent / "scratch")
