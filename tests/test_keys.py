@@ -41,6 +41,7 @@ from debrief.screens.prepare import PrepareScreen
 from debrief.screens.read import ReadScreen
 from debrief.screens.schedule import ScheduleScreen
 from debrief.screens.search import SearchScreen
+from debrief.screens.settings import SettingsScreen
 from debrief.screens.wrapup import WrapUpScreen
 from debrief.widgets.compare_grid import CompareGrid
 from debrief.widgets.debrief_table import DebriefTable
@@ -55,7 +56,7 @@ from tests.screen_tour import FIRST_ID, SECOND_ID, TOUR, build_debrief, leave, p
 SCREENS: list[type[Any]] = [
     HomeScreen, LogLossScreen, ScheduleScreen, PrepareScreen, CallScreen, WrapUpScreen, ReadScreen,
     CompareScreen, PatternsScreen, SearchScreen, HelpScreen, ConfirmDialog, QuestionPicker, ProbePicker,
-    TagPicker, TextPrompt, AdHocPrompt, EndCallPrompt, CrmImportScreen,
+    TagPicker, TextPrompt, AdHocPrompt, EndCallPrompt, CrmImportScreen, SettingsScreen,
 ]
 """Every screen and dialog of the app."""
 

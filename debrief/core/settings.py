@@ -159,7 +159,7 @@ SETTINGS_TABLE: tuple[SettingInfo, ...] = (
                 "on: the call timer starts with the first note you type; off: only with its key.",
                 "back to on"),
     SettingInfo("keymap", "keymap", "Keys",
-                "Rebound keys as ID=KEYS, space between (e.g. call.next=f9); F1 shows every id.",
+                "Rebound keys as ID=KEYS, space between (e.g. call.next=f12); F1 shows every id.",
                 "every key as shipped"),
 )
 """Every setting, in the order ``debrief config`` lists them and the settings screen shows them."""

@@ -80,6 +80,9 @@ ON_OFF = (("on", "on"), ("off", "off"))
 SAYS_EMPTY = frozenset({"rep-name", "theme", "exports", "time-zone", "keymap"})
 """Fields whose placeholder (or fixed choices) already say what an empty value means."""
 
+SCREEN_HELP = {"keymap": "Rebound keys as ID=KEYS, space between (e.g. call.next=f12); {app.help} shows every id."}
+"""Hints that name a key: on screen the key is the one bound now (the rep may have rebound help)."""
+
 
 class SettingsScreen(DebriefScreen):
     """Every setting, editable and checked as you type; ctrl+s saves them all at once."""
@@ -182,7 +185,7 @@ class SettingsScreen(DebriefScreen):
             else:
                 # A text field's placeholder already says what empty means; a number's hint does.
                 empty = "" if info.name in SAYS_EMPTY else f" Empty: {info.empty}."
-                hint.update(plain(info.help + empty))
+                hint.update(plain(fill(self, SCREEN_HELP.get(info.name, info.help)) + empty))
             hint.set_class(bool(error), "-error")
 
     def changed(self) -> bool:
