@@ -8,6 +8,7 @@ label or lets markup through shows up here as a changed picture.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from textual.pilot import Pilot
 from textual.screen import ModalScreen
 
 from debrief.app import DebriefApp
+from debrief.core.settings import Settings, save_settings
 from debrief.core.store import Store
 from tests.pilot_helpers import settle
 from tests.screen_tour import FIRST_ID, MORE, SECOND_ID, TOUR, Stop, build_debrief, cut_keys, leave, plain_values
@@ -31,6 +33,13 @@ def tour_store(store: Store) -> Store:
     store.put(build_debrief(FIRST_ID, plain_values("First")))
     store.put(build_debrief(SECOND_ID, plain_values("Second")))
     return store
+
+
+def _fixed_settings(stop: Stop, path: Path) -> None:
+    """The settings screen with a name and an exports folder set: an empty folder shows this
+    run's home as its default, which differs on every machine."""
+    if stop.name == "settings":
+        save_settings(Settings(rep_name=plain_values("First")["settings.rep_name"], exports="~/Exports"), path)
 
 
 def _visit(stop: Stop) -> Callable[[Pilot[Any]], Any]:
@@ -51,7 +60,8 @@ def _visit(stop: Stop) -> Callable[[Pilot[Any]], Any]:
 
 @pytest.mark.parametrize("stop", EVERY_STOP, ids=[stop.name for stop in EVERY_STOP])
 def test_at_80x24(stop: Stop, snap_compare: SnapCompare, tour_store: Store,
-                  make_app: Callable[..., DebriefApp]) -> None:
+                  make_app: Callable[..., DebriefApp], tmp_path: Path) -> None:
+    _fixed_settings(stop, tmp_path / "settings.json")
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_visit(stop))
 
 
