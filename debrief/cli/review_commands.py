@@ -101,10 +101,12 @@ def search_command(words: tuple[str, ...], limit: int, pooled: bool, output_form
     store = open_store(db)
     if pooled:
         from debrief.cli.team_commands import team_search_docs
-        from debrief.core.review.library import readable
-        from debrief.core.review.search import search, search_doc
+        from debrief.core.review.facts_cache import read_facts
+        from debrief.core.review.search import search
 
-        docs = [search_doc(debrief) for debrief in readable(store, skipped=_skipped)] + team_search_docs(db)
+        # One's own search text from the facts cache (stale rows read from their files, in memory).
+        own = read_facts(store, store.facts_cache(), skipped=_skipped, docs=True)
+        docs = list(own.docs.values()) + team_search_docs(db)
         results = search(docs, query, limit=limit)
     else:
         results = search_cached(store, store.facts_cache(), query, limit=limit, skipped=_skipped)
