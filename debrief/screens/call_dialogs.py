@@ -39,6 +39,9 @@ class _Dialog(ModalScreen[T | None], Generic[T]):
 
     CSS_PATH = "call_dialogs.tcss"
     BINDINGS = [_CANCEL]
+    DEFAULT_CLASSES = "call-dialog-screen"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    """As the call's: a toast over a dialog is placed and sized as one over the call."""
 
     def action_back(self) -> None:
         """Close without changes."""
