@@ -79,7 +79,8 @@ def hostile_debrief(payload: str, debrief_id: str) -> dict[str, Any]:
         "script": {
             "bank_id": key, "bank_version": line, "minutes": 20, "opening": payload, "closing": payload,
             "questions": [{"id": key, "phase": key, "phase_title": line, "text": payload, "intent": payload,
-                           "minutes": 2, "tags": [line, "price"], "probes": [payload, line]}],
+                           "minutes": 2, "tags": [line, "price"], "probes": [payload, line],
+                           "reworded": True, "bank_text": payload}],
         },
         "answers": {key: {"question_id": key, "notes": payload, "state": "clarified", "clarified": payload,
                           "probes_used": [payload], "tags": [line, "price"], "seconds": 30,
@@ -94,6 +95,7 @@ def hostile_debrief(payload: str, debrief_id: str) -> dict[str, Any]:
                           "referral": payload, "revisit_trigger": payload},
         "follow_ups": [{"on": TODAY.isoformat(), "channel": line, "outcome": payload}],
         "move_on": (TODAY + timedelta(days=60)).isoformat(),
+        "crm": {"source": fit(payload, 12), "id": fit(payload, 60)},
     }
 
 
@@ -320,7 +322,7 @@ def test_the_hostile_debrief_fills_every_text_field_of_the_model() -> None:
     """A text field added to the model later is in the matrix too, or this fails."""
     fields = set(text_fields(hostile_debrief("x", new_id())))
     assert fields == schema_text_fields()
-    assert len(fields) == 42 and len(PAYLOADS) == 11
+    assert len(fields) == 45 and len(PAYLOADS) == 11
 
 
 # -- crashes: one line, the details in a private file, never exit 0 ----------------------------------

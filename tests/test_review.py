@@ -240,7 +240,8 @@ def test_comparison_json_shape() -> None:
 def test_comparison_markdown() -> None:
     text = comparison_markdown(compare(compare_set()))
     assert text.startswith("# Side by side: Willow Labs (wwwwww)")
-    assert "| ≠ Who was involved in the final decision? | — | clarified<br>The CFO decided alone." in text
+    # The row is headed by a neutral topic; each column words the question as its own debrief asked it.
+    assert "| ≠ Q who | — | “Who was involved in the final decision?”<br>clarified<br>The CFO decided alone." in text
     assert "first filter \\| then support" in text  # a pipe in a note cannot break the table
     for heading in ("## Answers, question by question", "## Loss reasons", "## My guess versus the buyer",
                     "## Takeaways"):
