@@ -137,6 +137,24 @@ def claim_holds(connection: sqlite3.Connection, source: Source) -> bool:
     return found is not None and found[0] == state
 
 
+def claimed_stamps(source: Source, cache: FactsCache) -> dict[str, Stamp] | None:
+    """Each id with its file's stamp, from the cache alone when its claim holds (no file is
+    statted); None when it does not (then ``source.stamps()`` is the way)."""
+    try:
+        connection = _open_read(cache.path)
+    except CacheUnusable:
+        return None
+    try:
+        connection.execute("BEGIN")
+        if not claim_holds(connection, source):
+            return None
+        return {id_: _parse_stamp(stamp) for id_, stamp in connection.execute("SELECT id, stamp FROM rows")}
+    except (sqlite3.Error, ValueError):
+        return None
+    finally:
+        connection.close()
+
+
 def cache_path(root: Path) -> Path:
     """The cache of a database folder: beside the home index."""
     return root / "index" / CACHE_NAME

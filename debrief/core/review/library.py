@@ -67,10 +67,13 @@ class Library:
         that a save waiting for the lock never waits long. ``progress(done, todo)`` is called every
         few hundred debriefs read from files, for a progress hint.
         """
-        from debrief.core.review.facts_cache import decode_doc, row_of, stamp_text
+        from debrief.core.review.facts_cache import claimed_stamps, decode_doc, row_of, stamp_text
 
         with self._lock:
-            stamps = self.store.stamps()
+            # Under the cache's claim its rows carry every file's stamp: no file is statted.
+            stamps = claimed_stamps(self.store, self.store.facts_cache())
+            if stamps is None:
+                stamps = self.store.stamps()
             for gone in set(self._entries) - set(stamps):
                 del self._entries[gone]
             changed = [i for i, stamp in stamps.items()
