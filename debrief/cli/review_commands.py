@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from debrief.cli.common import BadInput, db_option, echo, format_option, open_store, print_json
 from debrief.core.text import one_line, plural
+
+if TYPE_CHECKING:
+    from debrief.core.review.stats import Tally
 
 
 @click.command("compare")
@@ -47,6 +51,34 @@ def _skipped(debrief_id: str, reason: str) -> None:
     click.echo(f"debrief: skipped {debrief_id}: {one_line(reason, 300)}", err=True)
 
 
+def _pool_team(db: Path | None, tally: Tally) -> dict[str, object]:
+    """Count teammates' shared debriefs (``rep/id``) into one's own tally; the ``team`` part of the JSON.
+
+    One's own side comes from the facts cache as counted (the buyer reasons heard per debrief are
+    the tally's), so pooling reads only the teammates' files.
+    """
+    from collections import Counter
+
+    from debrief.cli.team_commands import team_pool
+    from debrief.core.facts import reason_label
+    from debrief.core.review.stats import Tally
+    from debrief.core.team.pool import rep_counts, team_facts
+
+    _, rep, folder, shares = team_pool(db)
+    counts = rep_counts(rep, folder, tally.total, shares)
+    theirs = team_facts(shares)
+    # Each rep's own top buyer reasons beside the pooled ones: where one rep's losses differ.
+    heard: dict[str, Counter[str]] = {folder: Counter(tally.buyer)}
+    for facts in theirs:
+        heard.setdefault(facts.id.partition("/")[0], Counter()).update(set(facts.buyer))
+    tally.merge(Tally.of(theirs))
+    reps = [{**row.to_json(), "top_reasons": [
+        {"reason": tag, "label": reason_label(tag), "count": count}
+        for tag, count in sorted(heard.get(row.folder, Counter()).items(), key=lambda kv: (-kv[1], kv[0]))[:3]]}
+        for row in counts]
+    return {"reps": reps, "debriefs": sum(row.debriefs for row in counts)}
+
+
 @click.command("stats")
 @click.option("--team", "pooled", is_flag=True, help="Pool your teammates' shared debriefs (see 'debrief team').")
 @format_option("text", "json")
@@ -56,8 +88,7 @@ def stats_command(pooled: bool, output_format: str, db: Path | None) -> None:
     from datetime import date
 
     from debrief.core.review.cached_stats import read_tally
-    from debrief.core.review.facts_cache import read_facts
-    from debrief.core.review.stats import compute_stats, finish, stats_text
+    from debrief.core.review.stats import finish, stats_text
     from debrief.core.settings import load_settings
     from debrief.locations import settings_file
 
@@ -65,15 +96,10 @@ def stats_command(pooled: bool, output_format: str, db: Path | None) -> None:
     today, settings, team = date.today(), load_settings(settings_file()), None
     # From the facts cache; debriefs whose row is stale are read from their files, in memory only
     # (a read-only command never writes, not even derived data).
+    tally, unreadable = read_tally(store, store.facts_cache(), today, skipped=_skipped)
     if pooled:
-        from debrief.cli.team_commands import team_stats_facts
-
-        snapshot = read_facts(store, store.facts_cache(), skipped=_skipped)
-        facts, team = team_stats_facts(db, list(snapshot.facts.values()))
-        stats = compute_stats(facts, today, settings, snapshot.unreadable)
-    else:
-        tally, unreadable = read_tally(store, store.facts_cache(), today, skipped=_skipped)
-        stats = finish(tally, today, settings, unreadable)
+        team = _pool_team(db, tally)
+    stats = finish(tally, today, settings, unreadable)
     if output_format == "json":
         print_json(stats.to_json() if team is None else {**stats.to_json(), "team": team})
     else:
