@@ -252,3 +252,17 @@ async def test_a_label_never_invents_a_key(tour_store: Store, make_app: Callable
         await screen.mount(label)
         refresh_labels(screen)
         assert str(label.render()) == "New n"
+
+
+async def test_a_rebound_key_keeps_its_place_in_the_footer_at_80_columns(
+        tour_store: Store, make_app: Callable[..., DebriefApp], tmp_path: Path) -> None:
+    """Rebinding New must not push it past the keys that fit: the screen's order is kept."""
+    _write_keymap(tmp_path, {"home.new": "a", "home.edit": "E"})
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footer = _screen_text(app).splitlines()[-1]
+        assert footer.lstrip().startswith("a New  E Edit") or footer.lstrip().startswith("a New E Edit"), footer
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, LogLossScreen)
