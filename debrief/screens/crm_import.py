@@ -48,6 +48,18 @@ def file_problem(text: str) -> str | None:
     return None
 
 
+def _cut(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` cells (0: whole) with an ellipsis."""
+    from rich.cells import cell_len, set_cell_size
+
+    from debrief.core.text import one_line
+
+    flat = one_line(text)
+    if width and cell_len(flat) > width:
+        return set_cell_size(flat, max(width - 1, 0)).rstrip() + "…"
+    return flat
+
+
 class CsvFile(Validator):
     """The path field accepts an existing file only (its message says what is wrong)."""
 
@@ -72,6 +84,8 @@ class CrmImportScreen(DebriefScreen):
         super().__init__()
         self.initial_path = path
         self.plan: CrmPlan | None = None
+        self._rows: list[tuple[int, tuple[str, str, str, str]]] = []
+        self._more = 0
 
     def compose(self) -> ComposeResult:
         yield Static("Import closed-lost deals from a CRM export (CSV)", id="crm-title")
@@ -140,6 +154,7 @@ class CrmImportScreen(DebriefScreen):
 
     def _show_error(self, message: str) -> None:
         self.plan = None
+        self._rows, self._more = [], 0
         self.query_one("#crm-preview", DataTable).clear()
         self._status(plain_line(message, 300, "$error"))
 
@@ -162,13 +177,36 @@ class CrmImportScreen(DebriefScreen):
         for line_number, label, kind in result.passed:
             rows.append((line_number, (label, "", "", OUTCOME_WORDS[kind])))
         rows.sort(key=lambda item: item[0])
+        self._rows, self._more = rows[:MAX_PREVIEW], max(len(rows) - MAX_PREVIEW, 0)
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        """The preview rows, company and contact cut to share what the other columns leave, so
+        every column shows whole at 80 columns. The result (a bad row's reason) is never cut: a
+        long one lets the table scroll sideways rather than lose its words."""
+        from rich.cells import cell_len
+
         table = self.query_one("#crm-preview", DataTable)
         table.clear()
-        for line_number, cells in rows[:MAX_PREVIEW]:
+        if not self._rows:
+            return
+        width = (table.scrollable_content_region.width or self.app.size.width - 2) - 1  # a scrollbar's room
+        line_width = max(4, *(len(str(number)) for number, _ in self._rows))
+        result_width = max(len("Result"), *(len(cells[3]) for _, cells in self._rows))
+        room = max(width - 2 * 5 - line_width - len("2026-11-23") - result_width, 24)
+        company_need, contact_need = (max(cell_len(cells[column]) for _, cells in self._rows) for column in (0, 1))
+        company_width = min(company_need, max(room - contact_need, room - room * 2 // 5))
+        widths = (company_width, room - company_width, 0, 0)
+        for line_number, cells in self._rows:
             style = "" if cells[3] == "comes in" else "dim"
-            table.add_row(rich_text(str(line_number), style), *(rich_text(cell, style) for cell in cells))
-        if len(rows) > MAX_PREVIEW:
-            table.add_row("", rich_text(f"… and {len(rows) - MAX_PREVIEW:,} more rows", "dim"), "", "", "")
+            table.add_row(rich_text(str(line_number), style),
+                          *(rich_text(_cut(cell, cut), style) for cell, cut in zip(cells, widths, strict=True)))
+        if self._more:
+            table.add_row("", rich_text(f"… and {self._more:,} more rows", "dim"), "", "", "")
+
+    def on_resize(self) -> None:
+        if self._rows:
+            self._fill_table()
 
     # -- importing ---------------------------------------------------------------------------------
 
