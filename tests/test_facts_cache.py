@@ -34,7 +34,16 @@ from debrief.core.model import (
 )
 from debrief.core.review import facts_of, readable, search, search_doc, stats_of
 from debrief.core.review.cached_stats import _count_kept, _count_rows, read_tally
-from debrief.core.review.facts_cache import CACHE_NAME, FactsCache, FilesSource, read_facts, search_cached
+from debrief.core.review.facts_cache import (
+    CACHE_NAME,
+    FactsCache,
+    FilesSource,
+    file_stamp,
+    read_facts,
+    row_of,
+    search_cached,
+)
+from debrief.core.review.library import write_back
 from debrief.core.review.stats import Tally, finish
 from debrief.core.store import Store
 
@@ -307,6 +316,17 @@ def test_the_folder_claim_spares_the_stat_of_every_file_and_only_a_full_writer_m
     assert_cache_agrees(store, **FEW)  # type: ignore[arg-type]
     store.repair()
     assert _claimed(store) and read_facts(store, store.facts_cache()).read_from_files == 0
+    # A review screen writes back what it read before a save came between: the claim goes, so the
+    # stamps tell that row is older than its file.
+    before = store.get(saved[4].id)
+    stamp = file_stamp(store.root / "debriefs" / f"{saved[4].id}.json")
+    assert stamp is not None
+    store.update(saved[4].id, lambda d: setattr(d, "lost_to", "Orbit Corp"))
+    write_back(store, [row_of(before, stamp)])
+    assert not _claimed(store)
+    assert_cache_agrees(store, **FEW)  # type: ignore[arg-type]
+    store.repair()
+    assert _claimed(store)
     # In place, behind the store's back: not seen while the claim holds; repair reads it.
     path = store.root / "debriefs" / f"{saved[3].id}.json"
     doc = orjson.loads(path.read_bytes())

@@ -580,7 +580,12 @@ class FactsCache:
 
     @staticmethod
     def _claim(connection: sqlite3.Connection, claim: str | None) -> None:
-        if claim is not None:
+        """Make the claim, or withdraw it: rows written by anyone but the files' own writer (a
+        review screen's write-back of what it read a moment ago) may be older than a save that
+        came between, and only the files' stamps can tell."""
+        if claim is None:
+            connection.execute("DELETE FROM meta WHERE key = 'folder'")
+        else:
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('folder', ?)", (claim,))
 
     def release(self, state: str | None) -> bool:
@@ -606,8 +611,8 @@ class FactsCache:
         return self._guarded(withdraw) and found[0] == state
 
     def record(self, rows: Iterable[Row], claim: str | None = None) -> bool:
-        """Store rows (a save, an import), and with ``claim`` make the folder claim; False when the
-        cache could not be written."""
+        """Store rows (a save, an import), and make the folder claim with ``claim`` or withdraw it
+        without; False when the cache could not be written."""
         items = list(rows)
 
         def put_all(connection: sqlite3.Connection) -> None:
@@ -618,7 +623,7 @@ class FactsCache:
         return self._guarded(put_all)
 
     def forget(self, debrief_ids: Iterable[str], claim: str | None = None) -> bool:
-        """Drop the rows of deleted debriefs (and with ``claim`` make the folder claim)."""
+        """Drop the rows of deleted debriefs (the claim made with ``claim``, withdrawn without)."""
         ids = list(debrief_ids)
 
         def drop(connection: sqlite3.Connection) -> None:
