@@ -271,3 +271,82 @@ async def test_patterns_toggle_pools_the_team(tmp_path: Path, store: Store,
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert screen.stats.total == 1
+
+
+def _pooled_both_ways(ana: Rep) -> tuple[object, object]:
+    """Teammates' pooled patterns through their facts cache, and by reading every share file."""
+    from collections import Counter
+    from datetime import date
+
+    from debrief.core.review.stats import Tally, finish
+    from debrief.core.team.pool import read_team, rep_counts, team_facts
+
+    today, said_cached, said_full = date(2026, 11, 23), [], []
+    cached = read_team(ana.db, ana.clone, "ana", today, lambda path, why: said_cached.append(path))
+    shares = teammates(ana.clone, "ana", lambda path, why: said_full.append(path))
+    theirs = team_facts(shares)
+    heard: dict[str, Counter[str]] = {}
+    for facts in theirs:
+        heard.setdefault(facts.id.partition("/")[0], Counter()).update(set(facts.buyer))
+    full_tally = Tally.of(theirs)
+    return (
+        (finish(cached.tally, today).to_json(), cached.counts("Ana", "ana", 0),
+         {folder: reasons for folder, (_, _, reasons) in cached.reps.items()}, sorted(said_cached)),
+        (finish(full_tally, today).to_json(), rep_counts("Ana", "ana", 0, shares), heard, sorted(said_full)))
+
+
+def test_team_facts_cache_answers_as_reading_every_share(tmp_path: Path) -> None:
+    from debrief.core.review.facts_cache import read_facts
+    from debrief.core.team.pool import TeamSource, team_cache
+
+    remote = bare_remote(tmp_path)
+    ana, bob, cy = (make_rep(tmp_path, name, remote) for name in ("Ana", "Bob", "Cy Young"))
+    bob.ok("demo", "--count", "8", "--seed", "11")
+    cy.ok("demo", "--count", "5", "--seed", "12")
+    bob.ok("team", "share", *bob.ids())
+    cy.ok("team", "share", *cy.ids())
+    bob.ok("team", "sync")
+    cy.ok("team", "sync")
+    ana.ok("demo", "--count", "2", "--seed", "13")
+    ana.ok("team", "sync")  # the sync brings the teammates' cache up to date
+    cache = team_cache(ana.db)
+    assert cache.path.is_file() and not str(cache.path).startswith(str(ana.clone))
+    assert read_facts(TeamSource(ana.clone, "ana"), cache).read_from_files == 0
+    cached, full = _pooled_both_ways(ana)
+    assert cached == full and full[1][2].rep == "Cy Young" and full[1][1].debriefs == 8  # type: ignore[index]
+
+    # Teammates change a share, add one and take one back; git brings it without debrief (stale rows).
+    store = bob.store()
+    changed = store.get(bob.ids()[0])
+    changed.lost_to = "Brandnewco"
+    changed.answer("custom-why").tags = ["timing"]
+    store.put(changed)
+    bob.ok("team", "share", changed.id)
+    before = bob.ids()
+    bob.ok("demo", "--count", "1", "--seed", "14")
+    (added,) = set(bob.ids()) - set(before)
+    bob.ok("team", "share", added)
+    bob.ok("team", "unshare", next(i for i in before if i != changed.id))
+    bob.ok("team", "sync")
+    git("-c", "pull.rebase=true", "pull", "--quiet", "origin", "main", cwd=ana.clone)
+    (ana.clone / "reps" / "cy-young" / "aaaaaa.json").write_text("{ not json")
+    assert read_facts(TeamSource(ana.clone, "ana"), cache).read_from_files == 3  # changed, added, bad
+    cached, full = _pooled_both_ways(ana)
+    assert cached == full and full[3] == ["reps/cy-young/aaaaaa.json"]  # type: ignore[index]
+    assert full[1][1].debriefs == 8 and "Brandnewco" in json.dumps(full[0])  # type: ignore[index]
+    (ana.clone / "reps" / "cy-young" / "aaaaaa.json").unlink()
+    # The next sync writes the new rows and drops the removed one: nothing is read from files then.
+    ana.ok("team", "sync")
+    assert read_facts(TeamSource(ana.clone, "ana"), cache).read_from_files == 0
+    cached, full = _pooled_both_ways(ana)
+    assert cached == full
+    # The whole command: the pooled search lists what reading every file lists, in the same order.
+    import dataclasses
+
+    from debrief.core.review.search import search, search_doc
+
+    pool = [dataclasses.replace(search_doc(share.debrief), id=share.ref) for share in teammates(ana.clone, "ana")]
+    expected = search([search_doc(ana.store().get(i)) for i in ana.ids()] + pool, "the", limit=5)
+    hits = json.loads(ana.ok("search", "--team", "--format", "json", "--limit", "5", "the"))
+    assert [hit["id"] for hit in hits["hits"]] == [hit.doc.id for hit in expected.hits]
+    assert hits["total"] == expected.total > 5

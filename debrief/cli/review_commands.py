@@ -11,6 +11,8 @@ from debrief.cli.common import BadInput, db_option, echo, format_option, open_st
 from debrief.core.text import one_line, plural
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from debrief.core.review.stats import Tally
 
 
@@ -51,27 +53,26 @@ def _skipped(debrief_id: str, reason: str) -> None:
     click.echo(f"debrief: skipped {debrief_id}: {one_line(reason, 300)}", err=True)
 
 
-def _pool_team(db: Path | None, tally: Tally) -> dict[str, object]:
+def _pool_team(db: Path | None, tally: Tally, today: date) -> dict[str, object]:
     """Count teammates' shared debriefs (``rep/id``) into one's own tally; the ``team`` part of the JSON.
 
-    One's own side comes from the facts cache as counted (the buyer reasons heard per debrief are
-    the tally's), so pooling reads only the teammates' files.
+    Both sides come from their facts caches as counted (one's own buyer reasons heard per debrief
+    are the tally's); only teammates' files whose row is stale are read.
     """
     from collections import Counter
 
-    from debrief.cli.team_commands import team_pool
+    from debrief.cli.team_commands import _skipped as skipped_file
+    from debrief.cli.team_commands import team_place
     from debrief.core.facts import reason_label
-    from debrief.core.review.stats import Tally
-    from debrief.core.team.pool import rep_counts, team_facts
+    from debrief.core.team.pool import read_team
 
-    _, rep, folder, shares = team_pool(db)
-    counts = rep_counts(rep, folder, tally.total, shares)
-    theirs = team_facts(shares)
+    root, clone, rep, folder = team_place(db)
+    theirs = read_team(root, clone, folder, today, skipped_file)
+    counts = theirs.counts(rep, folder, tally.total)
     # Each rep's own top buyer reasons beside the pooled ones: where one rep's losses differ.
     heard: dict[str, Counter[str]] = {folder: Counter(tally.buyer)}
-    for facts in theirs:
-        heard.setdefault(facts.id.partition("/")[0], Counter()).update(set(facts.buyer))
-    tally.merge(Tally.of(theirs))
+    heard.update({name: reasons for name, (_, _, reasons) in theirs.reps.items()})
+    tally.merge(theirs.tally)
     reps = [{**row.to_json(), "top_reasons": [
         {"reason": tag, "label": reason_label(tag), "count": count}
         for tag, count in sorted(heard.get(row.folder, Counter()).items(), key=lambda kv: (-kv[1], kv[0]))[:3]]}
@@ -98,7 +99,7 @@ def stats_command(pooled: bool, output_format: str, db: Path | None) -> None:
     # (a read-only command never writes, not even derived data).
     tally, unreadable = read_tally(store, store.facts_cache(), today, skipped=_skipped)
     if pooled:
-        team = _pool_team(db, tally)
+        team = _pool_team(db, tally, today)
     stats = finish(tally, today, settings, unreadable)
     if output_format == "json":
         print_json(stats.to_json() if team is None else {**stats.to_json(), "team": team})
@@ -126,14 +127,20 @@ def search_command(words: tuple[str, ...], limit: int, pooled: bool, output_form
         raise BadInput("nothing to search for: give one or more words")
     store = open_store(db)
     if pooled:
-        from debrief.cli.team_commands import team_search_docs
-        from debrief.core.review.facts_cache import read_facts
-        from debrief.core.review.search import search
+        import dataclasses
 
-        # One's own search text from the facts cache (stale rows read from their files, in memory).
-        own = read_facts(store, store.facts_cache(), skipped=_skipped, docs=True)
-        docs = list(own.docs.values()) + team_search_docs(db)
-        results = search(docs, query, limit=limit)
+        from debrief.cli.team_commands import _skipped as skipped_file
+        from debrief.cli.team_commands import team_place
+        from debrief.core.review.search import search
+        from debrief.core.team.pool import REPS, TeamSource, team_cache
+
+        root, clone, _, folder = team_place(db)
+        own = search_cached(store, store.facts_cache(), query, limit=limit, skipped=_skipped)
+        theirs = search_cached(TeamSource(clone, folder, skipped_file), team_cache(root), query, limit=limit,
+                               skipped=lambda key, reason: skipped_file(f"{REPS}/{key}.json", reason))
+        # Each side's best ``limit`` hold the best ``limit`` of both (a debrief's rank is its own).
+        results = search([hit.doc for hit in own.hits] + [hit.doc for hit in theirs.hits], query, limit=limit)
+        results = dataclasses.replace(results, total=own.total + theirs.total)
     else:
         results = search_cached(store, store.facts_cache(), query, limit=limit, skipped=_skipped)
     if output_format == "json":

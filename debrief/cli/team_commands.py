@@ -201,6 +201,14 @@ def team_pool(db: Path | None) -> tuple[Store, str, str, list[Shared]]:
     return store, rep, folder, shares
 
 
+def team_place(db: Path | None) -> tuple[Path, Path, str, str]:
+    """The database folder, the team clone, the rep's name and folder (a clear error without a team)."""
+    with _team_errors():
+        store, team = _team(db)
+        state = team.load()
+    return store.root, team.clone, state.rep, state.folder
+
+
 def team_stats_facts(db: Path | None, own: list[Facts]) -> tuple[list[Facts], dict[str, object]]:
     """Own facts pooled with teammates' (``rep/id``), and the ``team`` part of the JSON."""
     from collections import Counter

@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 def read_tally(source: Source, cache: FactsCache, today: date,
                skipped: Callable[[str, str], None] | None = None, *,
                progress: Callable[[int, int], None] | None = None,
-               write_back: Callable[[list[Row]], None] | None = None) -> tuple[Tally, list[str]]:
+               write_back: Callable[[list[Row]], None] | None = None,
+               also: Callable[[sqlite3.Connection, str], None] | None = None) -> tuple[Tally, list[str]]:
     """The tally of every debrief of ``source`` (and the ids that could not be read), counted by
     SQLite over the fresh rows and in Python over the debriefs whose row is stale or missing.
 
@@ -44,6 +45,8 @@ def read_tally(source: Source, cache: FactsCache, today: date,
     what is due today are narrowed down to those that can be due (``finish`` judges them the same).
     Never writes itself: a stale row is worked out in memory and handed to ``write_back`` (a
     writing process's way to bring it into the cache), a few hundred at a time, with ``progress``.
+    ``also(connection, where)`` reads more of the cached rows in the same transaction, ``where``
+    keeping the fresh ones (the stale ones reach ``write_back``).
     """
     from debrief.core.review.stats import Tally
 
@@ -69,12 +72,16 @@ def read_tally(source: Source, cache: FactsCache, today: date,
             if claim_holds(connection, source):
                 stale = []  # every row is fresh: no file is looked at
                 tally = _count(connection, [], today)
+                if also is not None:
+                    also(connection, "1")
             else:
                 stamps = source.stamps()
                 stored = dict(connection.execute("SELECT id, stamp FROM rows"))
                 stale = _stale(stored, stamps)
                 skip = [_rowid(i) for i in stale if i in stored] + [_rowid(i) for i in stored if i not in stamps]
                 tally = _count(connection, skip, today)
+                if also is not None:
+                    also(connection, "n NOT IN (SELECT n FROM temp.skip)" if skip else "1")
         except sqlite3.Error:
             stamps = source.stamps()
             tally, stale = Tally(), sorted(stamps)

@@ -688,8 +688,13 @@ def _fresh_rows(source: Source, stamps: Mapping[str, Stamp], unreadable: Callabl
     from debrief.core.store_errors import NotFound, StoreError
 
     rows: list[Row] = []
+    # A source whose rows are more than a debrief's facts (a teammate's, never due) makes them itself.
+    make: Callable[[str, Stamp], Row] | None = getattr(source, "make_row", None)
     for debrief_id in sorted(stamps) if ids is None else ids:
         try:
+            if make is not None:
+                rows.append(make(debrief_id, stamps[debrief_id]))
+                continue
             debrief = source.get(debrief_id)
         except NotFound:
             continue

@@ -6,21 +6,36 @@ Teammates' debriefs never enter the database, so nothing in the app can edit, ca
 up: they are only ever read, in ``team list``, ``stats --team``, ``search --team`` and compare
 (``rep/id``). In pooled patterns the follow-ups stay the rep's own: a teammate's check-ins and
 action items are counted, never listed as due.
+
+Pooled patterns and search read teammates' files through a facts cache of their own
+(``TeamSource``, ``team_cache``): a file in the database's index folder, never in the clone's
+tracked tree. A sync rewrites files through git, with no single writer to keep a claim on a folder,
+so every file's stamp is checked on each read (a listing and a stat, no read); a file whose row is
+stale is read as before. Read-only commands work stale rows out in memory; ``team sync`` and the
+app bring them into the cache.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import sqlite3
 import stat
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from debrief.core.ids import is_valid_id
-from debrief.core.review.stats import Facts, facts_of
+from debrief.core.review.facts_cache import FactsCache, FilesSource, Row, Stamp, read_facts, row_of
+from debrief.core.review.stats import Facts, Tally, facts_of
 from debrief.core.team.share_format import Shared, ShareError, read_share
 from debrief.core.text import one_line
+
+if TYPE_CHECKING:
+    from debrief.core.model import Debrief
 
 REPS = "reps"
 MAX_TEAM_FILES = 200_000
@@ -87,17 +102,149 @@ def find_shared(clone: Path, ref: str) -> Shared:
     return read_share(path, folder)
 
 
+def pooled_facts(facts: Facts, ref: str) -> Facts:
+    """A teammate's facts for pooled patterns: named ``rep/id``, their follow-ups never due."""
+    summary = {**facts.summary, "id": ref, "status": "wrapped", "call_at": None, "next_check_in": None,
+               "move_on": None}
+    return dataclasses.replace(facts, id=ref, next_check_in=None, move_on=None,
+                               actions=tuple((done, None, text) for done, _, text in facts.actions), summary=summary)
+
+
 def team_facts(shares: Iterable[Shared]) -> list[Facts]:
-    """Facts of teammates' debriefs for pooled patterns: named ``rep/id``, their follow-ups never due."""
-    pooled = []
-    for share in shares:
-        facts = facts_of(share.debrief)
-        summary = {**facts.summary, "id": share.ref, "status": "wrapped", "call_at": None, "next_check_in": None,
-                   "move_on": None}
-        pooled.append(dataclasses.replace(
-            facts, id=share.ref, next_check_in=None, move_on=None,
-            actions=tuple((done, None, text) for done, _, text in facts.actions), summary=summary))
-    return pooled
+    """Facts of teammates' debriefs for pooled patterns (``pooled_facts`` of each)."""
+    return [pooled_facts(facts_of(share.debrief), share.ref) for share in shares]
+
+
+TEAM_CACHE = "team-facts.sqlite"
+
+
+def team_cache(root: Path) -> FactsCache:
+    """The facts cache of the teammates' shares: beside the database's own, outside the clone."""
+    return FactsCache(root / "index" / TEAM_CACHE)
+
+
+class TeamSource(FilesSource):
+    """Teammates' share files as a source for the facts cache: keyed ``rep/id``, read as
+    ``teammates`` reads them, their rows holding ``pooled_facts``."""
+
+    def __init__(self, clone: Path, own_folder: str, skipped: Skipped | None = None) -> None:
+        super().__init__(self._listing, self._debrief)
+        self._clone, self._own, self._skipped = clone, own_folder, skipped
+        self._reps: dict[str, str] = {}
+
+    def _listing(self) -> list[tuple[str, Path]]:
+        return [(f"{folder}/{path.name[:-5]}", path)
+                for folder, path in teammate_files(self._clone, self._own, self._skipped)]
+
+    def _share(self, key: str) -> Shared:
+        from debrief.core.store_errors import NotFound, StoreError
+
+        path = self._paths.get(key)
+        if path is None:
+            raise NotFound(f"no shared debrief {key!r}")
+        try:
+            share = read_share(path, key.partition("/")[0])
+        except ShareError as error:
+            raise StoreError(str(error)) from None
+        self._reps[key] = share.rep
+        return share
+
+    def _debrief(self, path: Path) -> Debrief:
+        return self._share(f"{path.parent.name}/{path.name[:-5]}").debrief
+
+    def make_row(self, key: str, stamp: Stamp) -> Row:
+        """The cache row of one share (raises StoreError when it cannot be read)."""
+        row = row_of(self._share(key).debrief, stamp, key)
+        return dataclasses.replace(row, facts=pooled_facts(row.facts, key))
+
+    def rep_names(self, folders: Iterable[str]) -> dict[str, str]:
+        """Each folder's rep as ``rep_counts`` names it: from its first readable share."""
+        from debrief.core.store_errors import StoreError
+
+        wanted, names = set(folders), {}
+        for key in self._paths:  # in the listing's order
+            folder = key.partition("/")[0]
+            if folder not in wanted or folder in names:
+                continue
+            if key not in self._reps:
+                try:
+                    self._share(key)
+                except StoreError:
+                    continue
+            names[folder] = self._reps[key]
+        return names
+
+
+@dataclass
+class TeamTally:
+    """Teammates' side of pooled patterns: their tally and, per rep folder, the rep's name, how many
+    debriefs and the buyer reasons heard (once per debrief)."""
+
+    tally: Tally
+    unreadable: list[str]
+    reps: dict[str, tuple[str, int, Counter[str]]] = field(default_factory=dict)
+
+    def counts(self, own_rep: str, own_folder: str, own: int) -> list[RepCount]:
+        """One row per rep in the pool, one's own first (as ``rep_counts``)."""
+        return [RepCount(own_rep, own_folder, own, True)] + [
+            RepCount(rep, folder, count, False) for folder, (rep, count, _) in sorted(self.reps.items())]
+
+
+def read_team(root: Path, clone: Path, own_folder: str, today: date, skipped: Skipped | None = None, *,
+              write: bool = False) -> TeamTally:
+    """Teammates' pooled tally through their facts cache; the same as counting ``team_facts`` of
+    ``teammates``. ``write`` (a writing process only) brings stale rows into the cache."""
+    from debrief.core.review.cached_stats import read_tally
+
+    source, cache = TeamSource(clone, own_folder, skipped), team_cache(root)
+    kept: list[tuple[Counter[str], dict[str, Counter[str]]]] = []
+    stale: list[Row] = []
+
+    def per_rep(connection: sqlite3.Connection, where: str) -> None:
+        counts: Counter[str] = Counter()
+        heard: dict[str, Counter[str]] = {}
+        for (key,) in connection.execute(f"SELECT id FROM rows WHERE {where}"):
+            counts[key.partition("/")[0]] += 1
+        for key, tag in connection.execute(
+                "SELECT rows.id, reasons.tag FROM reasons JOIN rows ON rows.n = reasons.n "
+                f"WHERE reasons.kind = 'b' AND {where.replace('n NOT IN', 'rows.n NOT IN')}"):
+            heard.setdefault(key.partition("/")[0], Counter())[tag] += 1
+        kept[:] = [(counts, heard)]
+
+    def back(rows: list[Row]) -> None:
+        stale.extend(rows)
+        if write and rows:
+            cache.record(rows)
+
+    def damaged(key: str, reason: str) -> None:
+        if skipped is not None:
+            skipped(f"{REPS}/{key}.json", reason)
+
+    try:
+        tally, unreadable = read_tally(source, cache, today, damaged, write_back=back, also=per_rep)
+    finally:
+        cache.close()
+    counts, heard = kept[0] if kept else (Counter(), {})
+    for row in stale:
+        folder = row.id.partition("/")[0]
+        counts[folder] += 1
+        heard.setdefault(folder, Counter()).update(set(row.facts.buyer))
+    names = source.rep_names(counts)
+    reps = {folder: (names.get(folder, folder), count, heard.get(folder, Counter()))
+            for folder, count in counts.items() if count}
+    return TeamTally(tally, unreadable, reps)
+
+
+def refresh_team_cache(root: Path, clone: Path, own_folder: str) -> None:
+    """Bring the teammates' facts cache up to date after a sync (rows of new and changed shares,
+    none of removed ones); a failure leaves it as it was (the stamps keep it right)."""
+    cache = team_cache(root)
+    try:
+        read_facts(TeamSource(clone, own_folder), cache, write=True)
+    except OSError:
+        pass
+    finally:
+        cache.close()
 
 
 @dataclass(frozen=True)

@@ -508,6 +508,10 @@ class Team:
                 state.last_result = f"waiting: {report.offline or 'the remote kept changing'}"
             report.waiting = len(set(state.unpushed))
             self.save(state)
+            # Teammates' files changed through git: their facts cache catches up while the clone is ours.
+            from debrief.core.team.pool import refresh_team_cache
+
+            refresh_team_cache(store.root, self.clone, state.folder)
         return report
 
     # -- status --------------------------------------------------------------------------------
