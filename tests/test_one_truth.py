@@ -13,6 +13,7 @@ relative to it.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -299,15 +300,25 @@ def test_compare_gives_the_same_verdicts_and_statuses(cases: dict[str, Debrief],
 
 
 def _damage(store: Store, cases: dict[str, Debrief]) -> tuple[str, str]:
-    """Break two stored debriefs: one file is not JSON, one is JSON that fails validation."""
+    """Break two stored debriefs: one file is not JSON, one is JSON that fails validation.
+
+    They are replaced the way editors and sync tools write (a new file renamed over the old one),
+    which the review cache notices from the folder; an edit in place is for ``debrief repair``.
+    """
     not_json, invalid = "bbbbbb", "cccccc"
-    store._debrief_path(not_json).write_text('{"debrief": {"1": {"id": "bbbb')
+    _replace(store._debrief_path(not_json), '{"debrief": {"1": {"id": "bbbb')
     path = store._debrief_path(invalid)
     data = json.loads(path.read_text())
     for doc in data["debrief"].values():
         doc["value"] = -5
-    path.write_text(json.dumps(data))
+    _replace(path, json.dumps(data))
     return not_json, invalid
+
+
+def _replace(path: Path, text: str) -> None:
+    scratch = path.with_name(path.name + ".edit")
+    scratch.write_text(text)
+    os.replace(scratch, path)
 
 
 def test_stats_skip_a_damaged_debrief_and_say_so(cases: dict[str, Debrief], store: Store, run_cli: RunCli) -> None:
