@@ -43,6 +43,7 @@ import yaml
 from rich.cells import cell_len
 from textual.content import Content
 from textual.pilot import Pilot
+from textual.screen import ModalScreen
 from textual.widgets import Select
 
 from debrief.app import DebriefApp
@@ -52,7 +53,7 @@ from debrief.core.text import clean_text
 from debrief.locations import user_banks_dir
 from debrief.widgets.plain import assemble, escape, markup, plain, rich_text
 from tests.pilot_helpers import settle
-from tests.screen_tour import FIELDS, FIRST_ID, SECOND_ID, TOUR, Stop, build_debrief, leave
+from tests.screen_tour import FIELDS, FIRST_ID, SECOND_ID, TOUR, Stop, build_debrief, cut_keys, leave
 
 PAYLOADS: dict[str, str] = {
     "markup": "[b]bold[/b] acme",
@@ -231,6 +232,8 @@ async def test_every_screen_shows_hostile_text_literally_and_sends_no_control_by
     bidi_seen = False
     judged: dict[str, int] = {}
     clicks = bank_judged = 0
+    cut: dict[str, list[str]] = {}
+    without_keys: list[str] = []
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
@@ -238,6 +241,12 @@ async def test_every_screen_shows_hostile_text_literally_and_sends_no_control_by
             await stop.open(app, pilot)
             assert app.is_running, f"{stop.name}: the app stopped"
             assert type(app.screen).__name__ == stop.screen, f"{stop.name}: {type(app.screen).__name__}"
+            # The same walk checks the footers: each key whole or left out (it is in help and the
+            # palette), and every screen but a dialog has its keys at the bottom.
+            if not isinstance(app.screen, ModalScreen) and not app.screen.query("Footer, KeyBar"):
+                without_keys.append(stop.name)
+            if keys_cut := cut_keys(app):
+                cut[stop.name] = keys_cut
             rows = screen_rows(app)
             text = "\n".join(rows)
             raw = FORBIDDEN.search(text)
@@ -262,6 +271,8 @@ async def test_every_screen_shows_hostile_text_literally_and_sends_no_control_by
     assert bank_judged > 0, "the user's bank never showed"
     blind = [name for name, count in judged.items() if not count and name not in {"log-loss", "help"}]
     assert not blind, f"screens where no field could be checked: {blind}"
+    assert cut == {}
+    assert without_keys == []
 
 
 @pytest.mark.parametrize("company", ["Acme [/b] Corp", "Acme [EMEA] Corp", "[@click=app.quit]Acme[/]"])

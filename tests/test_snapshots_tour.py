@@ -13,13 +13,12 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.screen import ModalScreen
 
 from debrief.app import DebriefApp
 from debrief.core.settings import Settings, save_settings
 from debrief.core.store import Store
 from tests.pilot_helpers import settle
-from tests.screen_tour import FIRST_ID, MORE, SECOND_ID, TOUR, Stop, build_debrief, cut_keys, leave, plain_values
+from tests.screen_tour import FIRST_ID, MORE, SECOND_ID, TOUR, Stop, build_debrief, plain_values
 
 SnapCompare = Callable[..., bool]
 
@@ -69,24 +68,3 @@ def test_at_80x24(stop: Stop, snap_compare: SnapCompare, tour_store: Store,
 def test_at_160x48(stop: Stop, snap_compare: SnapCompare, tour_store: Store,
                    make_app: Callable[..., DebriefApp]) -> None:
     assert snap_compare(make_app(), terminal_size=(160, 48), run_before=_visit(stop))
-
-
-async def test_every_key_of_every_footer_shows_whole_at_80x24(
-        tour_store: Store, make_app: Callable[..., DebriefApp]) -> None:
-    """At 80 columns a footer shows each key whole or leaves it out (it is in help and the palette)."""
-    app = make_app()
-    problems: dict[str, list[str]] = {}
-    without: list[str] = []
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for stop in EVERY_STOP:
-            await stop.open(app, pilot)
-            await settle(pilot)
-            assert type(app.screen).__name__ == stop.screen, stop.name
-            if not isinstance(app.screen, ModalScreen) and not app.screen.query("Footer, KeyBar"):
-                without.append(stop.name)
-            if cut := cut_keys(app):
-                problems[stop.name] = cut
-            await leave(app, pilot)
-    assert problems == {}
-    assert without == []  # every screen but a dialog has keys at the bottom: the check read them
