@@ -219,8 +219,10 @@ def first_paints(root: Path, repeat: int) -> dict[str, list[float]]:
     from debrief.screens.search import SearchScreen
 
     store = Store.open(root)
-    times: dict[str, list[float]] = {"patterns screen: first paint at 10,000": [],
-                                     "search screen: first paint at 10,000": []}
+    size = f"{len(store.ids()):,}"
+    first, whole = f"patterns screen: first paint (counts) at {size}", f"patterns screen: complete at {size}"
+    searched = f"search screen: first paint at {size}"
+    times: dict[str, list[float]] = {first: [], whole: [], searched: []}
 
     async def run() -> None:
         app = create_app(store, settings_path=Path(store.root.parent / "bench-settings.json"), today=TODAY)
@@ -230,11 +232,16 @@ def first_paints(root: Path, repeat: int) -> dict[str, list[float]]:
                 library._LIBRARIES.clear()
                 started = time.perf_counter()
                 app.open_patterns()
+                # Until the counts are on the screen (the follow-ups may still be worked out).
+                while not (isinstance(app.screen, PatternsScreen) and app.screen.painted):
+                    await asyncio.sleep(0.002)
+                if attempt:
+                    times[first].append(time.perf_counter() - started)
                 while not (isinstance(app.screen, PatternsScreen) and app.screen.stats is not None):
                     await asyncio.sleep(0.002)
                 await pilot.pause()
                 if attempt:
-                    times["patterns screen: first paint at 10,000"].append(time.perf_counter() - started)
+                    times[whole].append(time.perf_counter() - started)
                 app.pop_screen()
                 await pilot.pause()
                 started = time.perf_counter()
@@ -243,7 +250,7 @@ def first_paints(root: Path, repeat: int) -> dict[str, list[float]]:
                     await asyncio.sleep(0.002)
                 await pilot.pause()
                 if attempt:
-                    times["search screen: first paint at 10,000"].append(time.perf_counter() - started)
+                    times[searched].append(time.perf_counter() - started)
                 app.pop_screen()
                 await pilot.pause()
 

@@ -437,6 +437,46 @@ async def test_patterns_count_again_after_a_change(store: Store, make_app: MakeA
         assert app.clipboard == report
 
 
+async def test_patterns_paint_the_counts_then_the_due_list(store: Store, make_app: MakeApp,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """With many follow-ups to judge, the counts are on the screen first, the due list after; the
+    final picture is the one painted in one go."""
+    import re
+
+    import debrief.screens.patterns as patterns
+
+    store.put_many(known_set())
+
+    async def picture(phased: bool) -> tuple[list[tuple[str, bool, str, int]], str]:
+        monkeypatch.setattr(patterns, "PHASED", -1 if phased else 1_000_000)
+        app = make_app()
+        seen: list[tuple[str, bool, str, int]] = []
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = PatternsScreen()
+            counts_shown = screen._show_counts
+
+            def spy(stats: Any, painted: Any) -> None:
+                counts_shown(stats, painted)  # the real method; then what it put on the screen
+                seen.append((str(screen.query_one("#patterns-summary", Static).render()), screen.stats is None,
+                             str(screen.query_one("#follow-ups-summary", Static).render()),
+                             len(screen.query_one("#chart-reasons", BarChart).bars)))
+
+            screen._show_counts = spy  # type: ignore[method-assign]
+            app.push_screen(screen)
+            await settle(pilot)
+            assert screen.painted and screen.stats is not None
+            assert screen.query_one("#table-due", DataTable).row_count == 1
+            # The SVG's own ids differ between two apps; the picture itself must not.
+            return seen, re.sub(r"terminal-\d+", "terminal", app.export_screenshot())
+
+    (counts,), phased = await picture(True)
+    summary, pending, follow_ups, bars = counts
+    assert "4 lost deals" in summary and pending and bars == 4
+    assert follow_ups == "Finding what is due…"
+    none, at_once = await picture(False)
+    assert none == [] and phased == at_once
+
+
 async def test_patterns_of_an_empty_database(store: Store, make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

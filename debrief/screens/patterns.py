@@ -7,6 +7,8 @@ best as bars, quarters as columns, co-occurrence and lists as tables.
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -31,6 +33,8 @@ from debrief.widgets.keys import fill
 from debrief.widgets.plain import notify, plain, plain_line, rich_text
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from debrief.core.review.stats import Tally
     from debrief.core.store import Store
 
@@ -38,6 +42,11 @@ BARS = 10
 """Rows per bar chart: the long tail of reasons or competitors reads better in the export."""
 QUARTERS = 8
 """Quarters in the time charts: two years."""
+PHASED = 500
+"""Follow-up candidates past which the counts paint before the due rule judges them (fewer take
+less time to judge than a second paint)."""
+PAINT_WAIT_S = 0.5
+"""Longest the follow-ups wait for the counts to be painted before they are worked out."""
 
 
 _pct = pct
@@ -74,6 +83,10 @@ class PatternsScreen(DebriefScreen):
         self.team = False
         """Whether teammates' shared debriefs are pooled in (the team toggle)."""
         self._pool = ""
+        self.counted: Stats | None = None
+        """What the screen shows: the counts first (follow-ups not yet judged), then ``stats``."""
+        self.painted = False
+        """Whether the counts have been on the screen once (its first paint)."""
 
 
     def compose(self) -> ComposeResult:
@@ -146,7 +159,15 @@ class PatternsScreen(DebriefScreen):
                 progress=lambda done, todo: self.app.call_from_thread(self._progress, done, todo),
                 write_back=partial(write_back, store))
             if self.team:
-                self._pool = _add_team(store, tally)
+                self._pool = _add_team(store, tally, today)
+            if self.stats is None and not worker.is_cancelled and \
+                    len(tally.summaries) + len(tally.open_actions) + len(tally.check_ins) > PHASED:
+                # The counts paint first; judging thousands of follow-ups by the due rule comes after.
+                counts = dataclasses.replace(tally, summaries=[], open_actions=[], check_ins=[])
+                painted = threading.Event()
+                self.app.call_from_thread(self._show_counts, finish(counts, today, self.debrief_app.settings,
+                                                                    unreadable), painted)
+                painted.wait(PAINT_WAIT_S)  # the rule's work would slow the counts' paint down
             stats = finish(tally, today, self.debrief_app.settings, unreadable)
         except (StoreError, OSError) as error:
             if not worker.is_cancelled:
@@ -166,8 +187,34 @@ class PatternsScreen(DebriefScreen):
             plain_line(f"Patterns: cannot read the database ({one_line(message)})"))
         notify(self, message, title="Patterns", severity="error")
 
+    def _show_counts(self, stats: Stats, painted: threading.Event) -> None:
+        """The counts, before the follow-ups are judged (``_show`` then fills in everything);
+        ``painted`` is set once they are on the screen."""
+        if self.stats is not None:
+            painted.set()
+            return
+        self.call_after_refresh(self._painted, painted)
+        self.counted = stats
+        self.query_one("#patterns-loading").display = False
+        body = self.query_one("#patterns-body", VerticalScroll)
+        body.display = True
+        self.query_one("#patterns-summary", Static).update(plain(self._summary(stats)))
+        self._fill_bars(stats)
+        self._fill_time(stats)
+        self._fill_tables(stats)
+        self.query_one("#follow-ups-summary", Static).update("Finding what is due…")
+        if self.focused is None:
+            body.focus()
+
+    def _painted(self, painted: threading.Event | None = None) -> None:
+        self.painted = True
+        if painted is not None:
+            painted.set()
+
     def _show(self, stats: Stats) -> None:
-        self.stats = stats
+        self.stats = self.counted = stats
+        if not self.painted:
+            self.call_after_refresh(self._painted)
         if stats.unreadable:
             notify(self, f"{len(stats.unreadable)} debrief file(s) could not be read and are not counted: "
                    f"{', '.join(stats.unreadable[:5])}", title="Patterns", severity="warning")
@@ -310,12 +357,13 @@ class PatternsScreen(DebriefScreen):
                                 "press {patterns.export} to save a file."), timeout=3)
 
 
-def _add_team(store: Store, tally: Tally) -> str:
+def _add_team(store: Store, tally: Tally, today: date) -> str:
     """Count teammates' shared debriefs into ``tally``; returns the pool's one-line summary.
 
-    A teammate's file that cannot be read is left out (``team list`` names it).
+    Through the teammates' facts cache (stale rows written back); a teammate's file that cannot be
+    read is left out (``team list`` names it).
     """
-    from debrief.core.team.pool import rep_counts, team_facts, teammates
+    from debrief.core.team.pool import read_team
     from debrief.core.team.repo import Team, TeamError
 
     team = Team(store.root)
@@ -323,8 +371,7 @@ def _add_team(store: Store, tally: Tally) -> str:
         state = team.load()
     except TeamError:
         return ""
-    shares = teammates(team.clone, state.folder)
-    for facts in team_facts(shares):
-        tally.add(facts)
-    counts = rep_counts(state.rep, state.folder, tally.total - len(shares), shares)
+    theirs = read_team(store.root, team.clone, state.folder, today, write=True)
+    counts = theirs.counts(state.rep, state.folder, tally.total)
+    tally.merge(theirs.tally)
     return "Team pool: " + ", ".join(f"{'you' if row.own else row.rep} {row.debriefs:,}" for row in counts)
