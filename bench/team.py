@@ -12,6 +12,11 @@ Prints wall times in seconds:
   ``team share`` of one new debrief and ``team sync``; and the first sync of a rep who joins
   that repository (clone and read 10,000 teammate files' worth of history).
 
+- ``stats --team`` with 1,000 and 10,000 teammates' shares in the clone (written straight into
+  it, five teammates): every share read from its file (no teammates' facts cache, as a read-only
+  command finds the clone after a plain ``git pull``), and through the cache a sync keeps (the
+  time that sync spends bringing the cache up to date is shown too). ``--pooled`` runs only these.
+
 Budget: ``team sync`` of 1,000 shared debriefs under 5 s.
 """
 
@@ -109,12 +114,50 @@ def ten_thousand(repeat: int) -> list[list[str]]:
     return rows
 
 
+def pooled(repeat: int, sizes: tuple[int, ...] = (1_000, 10_000)) -> list[list[str]]:
+    """``stats --team`` with ``size`` teammates' shares: read from every file, then through the cache."""
+    from debrief.core.store import Store
+    from debrief.core.team.pool import refresh_team_cache, team_cache
+    from debrief.core.team.share_format import share_bytes
+    from debrief.locations import team_dir
+
+    rows = []
+    for size in sizes:
+        work = Path(tempfile.mkdtemp(prefix="debrief-bench-team-"))
+        db = copy_db(demo_db(1))
+        _run(db, "team", "join", str(_bare(work)), "--as", "Bench Rep")
+        clone = team_dir(db)
+        for number, debrief in enumerate(Store.open(demo_db(size)).all()):
+            folder = clone / "reps" / f"mate-{number % 5}"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{debrief.id}.json").write_bytes(share_bytes(debrief, f"Mate {number % 5}", True))
+        team_cache(db).path.unlink(missing_ok=True)
+        _run(db, "stats", "--team", "--format", "json")  # the page cache warm, as below
+        cold = [_run(db, "stats", "--team", "--format", "json") for _ in range(repeat)]
+        start = time.perf_counter()
+        refresh_team_cache(db, clone, "bench-rep")
+        refresh = time.perf_counter() - start
+        _run(db, "stats", "--team", "--format", "json")
+        cached = [_run(db, "stats", "--team", "--format", "json") for _ in range(repeat)]
+        rows += [[f"stats --team, {size:,} shares, every share read", f"{statistics.median(cold):.2f}"],
+                 [f"stats --team, {size:,} shares, through the cache", f"{statistics.median(cached):.2f}"],
+                 [f"a sync's cache update of {size:,} new shares", f"{refresh:.2f}"]]
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(db.parent, ignore_errors=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pooled", action="store_true", help="only stats --team with 1,000 and 10,000 shares")
     args = parser.parse_args()
+    if args.pooled:
+        print(table(["stats --team (whole commands, median)", "s"], pooled(args.repeat)))
+        return
     rows = thousand(args.repeat)
     rows += ten_thousand(args.repeat)
+    rows += pooled(args.repeat)
     print(table(["team (whole commands, median)", "s"], rows))
     sync = float(rows[2][1])
     print(f"budget: team sync of 1,000 under 5 s: {'ok' if sync < 5 else 'OVER'} ({sync:.2f} s)")

@@ -31,11 +31,11 @@ from typing import TYPE_CHECKING
 from debrief.core.ids import is_valid_id
 from debrief.core.review.facts_cache import FactsCache, FilesSource, Row, Stamp, read_facts, row_of
 from debrief.core.review.stats import Facts, Tally, facts_of
-from debrief.core.team.share_format import Shared, ShareError, read_share
 from debrief.core.text import one_line
 
 if TYPE_CHECKING:
     from debrief.core.model import Debrief
+    from debrief.core.team.share_format import Shared
 
 REPS = "reps"
 MAX_TEAM_FILES = 200_000
@@ -81,6 +81,8 @@ def teammate_files(clone: Path, own_folder: str, skipped: Skipped | None = None)
 
 def teammates(clone: Path, own_folder: str, skipped: Skipped | None = None) -> list[Shared]:
     """Every readable teammate share; each bad file is reported to ``skipped`` and left out."""
+    from debrief.core.team.share_format import ShareError, read_share
+
     shares: list[Shared] = []
     for folder, path in teammate_files(clone, own_folder, skipped):
         try:
@@ -93,6 +95,8 @@ def teammates(clone: Path, own_folder: str, skipped: Skipped | None = None) -> l
 
 def find_shared(clone: Path, ref: str) -> Shared:
     """The teammate share named ``rep/id``; ShareError when there is none or it cannot be read."""
+    from debrief.core.team.share_format import ShareError, read_share
+
     folder, _, debrief_id = ref.partition("/")
     if not folder or not is_valid_id(debrief_id) or folder.startswith(".") or "/" in folder:
         raise ShareError(f"{one_line(ref, 80)} is not a teammate's debrief (write rep/id, as 'team list' shows)")
@@ -137,7 +141,9 @@ class TeamSource(FilesSource):
                 for folder, path in teammate_files(self._clone, self._own, self._skipped)]
 
     def _share(self, key: str) -> Shared:
+        # The share format loads the model: only for files whose row is stale.
         from debrief.core.store_errors import NotFound, StoreError
+        from debrief.core.team.share_format import ShareError, read_share
 
         path = self._paths.get(key)
         if path is None:
