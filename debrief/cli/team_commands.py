@@ -19,8 +19,6 @@ from debrief.core.text import one_line, plural
 
 if TYPE_CHECKING:
     from debrief.core.model import Debrief
-    from debrief.core.review.search import SearchDoc
-    from debrief.core.review.stats import Facts
     from debrief.core.store import Store
     from debrief.core.team.repo import Team
     from debrief.core.team.share_format import Shared
@@ -193,14 +191,6 @@ def list_command(output_format: str, db: Path | None) -> None:
 # -- pooled review: used by stats --team, search --team and compare rep/id ------------------------
 
 
-def team_pool(db: Path | None) -> tuple[Store, str, str, list[Shared]]:
-    """The database, the rep's name and folder, and every readable teammate share."""
-    with _team_errors():
-        store, team = _team(db)
-        rep, folder, shares = _shares(team)
-    return store, rep, folder, shares
-
-
 def team_place(db: Path | None) -> tuple[Path, Path, str, str]:
     """The database folder, the team clone, the rep's name and folder (a clear error without a team)."""
     with _team_errors():
@@ -209,44 +199,12 @@ def team_place(db: Path | None) -> tuple[Path, Path, str, str]:
     return store.root, team.clone, state.rep, state.folder
 
 
-def team_stats_facts(db: Path | None, own: list[Facts]) -> tuple[list[Facts], dict[str, object]]:
-    """Own facts pooled with teammates' (``rep/id``), and the ``team`` part of the JSON."""
-    from collections import Counter
-
-    from debrief.core.facts import reason_label
-    from debrief.core.team.pool import rep_counts, team_facts
-
-    _, rep, folder, shares = team_pool(db)
-    counts = rep_counts(rep, folder, len(own), shares)
-    theirs = team_facts(shares)
-    # Each rep's own top buyer reasons beside the pooled ones: where one rep's losses differ.
-    heard: dict[str, Counter[str]] = {}
-    for facts in [*own, *theirs]:
-        heard.setdefault(facts.id.partition("/")[0] if "/" in facts.id else folder, Counter()).update(
-            set(facts.buyer))
-    reps = [{**row.to_json(), "top_reasons": [
-        {"reason": tag, "label": reason_label(tag), "count": count}
-        for tag, count in sorted(heard.get(row.folder, Counter()).items(), key=lambda kv: (-kv[1], kv[0]))[:3]]}
-        for row in counts]
-    return [*own, *theirs], {"reps": reps, "debriefs": sum(row.debriefs for row in counts)}
-
-
 def pool_line(team: dict[str, object]) -> str:
     """``Team pool: you (Ana) 12, bob 30, carla 8`` above pooled patterns."""
     rows = team.get("reps")
     parts = [f"{'you (' + str(row['rep']) + ')' if row['own'] else row['folder']} {row['debriefs']}"
              for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
     return one_line(f"Team pool: {', '.join(parts)}", 400)
-
-
-def team_search_docs(db: Path | None) -> list[SearchDoc]:
-    """Search text of teammates' shares, each named ``rep/id``."""
-    import dataclasses
-
-    from debrief.core.review.search import search_doc
-
-    _, _, _, shares = team_pool(db)
-    return [dataclasses.replace(search_doc(share.debrief), id=share.ref) for share in shares]
 
 
 def teammate_debrief(db: Path | None, ref: str) -> Debrief:
