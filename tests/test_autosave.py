@@ -172,7 +172,8 @@ def test_a_failed_write_is_reported_kept_and_retried(store: Store, db_path: Path
         assert saver.dirty
     finally:
         tmp.unlink()
-        tmp.mkdir(mode=0o700)
+        # The saver keeps retrying meanwhile, and a write makes the folder again once it is free.
+        tmp.mkdir(mode=0o700, exist_ok=True)
     assert saver.flush(5)
     assert store.get(debrief.id).answers["q1"].notes == "first words, and more"
     assert states.kinds[-1] is SaveKind.SAVED

