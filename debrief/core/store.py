@@ -30,7 +30,6 @@ import re
 import secrets
 import stat
 import threading
-import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from debrief.core.file_lock import flock_within
 from debrief.core.ids import ID_ALPHABET, ID_LENGTH, is_valid_id, new_id
 from debrief.core.store_errors import CorruptFile, DatabaseBusy, NotFound, StoreError
 
@@ -392,18 +392,9 @@ class Store:
             fd = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         except OSError as error:
             raise StoreError(f"cannot lock {self.root}: {error.strerror or error}") from None
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    os.close(fd)
-                    raise DatabaseBusy(
-                        f"{self.root} is busy: another debrief process held it for {timeout:.0f} s"
-                    ) from None
-                time.sleep(0.002)
+        if not flock_within(fd, timeout, poll=0.002):
+            os.close(fd)
+            raise DatabaseBusy(f"{self.root} is busy: another debrief process held it for {timeout:.0f} s")
         self._lock_fd = fd
         try:
             if repair_index:

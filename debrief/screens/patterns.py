@@ -195,16 +195,8 @@ class PatternsScreen(DebriefScreen):
             return
         self.call_after_refresh(self._painted, painted)
         self.counted = stats
-        self.query_one("#patterns-loading").display = False
-        body = self.query_one("#patterns-body", VerticalScroll)
-        body.display = True
-        self.query_one("#patterns-summary", Static).update(plain(self._summary(stats)))
-        self._fill_bars(stats)
-        self._fill_time(stats)
-        self._fill_tables(stats)
+        self._fill_body(stats)
         self.query_one("#follow-ups-summary", Static).update("Finding what is due…")
-        if self.focused is None:
-            body.focus()
 
     def _painted(self, painted: threading.Event | None = None) -> None:
         self.painted = True
@@ -218,6 +210,10 @@ class PatternsScreen(DebriefScreen):
         if stats.unreadable:
             notify(self, f"{len(stats.unreadable)} debrief file(s) could not be read and are not counted: "
                    f"{', '.join(stats.unreadable[:5])}", title="Patterns", severity="warning")
+        self._fill_body(stats)
+
+    def _fill_body(self, stats: Stats) -> None:
+        """Show the patterns of ``stats`` in place of the loading line (the counts first, or all)."""
         self.query_one("#patterns-loading").display = False
         body = self.query_one("#patterns-body", VerticalScroll)
         body.display = True

@@ -18,7 +18,6 @@ commit stays in the clone and the next sync delivers it.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import random
 import re
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from debrief.core.file_lock import flock_within
 from debrief.core.ids import is_valid_id
 from debrief.core.store import NotFound, StoreError, atomic_write, read_private
 from debrief.core.team.git import GitError, Result, identity, run_git
@@ -178,15 +178,8 @@ class Team:
         except OSError as error:
             raise TeamError(f"cannot lock the team clone: {error.strerror or error}") from None
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise TeamError("another sync of this team clone is still running; try again") from None
-                    time.sleep(0.05)
+            if not flock_within(fd, timeout, poll=0.05):
+                raise TeamError("another sync of this team clone is still running; try again")
             yield
         finally:
             os.close(fd)
