@@ -254,3 +254,26 @@ def test_killed_one_second_after_typing_the_text_is_on_disk(store: Store, db_pat
         process.wait()
     reopened = Store.open(db_path)
     assert reopened.get(debrief.id).answers["q1"].notes == "Every word the buyer said"
+
+
+def test_the_facts_cache_row_waits_for_a_quiet_spell_and_for_close(store: Store) -> None:
+    """Typing pays for the debrief file alone: the facts cache's row stays dirty (readers read that
+    one file) until the rep stops for ``settle`` seconds, or the call is left."""
+    from debrief.core.review.facts_cache import read_facts
+
+    debrief = _debrief(store)
+    cache = store.facts_cache()
+    saver = AutoSaver(store, debrief.id, delay=0.01, settle=0.4)
+    saver.submit(("notes", "q1"), _notes("q1", "froze the budget"))
+    assert saver.flush()
+    assert cache.dirty() == [debrief.id]
+    assert read_facts(store, cache, docs=True).docs[debrief.id].blob.count("froze the budget") == 1
+    deadline = time.monotonic() + 5
+    while cache.dirty() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert cache.dirty() == []
+    snapshot = read_facts(store, cache, docs=True)
+    assert snapshot.read_from_files == 0 and "froze the budget" in snapshot.docs[debrief.id].blob
+    saver.submit(("notes", "q2"), _notes("q2", "a safer bet"))
+    assert saver.close() and cache.dirty() == []
+    assert "a safer bet" in read_facts(store, cache, docs=True).docs[debrief.id].blob

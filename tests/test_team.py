@@ -340,6 +340,14 @@ def test_team_facts_cache_answers_as_reading_every_share(tmp_path: Path) -> None
     assert read_facts(TeamSource(ana.clone, "ana"), cache).read_from_files == 0
     cached, full = _pooled_both_ways(ana)
     assert cached == full
+    # A damaged cache file: repair rebuilds the teammates' cache beside the database's own.
+    cache.path.write_bytes(b"not a database")
+    assert read_facts(TeamSource(ana.clone, "ana"), cache).read_from_files == len(teammates(ana.clone, "ana"))
+    said = ana.ok("repair")
+    assert f"teammates' facts cache rebuilt: {len(teammates(ana.clone, 'ana'))} shared debriefs" in said
+    assert f"facts cache rebuilt: {len(ana.ids())} debriefs" in said
+    assert read_facts(TeamSource(ana.clone, "ana"), cache).read_from_files == 0
+    assert _pooled_both_ways(ana)[0] == full
     # The whole command: the pooled search lists what reading every file lists, in the same order.
     import dataclasses
 

@@ -310,15 +310,40 @@ def repair_command(db: Path | None) -> None:
 
     Exit 0 when every debrief was read, 1 when some debrief files are damaged (listed).
     """
-    report = open_store(db).repair()
+    store = open_store(db)
+    report = store.repair()
     echo(f"index rebuilt: {plural(report.indexed, 'debrief')}")
+    echo(f"facts cache rebuilt: {plural(report.cached, 'debrief')}")
     for path in report.moved_aside:
         echo(f"damaged index file moved aside: {path}")
     for line in report.damaged:
         echo(f"damaged debrief, left as it was: {line}")
+    _repair_team_cache(store.root)
     if report.damaged:
         raise Missing(f"{plural(len(report.damaged), 'debrief file')} could not be read; restore "
                       f"{'it' if len(report.damaged) == 1 else 'them'} from an export")
+
+
+def _repair_team_cache(root: Path) -> None:
+    """The teammates' facts cache afresh from the team clone's share files, when a team is joined."""
+    from debrief.core.team.pool import rebuild_team_cache
+    from debrief.core.team.repo import Team, TeamError
+
+    team = Team(root)
+    if not team.joined():
+        return
+    unreadable: list[str] = []
+    try:
+        with team.locked():
+            state = team.load()
+            count = rebuild_team_cache(root, team.clone, state.folder,
+                                       lambda key, reason: unreadable.append(f"{key}: {one_line(reason)}"))
+    except (TeamError, OSError) as error:
+        echo(f"teammates' facts cache not rebuilt: {one_line(str(error))}")
+        return
+    echo(f"teammates' facts cache rebuilt: {plural(count, 'shared debrief')}")
+    for line in unreadable:
+        echo(f"a teammate's share could not be read, left as it was: {line}")
 
 
 COMMANDS = [repair_command, new_command, list_command, show_command, export_command, import_command, demo_command,

@@ -14,6 +14,7 @@ refuses (a note far too long, say) is dropped alone and reported, so it cannot b
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -78,6 +79,7 @@ class AutoSaver:
         delay: float = 0.3,
         max_delay: float = 0.6,
         retry: float = 1.0,
+        settle: float = 2.0,
         on_state: Callable[[SaveState], None] | None = None,
         on_saved: Callable[[Debrief], None] | None = None,
     ) -> None:
@@ -86,6 +88,7 @@ class AutoSaver:
         self.delay = delay
         self.max_delay = max_delay
         self.retry = retry
+        self.settle = settle
         self.on_state = on_state
         self.on_saved = on_saved
         self._cond = threading.Condition()
@@ -96,6 +99,7 @@ class AutoSaver:
         self._retry_at = 0.0
         self._writing = False
         self._closing = False
+        self._unsettled = False
         self._state = SaveState(SaveKind.SAVED)
         self.saves = 0
         self._thread = threading.Thread(target=self._run, name=f"autosave-{debrief_id}", daemon=True)
@@ -170,12 +174,18 @@ class AutoSaver:
                 self.on_state = None
 
     def _take_batch(self) -> dict[Hashable, Change] | None:
-        """Wait until a batch is due; None when the saver is closing with nothing left."""
+        """Wait until a batch is due; None when the saver is closing with nothing left. A quiet
+        spell of ``settle`` seconds after a save settles the facts cache's row (see ``_run``)."""
         with self._cond:
             while True:
                 if not self._pending:
                     if self._closing:
                         return None
+                    if self._unsettled:
+                        if self._cond.wait(self.settle) or self._pending or self._closing:
+                            continue
+                        self._unsettled = False
+                        return {}  # nothing to save: settle
                     self._cond.wait()
                     continue
                 now = time.monotonic()
@@ -207,7 +217,8 @@ class AutoSaver:
     def _write(self, batch: dict[Hashable, Change]) -> tuple[dict[Hashable, Change], str | None]:
         """Write one batch; returns what must be retried and the reason of a failure."""
         try:
-            saved = self.store.update(self.debrief_id, self._apply(batch))
+            # The facts cache's row waits for a quiet spell: typing pays for the file alone.
+            saved = self.store.update(self.debrief_id, self._apply(batch), settle_facts=False)
         except ValueError as error:
             if len(batch) == 1:
                 return {}, f"refused: {_refusal(error)}"
@@ -222,6 +233,8 @@ class AutoSaver:
         except (StoreError, OSError) as error:
             return batch, _reason(error)
         self.saves += 1
+        with self._cond:
+            self._unsettled = True
         if self.on_saved is not None:
             try:
                 self.on_saved(saved)
@@ -230,10 +243,26 @@ class AutoSaver:
         return {}, None
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            if self._unsettled:
+                self._settle()  # closing: the rows this saver left dirty
+
+    def _settle(self) -> None:
+        """Bring the facts cache's rows of the saves up to date (derived data: a failure only
+        leaves them dirty, and readers read those files meanwhile)."""
+        with contextlib.suppress(Exception):  # see _report
+            self.store.settle_facts()
+
+    def _loop(self) -> None:
         while True:
             batch = self._take_batch()
             if batch is None:
                 return
+            if not batch:
+                self._settle()
+                continue
             try:
                 retry, reason = self._write(batch)
             except Exception as error:  # the writer must outlive any one bad save

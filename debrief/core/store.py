@@ -598,11 +598,12 @@ class Store:
             self._write(debrief, summary_changed=True)
         return debrief
 
-    def update(self, debrief_id: str, change: Callable[[Debrief], None]) -> Debrief:
+    def update(self, debrief_id: str, change: Callable[[Debrief], None], *, settle_facts: bool = True) -> Debrief:
         """Read the newest stored debrief, apply ``change`` to it, write it back, under the lock.
 
         Callers describe a change rather than hand over a whole debrief, so two processes that edit
-        different parts of the same debrief both keep their edits.
+        different parts of the same debrief both keep their edits. With ``settle_facts`` False (the
+        autosave, many times a minute) the facts cache's row is left dirty, for ``settle_facts()``.
         """
         with self.locked():
             current = self.get(debrief_id)
@@ -612,7 +613,7 @@ class Store:
             change(current)
             current.updated_at = datetime.now().replace(microsecond=0)
             validated = Debrief.model_validate(current.to_json())
-            self._write(validated, summary_changed=summary_of(validated) != before)
+            self._write(validated, summary_changed=summary_of(validated) != before, settle=settle_facts)
         return validated
 
     def put(self, debrief: Debrief) -> None:
@@ -644,7 +645,7 @@ class Store:
         # Read every shard first: a damaged one refuses the batch before any write.
         for shard in shards - set(data):
             data[shard] = self._read_shard_file(shard)
-        self._cache_changing()
+        self._cache_changing([debrief.id for debrief in items])
         self._mark_pending([debrief.id for debrief in items])
         for debrief in items:
             path = self._debrief_path(debrief.id)
@@ -663,7 +664,7 @@ class Store:
             path = self._debrief_path(debrief_id)
             if not path.exists():
                 raise NotFound(f"no debrief with id {debrief_id!r}")
-            self._cache_changing()
+            self._cache_changing([debrief_id])
             self._mark_pending([debrief_id])
             path.unlink()
             _fsync_dir(path.parent)
@@ -671,23 +672,23 @@ class Store:
             self._clear_pending()
             self.facts_cache().forget([debrief_id], claim=self._claim_after())
 
-    def _write(self, debrief: Debrief, summary_changed: bool) -> None:
+    def _write(self, debrief: Debrief, summary_changed: bool, settle: bool = True) -> None:
         path = self._debrief_path(debrief.id)
         if not summary_changed:
-            self._cache_changing()
+            self._cache_changing([debrief.id])
             self._write_file(path, debrief)
-            self._cache_saved([debrief])
+            self._cache_saved([debrief], settle=settle)
             return
         from debrief.core.model import summary_of
 
         # Read the index shard first: if it is damaged, refuse before writing anything.
         shard = self._read_shard(debrief.id)
-        self._cache_changing()
+        self._cache_changing([debrief.id])
         self._mark_pending([debrief.id])
         self._write_file(path, debrief)
         self._set_summary(debrief.id, summary_of(debrief), shard)
         self._clear_pending()
-        self._cache_saved([debrief])
+        self._cache_saved([debrief], settle=settle)
 
     # -- the facts cache (derived; see review/facts_cache.py) ------------------------------------
 
@@ -713,23 +714,28 @@ class Store:
         except OSError:
             return False
 
-    def _cache_changing(self) -> None:
-        """Before a file of the debriefs folder changes (under the lock): withdraw the cache's claim,
-        noting whether it held, so the row written next can make it again (see facts_cache)."""
-        self._claim_held = self.facts_cache().release(self.folder_state())
+    def _cache_changing(self, debrief_ids: list[str]) -> None:
+        """Before these debriefs' files change (under the lock): mark their rows dirty, noting
+        whether the claim held, so that it can follow the folder (see facts_cache)."""
+        self._claim_held = self.facts_cache().mark(debrief_ids, self.folder_state())
 
     def _claim_after(self) -> str | None:
         """The claim to make with the row just written: the folder's new state, if the claim held."""
         held, self._claim_held = self._claim_held, False
         return self.folder_state() if held else None
 
-    def _cache_saved(self, debriefs: list[Debrief]) -> None:
-        """Bring the saved debriefs' rows up to date: one row each, whatever the database's size.
+    def _cache_saved(self, debriefs: list[Debrief], settle: bool = True) -> None:
+        """Bring the saved debriefs' rows up to date: one row each, whatever the database's size;
+        without ``settle`` only the claim follows the folder and the rows stay dirty.
 
         Called under the lock right after the files were written, so each stamp is the one of the
         bytes just written. A cache that cannot be written is left as it is: its stamps no longer
         match these files, so readers read them from the files instead.
         """
+        if not settle:
+            if self._claim_held:
+                self.facts_cache().move_claim(self._claim_after())
+            return
         from debrief.core.review.facts_cache import file_stamp, row_of
 
         rows = []
@@ -739,6 +745,43 @@ class Store:
                 rows.append(row_of(debrief, stamp))
         claim = self._claim_after()
         self.facts_cache().record(rows, claim=claim if len(rows) == len(debriefs) else None)
+
+    def stamp_of(self, debrief_id: str) -> tuple[int, int, int] | None:
+        """The stamp of one debrief's file now (the facts cache's ``Source``); None when it is not there."""
+        from debrief.core.review.facts_cache import file_stamp
+
+        try:
+            return file_stamp(self._debrief_path(debrief_id))
+        except StoreError:
+            return None
+
+    def settle_facts(self) -> int:
+        """Write the rows that saves left dirty (an autosave's), read afresh from their files under
+        the lock; returns how many were settled. A busy database or an unusable cache settles none:
+        readers read those files meanwhile."""
+        from debrief.core.review.facts_cache import row_of
+
+        try:
+            with self.locked(timeout=1.0):
+                cache = self.facts_cache()
+                rows, gone = [], []
+                for debrief_id in cache.dirty():
+                    stamp = self.stamp_of(debrief_id)
+                    try:
+                        debrief = self.get(debrief_id) if stamp is not None else None
+                    except NotFound:
+                        debrief = None
+                    except StoreError:
+                        continue  # a damaged file stays dirty: readers report it
+                    if debrief is None or stamp is None:
+                        gone.append(debrief_id)
+                    else:
+                        rows.append(row_of(debrief, stamp))
+                if (rows or gone) and cache.settle(rows, gone):
+                    return len(rows) + len(gone)
+        except StoreError:
+            pass
+        return 0
 
     def _write_file(self, path: Path, debrief: Debrief, durable: bool = True) -> None:
         """Write the debrief's TinyDB file whole, in one atomic write, through the TinyDB storage.

@@ -26,7 +26,8 @@ from debrief.core.review.facts_cache import (
     _open_read,
     _rowid,
     _stale,
-    claim_holds,
+    current_stamps,
+    untrusted,
 )
 
 if TYPE_CHECKING:
@@ -69,19 +70,23 @@ def read_tally(source: Source, cache: FactsCache, today: date,
     else:
         try:
             connection.execute("BEGIN")  # every count over one state of the cache
-            if claim_holds(connection, source):
-                stale = []  # every row is fresh: no file is looked at
-                tally = _count(connection, [], today)
-                if also is not None:
-                    also(connection, "1")
+            dirty = untrusted(connection, source)
+            if dirty is not None:
+                # Every row but the dirty ones is fresh: only their files are looked at, and the
+                # counts kept by every save are read less what the dirty rows added.
+                stamps = current_stamps(source, dirty)
+                stale = sorted(stamps)
+                skip = [n for (n,) in connection.execute(
+                    f"SELECT n FROM rows WHERE id IN ({', '.join('?' * len(dirty))})", dirty)] if dirty else []
+                tally = _count(connection, skip, today, kept=True)
             else:
                 stamps = source.stamps()
                 stored = dict(connection.execute("SELECT id, stamp FROM rows"))
                 stale = _stale(stored, stamps)
                 skip = [_rowid(i) for i in stale if i in stored] + [_rowid(i) for i in stored if i not in stamps]
-                tally = _count(connection, skip, today)
-                if also is not None:
-                    also(connection, "n NOT IN (SELECT n FROM temp.skip)" if skip else "1")
+                tally = _count(connection, skip, today, kept=not skip)
+            if also is not None:
+                also(connection, "n NOT IN (SELECT n FROM temp.skip)" if skip else "1")
         except sqlite3.Error:
             stamps = source.stamps()
             tally, stale = Tally(), sorted(stamps)
@@ -97,8 +102,9 @@ def read_tally(source: Source, cache: FactsCache, today: date,
     return tally, sorted(unreadable)
 
 
-def _count(connection: sqlite3.Connection, skip: list[int], today: date) -> Tally:
-    """The tally of the cached rows whose number is not in ``skip``."""
+def _count(connection: sqlite3.Connection, skip: list[int], today: date, *, kept: bool) -> Tally:
+    """The tally of the cached rows whose number is not in ``skip``: with ``kept`` from the counts
+    every save keeps (less what the skipped rows added), else counted afresh over the rows."""
 
     from debrief.core.review.stats import Tally
 
@@ -110,10 +116,10 @@ def _count(connection: sqlite3.Connection, skip: list[int], today: date) -> Tall
         where = "n NOT IN (SELECT n FROM temp.skip)"
     day = today.isoformat()
     tally = Tally()
-    if skip:
-        _count_rows(connection, tally, where)
+    if kept:
+        _count_kept(connection, tally, skip, where)
     else:
-        _count_kept(connection, tally)
+        _count_rows(connection, tally, where)
     actions_where = where.replace("n NOT IN", "actions.n NOT IN")
     found = connection.execute(
         "SELECT rows.id, rows.company, actions.text, actions.due FROM actions JOIN rows ON rows.n = actions.n "
@@ -181,16 +187,24 @@ def _count_rows(connection: sqlite3.Connection, tally: Tally, where: str) -> Non
         tally.questions[qid] = [first, text, asked, int(unclear), int(clarified)]
 
 
-def _count_kept(connection: sqlite3.Connection, tally: Tally) -> None:
-    """The counts that do not depend on today, from the ones every save keeps up to date (``agg``):
-    the same as ``_count_rows`` over every row, in a few hundred rows."""
+def _count_kept(connection: sqlite3.Connection, tally: Tally, skip: list[int], where: str) -> None:
+    """The counts that do not depend on today, from the ones every save keeps up to date (``agg``),
+    less what the rows of ``skip`` added: the same as ``_count_rows`` over the rows ``where`` keeps,
+    in a few hundred rows."""
     from collections import Counter
 
     from debrief.core.review.stats import _Group
 
     counters = {"b": tally.buyer, "g": tally.guessed, "c": tally.confirmed}
     groups = {"lost_to": tally.competitors, "stage": tally.stages, "quarter": tally.quarters}
-    for key, n, a, b, c, d, e in connection.execute("SELECT k, n, a, b, c, d, e FROM agg ORDER BY k"):
+    kept = {key: values for key, *values in connection.execute("SELECT k, n, a, b, c, d, e FROM agg")}
+    for (raw,) in connection.execute(f"SELECT counted FROM blobs WHERE n IN ({', '.join('?' * len(skip))})", skip) \
+            if skip else ():
+        for key, *values in orjson.loads(raw):
+            kept[key] = [have - value for have, value in zip(kept[key], values, strict=True)]
+    for key, (n, a, b, c, d, e) in sorted(kept.items()):
+        if n <= 0:
+            continue  # every debrief that added this count is skipped
         kind, *names = orjson.loads(key)
         if kind == "t":
             tally.total, tally.heard, tally.with_guesses, tally.cents = n, a, b, c
@@ -214,7 +228,8 @@ def _count_kept(connection: sqlite3.Connection, tally: Tally) -> None:
             tally.guess_quarters[names[0]] = [n, a, b]
         elif kind == "a":
             # The first debrief asking it, and its wording there, as ``_count_rows`` picks them.
-            first, text = connection.execute("SELECT min(id), text FROM answers WHERE qid = ?", (names[0],)).fetchone()
+            first, text = connection.execute(f"SELECT min(id), text FROM answers WHERE qid = ? AND {where}",
+                                             (names[0],)).fetchone()
             tally.questions[names[0]] = [first, text, n, a, b]
-    first_day, last_day = connection.execute("SELECT min(lost_on), max(lost_on) FROM rows").fetchone()
+    first_day, last_day = connection.execute(f"SELECT min(lost_on), max(lost_on) FROM rows WHERE {where}").fetchone()
     tally.first_day, tally.last_day = _day(first_day), _day(last_day)

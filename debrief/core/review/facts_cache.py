@@ -22,15 +22,20 @@ of an older version is removed by the next writer, which starts afresh with the 
 other rows come back as above, and readers meanwhile read the debrief files.
 
 Freshness without a look at every file: the cache also keeps a claim, the state (inode and
-modification time) of the debriefs folder for which it holds exactly one fresh row per file. Every
-write through the store withdraws the claim (one commit) before it touches a file and, when the
-claim held, makes it again for the folder's new state in the same transaction as the new row; a
-writer killed in between leaves no claim. A reader whose folder state equals the claim trusts every
-row without statting 100,000 files; with no claim, or another folder state (a file created, renamed
-or deleted by another program changes the folder's time), every file's stamp is checked as above,
-and ``repair`` (or a writing process that found nothing stale under the lock) makes the claim again.
-Files rewritten in place by another program, without a rename, keep the folder's time: the store
-never writes so, and such edits are not noticed while a claim holds; ``debrief repair`` rebuilds.
+modification time) of the debriefs folder for which every row is fresh and every file has a row,
+except for the debriefs marked dirty. A writer under the database's lock marks a debrief dirty
+(one commit, only when it is not marked yet) before it touches its file, and afterwards moves the
+claim to the folder's new state, if the claim held. Then it either writes the debrief's row and
+clears the mark in that same transaction, or leaves the row for later: an autosave while the rep
+types moves only the claim, and the row is settled (``Store.settle_facts``) once the typing stops.
+A writer killed at any point leaves the debrief marked, or the claim on a state the folder has
+left. A reader whose folder state equals the claim trusts every row but the dirty ones, which it
+reads from their files, so no file of 100,000 is statted; with no claim, or another folder state
+(a file created, renamed or deleted by another program changes the folder's time), every file's
+stamp is checked as above, and ``repair`` (or a writing process that found nothing stale under
+the lock) makes the claim again. Files rewritten in place by another program, without a rename,
+keep the folder's time: the store never writes so, and such edits are not noticed while a claim
+holds; ``debrief repair`` rebuilds.
 
 What depends on today (what is due, how late) is never stored: rows keep dates, and the counting
 (``cached_stats``) judges them on the day it is asked. A second source (a folder of teammates'
@@ -60,7 +65,7 @@ if TYPE_CHECKING:
     from debrief.core.review.facts import Facts
 
 CACHE_NAME = "facts.sqlite"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bump whenever what ``facts_of`` or ``search_doc`` produce changes: an older cache is rebuilt."""
 BUSY_MS = 500
 """How long a writer waits for readers to finish; past it the row is skipped (stamps keep it right)."""
@@ -84,6 +89,9 @@ class Source(Protocol):
     def folder_state(self) -> str | None:
         """The state of the folder every write goes through, for the cache's claim; None when the
         source has no such folder (then every file's stamp is checked)."""
+
+    def stamp_of(self, debrief_id: str) -> Stamp | None:
+        """The stamp of one debrief's file now; None when it is not there."""
 
 
 def stamp_text(stamp: Stamp) -> str:
@@ -129,7 +137,7 @@ def settled_state(source: Source) -> str | None:
 
 
 def claim_holds(connection: sqlite3.Connection, source: Source) -> bool:
-    """Whether the cache holds exactly one fresh row per file of ``source`` (see the module's docstring)."""
+    """Whether the claim holds for ``source``'s folder now (see the module's docstring)."""
     state = source.folder_state()
     if state is None:
         return False
@@ -137,22 +145,45 @@ def claim_holds(connection: sqlite3.Connection, source: Source) -> bool:
     return found is not None and found[0] == state
 
 
+def untrusted(connection: sqlite3.Connection, source: Source) -> list[str] | None:
+    """The ids whose rows may be stale while the claim holds (the dirty ones: read them from their
+    files, every other row is fresh); None when the claim does not hold (then every stamp is checked)."""
+    if not claim_holds(connection, source):
+        return None
+    return [debrief_id for (debrief_id,) in connection.execute("SELECT id FROM dirty ORDER BY id")]
+
+
+def current_stamps(source: Source, debrief_ids: Iterable[str]) -> dict[str, Stamp]:
+    """The stamps of some debriefs' files now; one that is gone has none."""
+    stamps: dict[str, Stamp] = {}
+    for debrief_id in debrief_ids:
+        stamp = source.stamp_of(debrief_id)
+        if stamp is not None:
+            stamps[debrief_id] = stamp
+    return stamps
+
+
 def claimed_stamps(source: Source, cache: FactsCache) -> dict[str, Stamp] | None:
-    """Each id with its file's stamp, from the cache alone when its claim holds (no file is
-    statted); None when it does not (then ``source.stamps()`` is the way)."""
+    """Each id with its file's stamp, from the cache alone when its claim holds (only the dirty
+    debriefs' files are statted); None when it does not (then ``source.stamps()`` is the way)."""
     try:
         connection = _open_read(cache.path)
     except CacheUnusable:
         return None
     try:
         connection.execute("BEGIN")
-        if not claim_holds(connection, source):
+        dirty = untrusted(connection, source)
+        if dirty is None:
             return None
-        return {id_: _parse_stamp(stamp) for id_, stamp in connection.execute("SELECT id, stamp FROM rows")}
+        stamps = {id_: _parse_stamp(stamp) for id_, stamp in connection.execute("SELECT id, stamp FROM rows")}
     except (sqlite3.Error, ValueError):
         return None
     finally:
         connection.close()
+    for debrief_id in dirty:
+        stamps.pop(debrief_id, None)
+    stamps.update(current_stamps(source, dirty))
+    return stamps
 
 
 def cache_path(root: Path) -> Path:
@@ -323,6 +354,10 @@ class FilesSource:
     def folder_state(self) -> str | None:
         return None  # teammates' files change through git, not through one writer: stamp each
 
+    def stamp_of(self, debrief_id: str) -> Stamp | None:
+        path = self._paths.get(debrief_id)
+        return file_stamp(path) if path is not None else None
+
     def get(self, debrief_id: str) -> Debrief:
         from debrief.core.store_errors import NotFound
 
@@ -373,8 +408,10 @@ CREATE TABLE IF NOT EXISTS answers (n INTEGER NOT NULL, id TEXT NOT NULL, qid TE
 CREATE INDEX IF NOT EXISTS answers_n ON answers (n);
 CREATE INDEX IF NOT EXISTS answers_q ON answers (qid, id, state, text);
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(blob, tokenize = 'trigram case_sensitive 1');
+-- Debriefs whose file a writer changed (or began to) after their row was written: never trusted.
+CREATE TABLE IF NOT EXISTS dirty (n INTEGER PRIMARY KEY, id TEXT NOT NULL);
 """
-ROW_TABLES = ("blobs", "due", "reasons", "flags", "actions", "answers", "words")
+ROW_TABLES = ("blobs", "due", "reasons", "flags", "actions", "answers", "dirty", "words")
 """Tables with rows of one debrief beside its main row, dropped and written again on each save."""
 
 
@@ -588,31 +625,69 @@ class FactsCache:
         else:
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('folder', ?)", (claim,))
 
-    def release(self, state: str | None) -> bool:
-        """Before a writer changes the folder: withdraw the claim (committed, so that a writer killed
-        before its row leaves none); True when the claim held for ``state``, so that the writer may
-        make it again for the folder's new state with its row."""
+    def mark(self, debrief_ids: Iterable[str], state: str | None) -> bool:
+        """Before a writer changes these debriefs' files: mark them dirty (committed, so that a
+        writer killed before their rows leaves them marked); True when the claim held for
+        ``state``, so that the writer may move it to the folder's new state. Marks already there
+        cost no commit: an autosave of the debrief being typed in reads one row here."""
+        ids = list(debrief_ids)
         try:
             connection = self._connect_write()
             found = connection.execute("SELECT value FROM meta WHERE key = 'folder'").fetchone()
+            if found is None:
+                # A cache with no row, of a folder with no file (a new database), is complete too.
+                empty = connection.execute("SELECT 1 FROM rows LIMIT 1").fetchone() is None
+                held = empty and state is not None and self._empty_folder is not None and self._empty_folder()
+            else:
+                held = found[0] == state
+            if not held:
+                return False  # readers check every stamp: no mark is needed
+            numbers = [_rowid(debrief_id) for debrief_id in ids]
+            marked = {n for (n,) in connection.execute(
+                f"SELECT n FROM dirty WHERE n IN ({', '.join('?' * len(numbers))})", numbers)}
         except (sqlite3.Error, OSError, CacheUnusable):
             self.close()
             return False
-        if found is None:
-            try:
-                empty = connection.execute("SELECT 1 FROM rows LIMIT 1").fetchone() is None
-            except sqlite3.Error:
-                return False
-            # A cache with no row, of a folder with no file (a new database), is complete too.
-            return empty and state is not None and self._empty_folder is not None and self._empty_folder()
-        def withdraw(connection: sqlite3.Connection) -> None:
-            connection.execute("DELETE FROM meta WHERE key = 'folder'")
+        unmarked = [(n, debrief_id) for n, debrief_id in zip(numbers, ids, strict=True) if n not in marked]
+        if not unmarked:
+            return True
 
-        return self._guarded(withdraw) and found[0] == state
+        def add_marks(connection: sqlite3.Connection) -> None:
+            connection.executemany("INSERT OR REPLACE INTO dirty VALUES (?, ?)", unmarked)
+            if found is None:
+                self._claim(connection, state)  # the empty folder's claim, for the writer to move
+
+        return self._guarded(add_marks)
+
+    def move_claim(self, state: str | None) -> bool:
+        """After a writer that held the claim changed files and left their rows dirty: the claim
+        follows the folder to ``state`` (withdrawn when None)."""
+        return self._guarded(lambda connection: self._claim(connection, state))
+
+    def dirty(self) -> list[str]:
+        """The ids marked dirty, for the writer that settles them; empty when the cache is unusable."""
+        try:
+            connection = self._connect_write()
+            return [debrief_id for (debrief_id,) in connection.execute("SELECT id FROM dirty ORDER BY id")]
+        except (sqlite3.Error, OSError, CacheUnusable):
+            self.close()
+            return []
+
+    def settle(self, rows: Iterable[Row], gone: Iterable[str] = ()) -> bool:
+        """Rows worked out under the database's lock from files whose stamps they carry, so they are
+        fresh: stored with their marks cleared, the claim left as it is; ``gone`` ids lose theirs."""
+        items, missing = list(rows), list(gone)
+
+        def put_all(connection: sqlite3.Connection) -> None:
+            for row in items:
+                self._put(connection, row)
+            self._drop(connection, missing)
+
+        return self._guarded(put_all)
 
     def record(self, rows: Iterable[Row], claim: str | None = None) -> bool:
-        """Store rows (a save, an import), and make the folder claim with ``claim`` or withdraw it
-        without; False when the cache could not be written."""
+        """Store rows (a save, an import; their marks cleared), and make the folder claim with
+        ``claim`` or withdraw it without; False when the cache could not be written."""
         items = list(rows)
 
         def put_all(connection: sqlite3.Connection) -> None:
@@ -661,19 +736,21 @@ class FactsCache:
         """Every row as stored: id -> (stamp, facts, doc); empty when the cache is unusable."""
         return self.stored_claimed(source)[0]
 
-    def stored_claimed(self, source: Source | None = None) -> tuple[dict[str, tuple[str, bytes, bytes]], bool]:
-        """``stored``, and whether the claim holds for ``source`` (read in one transaction)."""
+    def stored_claimed(self, source: Source | None = None
+                       ) -> tuple[dict[str, tuple[str, bytes, bytes]], list[str] | None]:
+        """``stored``, and ``untrusted`` for ``source`` (read in one transaction): None when the
+        claim does not hold, else the dirty ids, whose rows are not to be trusted."""
         try:
             connection = _open_read(self.path)
         except CacheUnusable:
-            return {}, False
+            return {}, None
         try:
             connection.execute("BEGIN")
-            trusted = source is not None and claim_holds(connection, source)
+            dirty = untrusted(connection, source) if source is not None else None
             return {id_: (stamp, facts, doc) for id_, stamp, facts, doc in connection.execute(
-                "SELECT rows.id, rows.stamp, blobs.facts, blobs.doc FROM rows JOIN blobs ON blobs.n = rows.n")}, trusted
+                "SELECT rows.id, rows.stamp, blobs.facts, blobs.doc FROM rows JOIN blobs ON blobs.n = rows.n")}, dirty
         except sqlite3.Error:
-            return {}, False
+            return {}, None
         finally:
             connection.close()
 
@@ -731,9 +808,8 @@ def read_facts(source: Source, cache: FactsCache, *, write: bool = False,
     file as it was). ``skipped(id, reason)`` hears of each damaged debrief file.
     """
     seen = settled_state(source) if write else None
-    stored, trusted = cache.stored_claimed(source)
-    # Under a claim every row is fresh: no file is looked at.
-    stamps = {i: _parse_stamp(row[0]) for i, row in stored.items()} if trusted else source.stamps()
+    stored, dirty = cache.stored_claimed(source)
+    trusted = dirty is not None
     snapshot = Snapshot()
     unreadable: list[str] = []
 
@@ -742,7 +818,16 @@ def read_facts(source: Source, cache: FactsCache, *, write: bool = False,
         if skipped is not None:
             skipped(debrief_id, reason)
 
-    stale = [] if trusted else _stale({i: row[0] for i, row in stored.items()}, stamps)
+    if dirty is not None:
+        # Under a claim every row but the dirty ones is fresh: only their files are looked at.
+        marked = set(dirty)
+        stamps = {i: _parse_stamp(row[0]) for i, row in stored.items() if i not in marked}
+        fresh_stamps = current_stamps(source, dirty)
+        stamps.update(fresh_stamps)
+        stale = sorted(fresh_stamps)
+    else:
+        stamps = source.stamps()
+        stale = _stale({i: row[0] for i, row in stored.items()}, stamps)
     fresh: list[Row] = []
     for done, chunk_start in enumerate(range(0, len(stale), CHUNK), start=1):
         chunk = stale[chunk_start:chunk_start + CHUNK]
@@ -772,9 +857,10 @@ def read_facts(source: Source, cache: FactsCache, *, write: bool = False,
     # would go unreported under a claim) makes the claim with the rows it brings up to date.
     claim = seen if (seen is not None and not trusted and not unreadable
                      and source.folder_state() == seen) else None
-    if write and gone:
+    # Under a claim the dirty rows are left to the files' writer (``Store.settle_facts``).
+    if write and not trusted and gone:
         cache.forget(gone)
-    if write and (fresh or claim is not None):
+    if write and not trusted and (fresh or claim is not None):
         cache.record(fresh, claim=claim)
     return snapshot
 
@@ -824,7 +910,7 @@ def search_cached(source: Source, cache: FactsCache, query: str, limit: int = 10
     stamps: dict[str, Stamp] = {}
     light: list[SearchDoc] = []
     full: dict[str, SearchDoc] = {}
-    trusted = False
+    dirty: list[str] | None = None
     stored_stamps: dict[str, str] = {}
     try:
         connection = _open_read(cache.path)
@@ -833,10 +919,12 @@ def search_cached(source: Source, cache: FactsCache, query: str, limit: int = 10
     if connection is not None:
         try:
             connection.execute("BEGIN")
-            trusted = claim_holds(connection, source)
-            # Under a claim every row is fresh; otherwise each file's stamp is checked.
-            stamps = {} if trusted else source.stamps()
-            stored_stamps = {} if trusted else dict(connection.execute("SELECT id, stamp FROM rows"))
+            dirty = untrusted(connection, source)
+            trusted = dirty is not None
+            # Under a claim every row but the dirty ones is fresh; otherwise each file's stamp is checked.
+            stamps = current_stamps(source, dirty) if dirty is not None else source.stamps()
+            stored_stamps = dict(connection.execute("SELECT id, stamp FROM rows")) if dirty is None else {}
+            marked = set(dirty or ())
             select = ("SELECT rows.n, rows.id, rows.stamp, rows.lost_on, words.blob FROM words "
                       "JOIN rows ON rows.n = words.rowid")
             if long_terms:
@@ -847,7 +935,7 @@ def search_cached(source: Source, cache: FactsCache, query: str, limit: int = 10
             numbers: dict[str, int] = {}
             for n, id_, stamp, lost_on, blob in found:
                 current = stamps.get(id_)
-                if trusted or (current is not None and stamp == stamp_text(current)):
+                if id_ not in marked if trusted else (current is not None and stamp == stamp_text(current)):
                     numbers[id_] = n
                     light.append(SearchDoc(id=id_, company="", contact="", lost_on=date.fromisoformat(lost_on),
                                            lost_to="", fields=(), blob=blob))
@@ -857,12 +945,14 @@ def search_cached(source: Source, cache: FactsCache, query: str, limit: int = 10
                 (raw,) = connection.execute("SELECT doc FROM blobs WHERE n = ?", (numbers[hit.doc.id],)).fetchone()
                 full[hit.doc.id] = decode_doc(raw, blobs[hit.doc.id])
         except sqlite3.Error:
-            stamps, stored_stamps, light, full, trusted = source.stamps(), {}, [], {}, False
+            stamps, stored_stamps, light, full, dirty = source.stamps(), {}, [], {}, None
         finally:
             connection.close()
     else:
         stamps = source.stamps()
-    fresh = [] if trusted else [row.doc for row in _fresh_rows(source, stamps, skipped, _stale(stored_stamps, stamps))]
+    # The files of the dirty debriefs under a claim, of every stale or missing row otherwise.
+    to_read = sorted(stamps) if dirty is not None else _stale(stored_stamps, stamps)
+    fresh = [row.doc for row in _fresh_rows(source, stamps, skipped, to_read)]
     # Ranked over everything; the snippets cut from the full text of the best ones only.
     total = search([*light, *fresh], query, limit=limit)
     best = [full.get(hit.doc.id, hit.doc) for hit in total.hits]

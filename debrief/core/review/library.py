@@ -131,12 +131,21 @@ class Library:
 
 def write_back(store: Store, rows: list[Row]) -> None:
     """Bring rows read from files into the facts cache, under the database's lock (for the app, a
-    writing process; derived data, so a busy or read-only database simply keeps reading the files)."""
+    writing process; derived data, so a busy or read-only database simply keeps reading the files).
+
+    Only rows whose file still has their stamp are written: those are fresh, so the cache's claim
+    stays and their dirty marks go; a row a save overtook meanwhile is dropped (read again later).
+    """
     if not rows:
         return
+    from debrief.core.review.facts_cache import stamp_text
+
     try:
         with store.locked(timeout=1.0):
-            store.facts_cache().record(rows)
+            fresh = [row for row in rows if (stamp := store.stamp_of(row.id)) is not None
+                     and stamp_text(stamp) == row.stamp]
+            if fresh:
+                store.facts_cache().settle(fresh)
     except StoreError:
         pass
 

@@ -253,6 +253,17 @@ def refresh_team_cache(root: Path, clone: Path, own_folder: str) -> None:
         cache.close()
 
 
+def rebuild_team_cache(root: Path, clone: Path, own_folder: str,
+                       skipped: Skipped | None = None) -> int:
+    """``repair`` for the teammates' facts cache: every row worked out afresh from the share files
+    (called with the clone locked, so no sync changes them meanwhile); returns how many it holds."""
+    cache = team_cache(root)
+    try:
+        return cache.rebuild(TeamSource(clone, own_folder), on_damaged=skipped)
+    finally:
+        cache.close()
+
+
 @dataclass(frozen=True)
 class RepCount:
     """How many debriefs one rep brought to the pool."""
