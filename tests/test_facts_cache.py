@@ -39,6 +39,7 @@ from debrief.core.review.facts_cache import (
     FactsCache,
     FilesSource,
     file_stamp,
+    read_claim,
     read_facts,
     row_of,
     search_cached,
@@ -283,10 +284,7 @@ def test_kill_during_saves_leaves_the_facts_consistent_and_repair_rebuilds(store
 
 
 def _claimed(store: Store) -> bool:
-    with sqlite3.connect(store.root / "index" / CACHE_NAME) as connection:
-        found = connection.execute("SELECT value FROM meta WHERE key = 'folder'").fetchone()
-    connection.close()
-    return found is not None and found[0] == store.folder_state()
+    return read_claim(store.root / "index" / CACHE_NAME) == store.folder_state()
 
 
 def test_the_folder_claim_spares_the_stat_of_every_file_and_only_a_full_writer_makes_it(store: Store) -> None:

@@ -70,7 +70,7 @@ def read_tally(source: Source, cache: FactsCache, today: date,
     else:
         try:
             connection.execute("BEGIN")  # every count over one state of the cache
-            dirty = untrusted(connection, source)
+            dirty = untrusted(connection, cache.path, source)
             if dirty is not None:
                 # Every row but the dirty ones is fresh: only their files are looked at, and the
                 # counts kept by every save are read less what the dirty rows added.

@@ -21,11 +21,11 @@ it; with the rollback journal a reader only takes a lock. A damaged file, an unk
 of an older version is removed by the next writer, which starts afresh with the row it saves; the
 other rows come back as above, and readers meanwhile read the debrief files.
 
-Freshness without a look at every file: the cache also keeps a claim, the state (inode and
-modification time) of the debriefs folder for which every row is fresh and every file has a row,
-except for the debriefs marked dirty. A writer under the database's lock marks a debrief dirty
-(one commit, only when it is not marked yet) before it touches its file, and afterwards moves the
-claim to the folder's new state, if the claim held. Then it either writes the debrief's row and
+Freshness without a look at every file: the cache also keeps a claim (a small file beside it),
+the state (inode and modification time) of the debriefs folder for which every row is fresh and
+every file has a row, except for the debriefs marked dirty. A writer under the database's lock
+marks a debrief dirty (one commit, only when it is not marked yet) before it touches its file, and
+afterwards moves the claim to the folder's new state (one write), if the claim held. Then it either writes the debrief's row and
 clears the mark in that same transaction, or leaves the row for later: an autosave while the rep
 types moves only the claim, and the row is settled (``Store.settle_facts``) once the typing stops.
 A writer killed at any point leaves the debrief marked, or the claim on a state the folder has
@@ -136,21 +136,45 @@ def settled_state(source: Source) -> str | None:
     return state
 
 
-def claim_holds(connection: sqlite3.Connection, source: Source) -> bool:
+CLAIM_WIDTH = 64
+"""The claim file holds the folder state padded to this width, so one write replaces it whole."""
+
+
+def claim_file(path: Path) -> str:
+    """The claim of the cache at ``path``, in a small file beside it (see ``FactsCache.move_claim``)."""
+    return f"{path}-claim"
+
+
+def read_claim(path: Path) -> str | None:
+    """The folder state the cache at ``path`` claims; None when it claims none."""
+    try:
+        fd = os.open(claim_file(path), os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        raw = os.pread(fd, CLAIM_WIDTH, 0)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return raw.decode("ascii", "replace").strip() or None
+
+
+def claim_holds(path: Path, source: Source) -> bool:
     """Whether the claim holds for ``source``'s folder now (see the module's docstring)."""
     state = source.folder_state()
-    if state is None:
-        return False
-    found = connection.execute("SELECT value FROM meta WHERE key = 'folder'").fetchone()
-    return found is not None and found[0] == state
+    return state is not None and read_claim(path) == state
 
 
-def untrusted(connection: sqlite3.Connection, source: Source) -> list[str] | None:
+def untrusted(connection: sqlite3.Connection, path: Path, source: Source) -> list[str] | None:
     """The ids whose rows may be stale while the claim holds (the dirty ones: read them from their
-    files, every other row is fresh); None when the claim does not hold (then every stamp is checked)."""
-    if not claim_holds(connection, source):
-        return None
-    return [debrief_id for (debrief_id,) in connection.execute("SELECT id FROM dirty ORDER BY id")]
+    files, every other row is fresh); None when the claim does not hold (then every stamp is checked).
+
+    The dirty ids are read first, which fixes the transaction's view of the cache: a claim seen
+    after it covers every row of that view but the dirty ones.
+    """
+    dirty = [debrief_id for (debrief_id,) in connection.execute("SELECT id FROM dirty ORDER BY id")]
+    return dirty if claim_holds(path, source) else None
 
 
 def current_stamps(source: Source, debrief_ids: Iterable[str]) -> dict[str, Stamp]:
@@ -172,7 +196,7 @@ def claimed_stamps(source: Source, cache: FactsCache) -> dict[str, Stamp] | None
         return None
     try:
         connection.execute("BEGIN")
-        dirty = untrusted(connection, source)
+        dirty = untrusted(connection, cache.path, source)
         if dirty is None:
             return None
         stamps = {id_: _parse_stamp(stamp) for id_, stamp in connection.execute("SELECT id, stamp FROM rows")}
@@ -455,6 +479,7 @@ class FactsCache:
     def __init__(self, path: Path, empty_folder: Callable[[], bool] | None = None) -> None:
         self.path = Path(path)
         self._writer: sqlite3.Connection | None = None
+        self._claim_fd: int | None = None
         self._empty_folder = empty_folder
         """Whether the source's folder holds no file now (a claim for a cache with no row)."""
 
@@ -475,6 +500,7 @@ class FactsCache:
             if isinstance(error, sqlite3.OperationalError):
                 raise  # busy or unwritable: try again at the next save
             connection = None
+        fresh = connection is None
         if connection is None:
             self._reset()
             connection = self._connect()
@@ -484,7 +510,14 @@ class FactsCache:
             except BaseException:
                 connection.close()
                 raise
+        try:
+            self._claim_fd = os.open(claim_file(self.path), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        except OSError:
+            connection.close()
+            raise
         self._writer = connection
+        if fresh:
+            self._set_claim(None)  # a claim left beside a cache that was removed vouches for nothing
         return connection
 
     def _connect(self) -> sqlite3.Connection:
@@ -521,8 +554,10 @@ class FactsCache:
         return connection
 
     def _reset(self) -> None:
-        """Remove a cache file that is damaged or of another version (with its journal)."""
-        for suffix in ("", "-journal", "-wal", "-shm"):
+        """Remove a cache file that is damaged or of another version (its claim first, then its
+        journal): a claim must never outlive the rows it vouched for."""
+        self._close_claim()
+        for suffix in ("-claim", "", "-journal", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{self.path}{suffix}")
 
@@ -532,6 +567,34 @@ class FactsCache:
             with contextlib.suppress(sqlite3.Error):
                 self._writer.close()
             self._writer = None
+        self._close_claim()
+
+    def _close_claim(self) -> None:
+        if self._claim_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._claim_fd)
+            self._claim_fd = None
+
+    def _own_claim(self) -> str | None:
+        """The claim as the writer reads it (through its open claim file)."""
+        if self._claim_fd is None:
+            return None
+        return os.pread(self._claim_fd, CLAIM_WIDTH, 0).decode("ascii", "replace").strip() or None
+
+    def _set_claim(self, state: str | None) -> bool:
+        """Make the claim for ``state``, or withdraw it (None). One write of a fixed width, never
+        synced: the claim is a hint for readers that a killed writer leaves stale, never wrong
+        (see ``move_claim``); a write that fails withdraws it if it can."""
+        text = state or ""
+        if self._claim_fd is None or len(text) > CLAIM_WIDTH:
+            return False
+        try:
+            os.pwrite(self._claim_fd, text.ljust(CLAIM_WIDTH).encode("ascii"), 0)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.pwrite(self._claim_fd, b" " * CLAIM_WIDTH, 0)
+            return False
+        return True
 
     def _guarded(self, action: Callable[[sqlite3.Connection], None]) -> bool:
         """Run one write transaction; on any failure the cache is left (its stamps keep it right)."""
@@ -615,54 +678,53 @@ class FactsCache:
                 connection.execute(f"DELETE FROM {table} WHERE n = ?", (n,))
             connection.execute("DELETE FROM rows WHERE n = ?", (n,))
 
-    @staticmethod
-    def _claim(connection: sqlite3.Connection, claim: str | None) -> None:
-        """Make the claim, or withdraw it: rows written by anyone but the files' own writer (a
-        review screen's write-back of what it read a moment ago) may be older than a save that
-        came between, and only the files' stamps can tell."""
-        if claim is None:
-            connection.execute("DELETE FROM meta WHERE key = 'folder'")
-        else:
-            connection.execute("INSERT OR REPLACE INTO meta VALUES ('folder', ?)", (claim,))
-
     def mark(self, debrief_ids: Iterable[str], state: str | None) -> bool:
         """Before a writer changes these debriefs' files: mark them dirty (committed, so that a
         writer killed before their rows leaves them marked); True when the claim held for
         ``state``, so that the writer may move it to the folder's new state. Marks already there
-        cost no commit: an autosave of the debrief being typed in reads one row here."""
+        cost no commit: an autosave of the debrief being typed in reads one count here."""
         ids = list(debrief_ids)
         try:
             connection = self._connect_write()
-            found = connection.execute("SELECT value FROM meta WHERE key = 'folder'").fetchone()
-            if found is None:
+            claim = self._own_claim()
+            if claim is None:
                 # A cache with no row, of a folder with no file (a new database), is complete too.
                 empty = connection.execute("SELECT 1 FROM rows LIMIT 1").fetchone() is None
                 held = empty and state is not None and self._empty_folder is not None and self._empty_folder()
             else:
-                held = found[0] == state
+                held = claim == state
             if not held:
                 return False  # readers check every stamp: no mark is needed
             numbers = [_rowid(debrief_id) for debrief_id in ids]
-            marked = {n for (n,) in connection.execute(
-                f"SELECT n FROM dirty WHERE n IN ({', '.join('?' * len(numbers))})", numbers)}
+            among = f"n IN ({', '.join('?' * len(numbers))})"
+            (already,) = connection.execute(f"SELECT count(*) FROM dirty WHERE {among}", numbers).fetchone()
+            if already == len(set(numbers)):
+                return True
+            marked = {n for (n,) in connection.execute(f"SELECT n FROM dirty WHERE {among}", numbers)}
         except (sqlite3.Error, OSError, CacheUnusable):
             self.close()
             return False
         unmarked = [(n, debrief_id) for n, debrief_id in zip(numbers, ids, strict=True) if n not in marked]
-        if not unmarked:
-            return True
 
         def add_marks(connection: sqlite3.Connection) -> None:
             connection.executemany("INSERT OR REPLACE INTO dirty VALUES (?, ?)", unmarked)
-            if found is None:
-                self._claim(connection, state)  # the empty folder's claim, for the writer to move
 
-        return self._guarded(add_marks)
+        if not self._guarded(add_marks):
+            return False
+        # The empty folder's claim, made now for the writer to move.
+        return claim is not None or self._set_claim(state)
 
     def move_claim(self, state: str | None) -> bool:
         """After a writer that held the claim changed files and left their rows dirty: the claim
-        follows the folder to ``state`` (withdrawn when None)."""
-        return self._guarded(lambda connection: self._claim(connection, state))
+        follows the folder to ``state`` (withdrawn when None).
+
+        No transaction: the claim is a file of its own, rewritten in one write. A reader trusts a
+        row only when it is not marked dirty in its view of the cache and the claim equals the
+        folder's state; a writer marks a debrief (committed) before it renames its file, so a
+        writer killed anywhere leaves the debrief marked or the claim on a state the folder has
+        left, and the claim moves only once the files it covers are marked or have their rows.
+        """
+        return self._set_claim(state)
 
     def dirty(self) -> list[str]:
         """The ids marked dirty, for the writer that settles them; empty when the cache is unusable."""
@@ -693,9 +755,10 @@ class FactsCache:
         def put_all(connection: sqlite3.Connection) -> None:
             for row in items:
                 self._put(connection, row)
-            self._claim(connection, claim)
 
-        return self._guarded(put_all)
+        # The claim after the rows: made only for a view of the cache that holds them.
+        written = self._guarded(put_all)
+        return self._set_claim(claim if written else None) and written
 
     def forget(self, debrief_ids: Iterable[str], claim: str | None = None) -> bool:
         """Drop the rows of deleted debriefs (the claim made with ``claim``, withdrawn without)."""
@@ -703,9 +766,9 @@ class FactsCache:
 
         def drop(connection: sqlite3.Connection) -> None:
             self._drop(connection, ids)
-            self._claim(connection, claim)
 
-        return self._guarded(drop)
+        written = self._guarded(drop)
+        return self._set_claim(claim if written else None) and written
 
     def rebuild(self, source: Source, on_damaged: Callable[[str, str], None] | None = None) -> int:
         """Work out every row afresh from the source (``repair``); returns how many were stored."""
@@ -746,7 +809,7 @@ class FactsCache:
             return {}, None
         try:
             connection.execute("BEGIN")
-            dirty = untrusted(connection, source) if source is not None else None
+            dirty = untrusted(connection, self.path, source) if source is not None else None
             return {id_: (stamp, facts, doc) for id_, stamp, facts, doc in connection.execute(
                 "SELECT rows.id, rows.stamp, blobs.facts, blobs.doc FROM rows JOIN blobs ON blobs.n = rows.n")}, dirty
         except sqlite3.Error:
@@ -919,7 +982,7 @@ def search_cached(source: Source, cache: FactsCache, query: str, limit: int = 10
     if connection is not None:
         try:
             connection.execute("BEGIN")
-            dirty = untrusted(connection, source)
+            dirty = untrusted(connection, cache.path, source)
             trusted = dirty is not None
             # Under a claim every row but the dirty ones is fresh; otherwise each file's stamp is checked.
             stamps = current_stamps(source, dirty) if dirty is not None else source.stamps()
