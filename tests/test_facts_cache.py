@@ -382,3 +382,37 @@ def test_autosaves_leave_one_row_dirty_that_readers_read_from_its_file_until_it_
     assert _dirty(store) == [] and _claimed(store)
     assert read_facts(store, store.facts_cache()).read_from_files == 0
     assert_cache_agrees(store, **FEW)  # type: ignore[arg-type]
+
+
+def test_the_patterns_screens_complete_write_back_makes_the_claim_again(store: Store) -> None:
+    """Once the claim is lost (another program added one file and removed another), the patterns
+    screen's count reads every file; having brought the stale rows in, with no write in between, it
+    drops the rows whose file is gone and makes the claim again: the next reader reads no file."""
+    from functools import partial
+
+    from debrief.core.review.library import claim_after_write_back
+
+    saved = varied(0)[:10]
+    store.put_many(saved, durable=False)
+    scratch = Store.open(store.root.parent / "scratch")
+    extra = scratch.add(Debrief(company="Sideways", contact=Contact(name="Kim"), impressions="price"))
+    os.replace(scratch.root / "debriefs" / f"{extra.id}.json", store.root / "debriefs" / f"{extra.id}.json")
+    (store.root / "debriefs" / f"{saved[0].id}.json").unlink()
+    past = time.time_ns() - 10_000_000_000  # the outside change settled a while ago
+    os.utime(store.root / "debriefs", ns=(past, past))
+    assert not _claimed(store)
+
+    def count() -> None:
+        read_tally(store, store.facts_cache(), TODAY, write_back=partial(write_back, store),
+                   complete=partial(claim_after_write_back, store))
+
+    count()
+    assert _claimed(store)
+    assert read_facts(store, store.facts_cache()).read_from_files == 0
+    assert saved[0].id not in store.facts_cache().stored() and extra.id in store.facts_cache().stored()
+    assert_cache_agrees(store, **FEW)  # type: ignore[arg-type]
+    # A folder that changed a moment ago is not claimed (a coarse clock could hide a change).
+    (store.root / "debriefs" / f"{saved[1].id}.json").unlink()
+    count()
+    assert not _claimed(store)
+    assert_cache_agrees(store, **FEW)  # type: ignore[arg-type]

@@ -160,3 +160,24 @@ def test_stats_text_names_every_column_and_says_when_no_reason_was_heard(store: 
     hubspot = next(line for line in _section(result.stdout, "Who we lose to") if line.startswith("HubSpot"))
     assert "not heard yet" in hubspot
     assert "1 follow-up logged" in result.stdout and "1 follow-ups" not in result.stdout
+
+
+def test_stats_says_when_the_facts_cache_is_behind_and_repair_brings_it_up_to_date(store: Store,
+                                                                                   run_cli: RunCli) -> None:
+    """A cache lost (removed, or of an older version) makes ``stats`` read every file: the same
+    answer, and one line on stderr naming the way back; after ``repair`` no file is read."""
+    from debrief.cli.review_commands import BEHIND_HINT
+    from debrief.core.demo import demo_debriefs
+
+    store.put_many(demo_debriefs(BEHIND_HINT, seed=3), durable=False)
+    expected = run_cli("stats", "--format", "json")
+    assert expected.returncode == 0 and expected.stderr == ""
+    for leftover in (store.root / "index").glob("facts.sqlite*"):
+        leftover.unlink()
+    behind = run_cli("stats", "--format", "json")
+    assert behind.returncode == 0 and behind.stdout == expected.stdout
+    assert behind.stderr.strip() == (f"debrief: {BEHIND_HINT:,} debriefs read from their files, the facts cache being "
+                                     "behind them; 'debrief repair' (or the app's patterns screen) brings it up to date")
+    assert run_cli("repair").returncode == 0
+    again = run_cli("stats", "--format", "json")
+    assert again.stdout == expected.stdout and again.stderr == ""

@@ -48,6 +48,10 @@ def compare_command(debrief_ids: tuple[str, ...], output_format: str, db: Path |
         echo(comparison_markdown(comparison).rstrip())
 
 
+BEHIND_HINT = 1_000
+"""From this many debriefs read from their files, ``stats`` says how to bring the cache up to date."""
+
+
 def _skipped(debrief_id: str, reason: str) -> None:
     """One line on stderr for each damaged debrief file: it is left out, the rest still count."""
     click.echo(f"debrief: skipped {debrief_id}: {one_line(reason, 300)}", err=True)
@@ -97,7 +101,13 @@ def stats_command(pooled: bool, output_format: str, db: Path | None) -> None:
     today, settings, team = date.today(), load_settings(settings_file()), None
     # From the facts cache; debriefs whose row is stale are read from their files, in memory only
     # (a read-only command never writes, not even derived data).
-    tally, unreadable = read_tally(store, store.facts_cache(), today, skipped=_skipped)
+    read_from_files: list[int] = []
+    tally, unreadable = read_tally(store, store.facts_cache(), today, skipped=_skipped,
+                                   progress=lambda _done, todo: read_from_files.append(todo))
+    if read_from_files and read_from_files[-1] >= BEHIND_HINT:
+        click.echo(f"debrief: {plural(read_from_files[-1], 'debrief')} read from their files, the facts cache "
+                   "being behind them; 'debrief repair' (or the app's patterns screen) brings it up to date",
+                   err=True)
     if pooled:
         team = _pool_team(db, tally, today)
     stats = finish(tally, today, settings, unreadable)

@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from debrief.core.review import Stats, save_export, stats_markdown
 from debrief.core.review.cached_stats import read_tally
-from debrief.core.review.library import write_back
+from debrief.core.review.library import claim_after_write_back, write_back
 from debrief.core.review.stats import actions_line, check_ins_line, finish, pct
 from debrief.core.store import StoreError
 from debrief.core.text import one_line
@@ -157,7 +157,7 @@ class PatternsScreen(DebriefScreen):
             tally, unreadable = read_tally(
                 store, store.facts_cache(), today,
                 progress=lambda done, todo: self.app.call_from_thread(self._progress, done, todo),
-                write_back=partial(write_back, store))
+                write_back=partial(write_back, store), complete=partial(claim_after_write_back, store))
             if self.team:
                 self._pool = _add_team(store, tally, today)
             if self.stats is None and not worker.is_cancelled and \

@@ -27,6 +27,7 @@ from debrief.core.review.facts_cache import (
     _rowid,
     _stale,
     current_stamps,
+    settled_state,
     untrusted,
 )
 
@@ -38,7 +39,8 @@ def read_tally(source: Source, cache: FactsCache, today: date,
                skipped: Callable[[str, str], None] | None = None, *,
                progress: Callable[[int, int], None] | None = None,
                write_back: Callable[[list[Row]], None] | None = None,
-               also: Callable[[sqlite3.Connection, str], None] | None = None) -> tuple[Tally, list[str]]:
+               also: Callable[[sqlite3.Connection, str], None] | None = None,
+               complete: Callable[[list[str], str], None] | None = None) -> tuple[Tally, list[str]]:
     """The tally of every debrief of ``source`` (and the ids that could not be read), counted by
     SQLite over the fresh rows and in Python over the debriefs whose row is stale or missing.
 
@@ -47,7 +49,10 @@ def read_tally(source: Source, cache: FactsCache, today: date,
     Never writes itself: a stale row is worked out in memory and handed to ``write_back`` (a
     writing process's way to bring it into the cache), a few hundred at a time, with ``progress``.
     ``also(connection, where)`` reads more of the cached rows in the same transaction, ``where``
-    keeping the fresh ones (the stale ones reach ``write_back``).
+    keeping the fresh ones (the stale ones reach ``write_back``). ``complete(gone, seen)`` is
+    called when there was no claim, every file was read (none damaged) and every stale row reached
+    ``write_back``: with the ids whose rows have no file any more, and the folder's state from
+    before its files were looked at, a writing process may drop those rows and make the claim.
     """
     from debrief.core.review.stats import Tally
 
@@ -60,6 +65,8 @@ def read_tally(source: Source, cache: FactsCache, today: date,
             skipped(debrief_id, reason)
 
     tally = Tally()
+    seen = settled_state(source) if complete is not None else None
+    gone: list[str] | None = None
     try:
         connection = _open_read(cache.path)
     except CacheUnusable:
@@ -83,13 +90,14 @@ def read_tally(source: Source, cache: FactsCache, today: date,
                 stamps = source.stamps()
                 stored = dict(connection.execute("SELECT id, stamp FROM rows"))
                 stale = _stale(stored, stamps)
-                skip = [_rowid(i) for i in stale if i in stored] + [_rowid(i) for i in stored if i not in stamps]
+                gone = [i for i in stored if i not in stamps]
+                skip = [_rowid(i) for i in stale if i in stored] + [_rowid(i) for i in gone]
                 tally = _count(connection, skip, today, kept=not skip)
             if also is not None:
                 also(connection, "n NOT IN (SELECT n FROM temp.skip)" if skip else "1")
         except sqlite3.Error:
             stamps = source.stamps()
-            tally, stale = Tally(), sorted(stamps)
+            tally, stale, gone = Tally(), sorted(stamps), None
         finally:
             connection.close()
     for start in range(0, len(stale), CHUNK):
@@ -99,6 +107,8 @@ def read_tally(source: Source, cache: FactsCache, today: date,
             write_back(rows)
         if progress is not None:
             progress(min(start + CHUNK, len(stale)), len(stale))
+    if complete is not None and gone is not None and seen is not None and not unreadable:
+        complete(gone, seen)
     return tally, sorted(unreadable)
 
 

@@ -25,15 +25,16 @@ Freshness without a look at every file: the cache also keeps a claim (a small fi
 the state (inode and modification time) of the debriefs folder for which every row is fresh and
 every file has a row, except for the debriefs marked dirty. A writer under the database's lock
 marks a debrief dirty (one commit, only when it is not marked yet) before it touches its file, and
-afterwards moves the claim to the folder's new state (one write), if the claim held. Then it either writes the debrief's row and
-clears the mark in that same transaction, or leaves the row for later: an autosave while the rep
-types moves only the claim, and the row is settled (``Store.settle_facts``) once the typing stops.
-A writer killed at any point leaves the debrief marked, or the claim on a state the folder has
-left. A reader whose folder state equals the claim trusts every row but the dirty ones, which it
-reads from their files, so no file of 100,000 is statted; with no claim, or another folder state
-(a file created, renamed or deleted by another program changes the folder's time), every file's
-stamp is checked as above, and ``repair`` (or a writing process that found nothing stale under
-the lock) makes the claim again. Files rewritten in place by another program, without a rename,
+afterwards moves the claim to the folder's new state (one write), if the claim held. Then it
+either writes the debrief's row and clears the mark in one transaction, or leaves the row for
+later: an autosave while the rep types moves only the claim, and the row is settled
+(``Store.settle_facts``) once the typing stops. A writer killed at any point leaves the debrief
+marked, or the claim on a state the folder has left. A reader whose folder state equals the claim
+trusts every row but the dirty ones, which it reads from their files, so no file of 100,000 is
+statted; with no claim, or another folder state (a file created, renamed or deleted by another
+program changes the folder's time), every file's stamp is checked as above, and ``repair``, or
+the patterns screen once it has brought every stale row in with no write in between
+(``read_tally``'s ``complete``), makes the claim again. Files rewritten in place by another program, without a rename,
 keep the folder's time: the store never writes so, and such edits are not noticed while a claim
 holds; ``debrief repair`` rebuilds.
 

@@ -150,6 +150,20 @@ def write_back(store: Store, rows: list[Row]) -> None:
         pass
 
 
+def claim_after_write_back(store: Store, gone: list[str], seen: str) -> None:
+    """After a review screen brought every stale row into the facts cache (``read_tally``'s
+    ``complete``): drop the rows whose file is gone and make the claim for ``seen``, the folder's
+    state before its files were looked at, if no write has changed the folder since. So the cache
+    vouches for the folder again after a kill, an upgrade or another program's change, without
+    ``repair``."""
+    try:
+        with store.locked(timeout=1.0):
+            if store.folder_state() == seen:
+                store.facts_cache().forget(gone, claim=seen)
+    except StoreError:
+        pass
+
+
 _LIBRARIES: dict[Path, Library] = {}
 _LIBRARIES_LOCK = threading.Lock()
 
