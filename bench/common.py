@@ -42,6 +42,18 @@ def copy_db(source: Path) -> Path:
     return target
 
 
+def fresh_cache(root: Path) -> int:
+    """Bring a database's facts cache up to date and let it vouch for the folder again (a copy's
+    folder is another folder), as the app's patterns screen does; how many rows had to be worked
+    out from their files."""
+    from debrief.core.review.facts_cache import read_facts
+    from debrief.core.store import Store
+
+    store = Store.open(root)
+    with store.locked():
+        return read_facts(store, store.facts_cache(), write=True).read_from_files
+
+
 def measure(action: Callable[[], object], repeat: int, warmup: int = 1) -> list[float]:
     """Seconds per call of ``action``, ``repeat`` times after ``warmup`` untimed calls."""
     for _ in range(warmup):

@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import copy_db, demo_db, measure, median_ms, p95_ms, run_command, table
+from bench.common import copy_db, demo_db, fresh_cache, measure, median_ms, p95_ms, run_command, table
 from debrief.core.model import (
     Answer,
     AnswerState,
@@ -198,16 +198,6 @@ def bench_search(store: Store, repeat: int) -> tuple[dict[str, list[float]], dic
     return ({"search: one query in memory": query_times, "search: screen, keystroke to results": screen_times,
              "search/patterns: re-check, nothing changed": refresh, "patterns: count over facts": stats},
             {"debriefs read": count, "first read of every debrief (s)": first_read})
-
-
-def fresh_cache(root: Path) -> int:
-    """Bring a demo database's facts cache up to date (once: the folder is reused); how many rows
-    had to be worked out from their files."""
-    from debrief.core.review.facts_cache import read_facts
-
-    store = Store.open(root)
-    with store.locked():
-        return read_facts(store, store.facts_cache(), write=True).read_from_files
 
 
 def first_paints(root: Path, repeat: int) -> dict[str, list[float]]:

@@ -52,6 +52,10 @@ def test_type_at_once_kill_9_and_resume(terminal: Callable[..., Terminal], run_c
     assert data["status"] == "in_call"
     call = data["call"]
     assert isinstance(call, dict) and call["current_question"] == "decision-who"
+    # Killed within seconds of typing: the facts cache's row may be dirty still (then search reads
+    # that file) or settled; either way search finds the words.
+    found = run_cli("search", "rollout plan", "--format", "json")
+    assert [hit["id"] for hit in json.loads(found.stdout)["hits"]] == [debrief.id]
 
     again = terminal("call", debrief.id, width=100, height=30)
     screen = again.wait_for("The CFO decided")
@@ -64,6 +68,10 @@ def test_type_at_once_kill_9_and_resume(terminal: Callable[..., Terminal], run_c
     again.wait_for("[exited] 0")
     assert _show(run_cli, debrief.id)["answers"]["decision-who"]["notes"] == (  # type: ignore[index]
         "The CFO decided with procurement")
+    # Leaving settled the row: nothing is dirty, and the words are in the cache's index.
+    assert store.facts_cache().dirty() == []
+    found = run_cli("search", "with procurement", "--format", "json")
+    assert [hit["id"] for hit in json.loads(found.stdout)["hits"]] == [debrief.id]
 
 
 def test_f_keys_and_chords_reach_the_call_in_a_real_terminal(terminal: Callable[..., Terminal],
