@@ -98,3 +98,23 @@ async def test_prepare_footer_shows_whole_keys_only_and_more_when_wider(make_app
         await settle(pilot)
         keys = [key for key in footer.query(FooterKey) if not key.has_class("-command-palette")]
         assert all(key.display for key in keys)
+
+
+async def test_home_reached_from_a_call_fits_its_footer(make_app: AppFactory, store: Store) -> None:
+    """Started on the call (``debrief call ID``), home is composed beneath it before it is ever
+    shown; leaving the call shows home with its keys fitted to 80 columns, none cut mid-label."""
+    from tests.screen_tour import cut_keys
+    from tests.test_call_screen import prepared_debrief
+
+    for debrief in (build_debrief(FIRST_ID, plain_values("First")), build_debrief(SECOND_ID, plain_values("Second"))):
+        store.put(debrief)
+    debrief = prepared_debrief(store)
+    app = make_app(call_id=debrief.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"They chose on price")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert cut_keys(app) == []
+        assert "w Wrap-up" in screen_lines(app)[-1]

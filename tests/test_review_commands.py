@@ -176,8 +176,9 @@ def test_stats_says_when_the_facts_cache_is_behind_and_repair_brings_it_up_to_da
         leftover.unlink()
     behind = run_cli("stats", "--format", "json")
     assert behind.returncode == 0 and behind.stdout == expected.stdout
-    assert behind.stderr.strip() == (f"debrief: {BEHIND_HINT:,} debriefs read from their files, the facts cache being "
-                                     "behind them; 'debrief repair' (or the app's patterns screen) brings it up to date")
+    assert behind.stderr.strip() == (
+        f"debrief: {BEHIND_HINT:,} debriefs read from their files, the facts cache being behind them; "
+        "'debrief repair' (or the app's patterns screen) brings it up to date")
     assert run_cli("repair").returncode == 0
     again = run_cli("stats", "--format", "json")
     assert again.stdout == expected.stdout and again.stderr == ""

@@ -26,6 +26,9 @@ class FitFooter(Footer):
         # mounts; composing the same keys again costs a few milliseconds a key (their styles).
         shown = self._keys_shown()
         if shown == self._shown and self.children:
+            # The same keys: fit them again only (a screen shown again, say, after keys composed
+            # while it was hidden beneath another).
+            self.call_after_refresh(self._fit)
             return
         await super().recompose()
         self._shown = shown
