@@ -211,7 +211,7 @@ def _count_kept(connection: sqlite3.Connection, tally: Tally, skip: list[int], w
     for (raw,) in connection.execute(f"SELECT counted FROM blobs WHERE n IN ({', '.join('?' * len(skip))})", skip) \
             if skip else ():
         for key, *values in orjson.loads(raw):
-            kept[key] = [have - value for have, value in zip(kept[key], values, strict=True)]
+            kept[key] = [have - value for have, value in zip(kept.get(key, [0] * 6), values, strict=True)]
     for key, (n, a, b, c, d, e) in sorted(kept.items()):
         if n <= 0:
             continue  # every debrief that added this count is skipped
