@@ -83,6 +83,7 @@ def test_wrapup_move_on_not_set(snap_compare: SnapCompare, store: Store, make_ap
 
     async def run_before(pilot: Pilot[Any]) -> None:
         screen = await _open(app, pilot)
+        await _settle(screen, pilot)  # laid out whole first: the scroll then ends in one place
         screen.query_one("#move-on", DateField).scroll_visible(animate=False, top=False)
         await _settle(screen, pilot)
 
