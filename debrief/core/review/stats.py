@@ -35,8 +35,21 @@ if TYPE_CHECKING:
 # -- the typed result -----------------------------------------------------------------------------
 
 
-_NAMES: dict[type, tuple[str, ...]] = {}
-"""Field names of each result dataclass, looked up once (the due lists hold thousands of rows)."""
+_NAMES: dict[type, tuple[tuple[str, ...], bool]] = {}
+"""Field names of each result dataclass, and whether every field holds a scalar (str, a number,
+a date, None), looked up once: the due lists hold tens of thousands of rows."""
+
+_SCALARS = {"str", "int", "float", "bool", "date", "None"}
+
+
+def _fields_of(kind: type) -> tuple[tuple[str, ...], bool]:
+    found = _NAMES.get(kind)
+    if found is None:
+        fields = dataclasses.fields(kind)
+        # Annotations are text here (``from __future__ import annotations``): "str | None", "date".
+        flat = all(set(str(f.type).replace(" ", "").split("|")) <= _SCALARS for f in fields)
+        found = _NAMES[kind] = (tuple(f.name for f in fields), flat)
+    return found
 
 
 def _plain(value: Any) -> Any:
@@ -49,9 +62,9 @@ def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         if hasattr(value, "to_json"):
             return value.to_json()
-        names = _NAMES.get(kind)
-        if names is None:
-            names = _NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
+        names, flat = _fields_of(kind)
+        if flat:
+            return {name: getattr(value, name) for name in names}
         return {name: _plain(getattr(value, name)) for name in names}
     return value
 
