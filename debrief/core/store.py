@@ -736,13 +736,9 @@ class Store:
             if self._claim_held:
                 self.facts_cache().move_claim(self._claim_after())
             return
-        from debrief.core.review.facts_cache import file_stamp, row_of
+        from debrief.core.review.facts_cache import row_of
 
-        rows = []
-        for debrief in debriefs:
-            stamp = file_stamp(self._debrief_path(debrief.id))
-            if stamp is not None:
-                rows.append(row_of(debrief, stamp))
+        rows = [row_of(debrief, stamp) for debrief in debriefs if (stamp := self.stamp_of(debrief.id)) is not None]
         claim = self._claim_after()
         self.facts_cache().record(rows, claim=claim if len(rows) == len(debriefs) else None)
 
@@ -759,24 +755,17 @@ class Store:
         """Write the rows that saves left dirty (an autosave's), read afresh from their files under
         the lock; returns how many were settled. A busy database or an unusable cache settles none:
         readers read those files meanwhile."""
-        from debrief.core.review.facts_cache import row_of
+        from debrief.core.review.facts_cache import current_stamps, fresh_rows
 
         try:
             with self.locked(timeout=1.0):
                 cache = self.facts_cache()
-                rows, gone = [], []
-                for debrief_id in cache.dirty():
-                    stamp = self.stamp_of(debrief_id)
-                    try:
-                        debrief = self.get(debrief_id) if stamp is not None else None
-                    except NotFound:
-                        debrief = None
-                    except StoreError:
-                        continue  # a damaged file stays dirty: readers report it
-                    if debrief is None or stamp is None:
-                        gone.append(debrief_id)
-                    else:
-                        rows.append(row_of(debrief, stamp))
+                dirty = cache.dirty()
+                damaged: list[str] = []  # a damaged file stays dirty: readers report it
+                stamps = current_stamps(self, dirty)
+                rows = fresh_rows(self, stamps, lambda debrief_id, _reason: damaged.append(debrief_id), sorted(stamps))
+                read = {row.id for row in rows} | set(damaged)
+                gone = [debrief_id for debrief_id in dirty if debrief_id not in read]
                 if (rows or gone) and cache.settle(rows, gone):
                     return len(rows) + len(gone)
         except StoreError:

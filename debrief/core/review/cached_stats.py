@@ -22,11 +22,11 @@ from debrief.core.review.facts_cache import (
     Source,
     Stamp,
     _day,
-    _fresh_rows,
     _open_read,
     _rowid,
     _stale,
     current_stamps,
+    fresh_rows,
     settled_state,
     untrusted,
 )
@@ -101,7 +101,7 @@ def read_tally(source: Source, cache: FactsCache, today: date,
         finally:
             connection.close()
     for start in range(0, len(stale), CHUNK):
-        rows = _fresh_rows(source, stamps, damaged, stale[start:start + CHUNK])
+        rows = fresh_rows(source, stamps, damaged, stale[start:start + CHUNK])
         tally.merge(Tally.of(row.facts for row in rows))
         if write_back is not None:
             write_back(rows)

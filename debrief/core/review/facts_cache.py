@@ -100,26 +100,25 @@ def stamp_text(stamp: Stamp) -> str:
     return f"{stamp[0]}:{stamp[1]}:{stamp[2]}"
 
 
-def file_stamp(path: Path) -> Stamp | None:
-    """The stamp of a file now, without following a link; None when it is not there."""
+def _lstat_of(path: Path, is_kind: Callable[[int], bool]) -> os.stat_result | None:
+    """``lstat`` of ``path`` (a link is not followed) when it is of the kind asked; None otherwise."""
     try:
         info = os.lstat(path)
     except OSError:
         return None
-    if not stat.S_ISREG(info.st_mode):
-        return None
-    return (info.st_ino, info.st_size, info.st_mtime_ns)
+    return info if is_kind(info.st_mode) else None
+
+
+def file_stamp(path: Path) -> Stamp | None:
+    """The stamp of a file now, without following a link; None when it is not there."""
+    info = _lstat_of(path, stat.S_ISREG)
+    return None if info is None else (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def folder_state_of(path: Path) -> str | None:
     """A folder's inode and modification time as stored in the claim; None when it is not a folder."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return None
-    if not stat.S_ISDIR(info.st_mode):
-        return None
-    return f"{info.st_ino}:{info.st_mtime_ns}"
+    info = _lstat_of(path, stat.S_ISDIR)
+    return None if info is None else f"{info.st_ino}:{info.st_mtime_ns}"
 
 
 SETTLED_NS = 3_000_000_000
@@ -146,6 +145,11 @@ def claim_file(path: Path) -> str:
     return f"{path}-claim"
 
 
+def _claim_in(fd: int) -> str | None:
+    """The claim held in an open claim file; None when it holds none (raises OSError)."""
+    return os.pread(fd, CLAIM_WIDTH, 0).decode("ascii", "replace").strip() or None
+
+
 def read_claim(path: Path) -> str | None:
     """The folder state the cache at ``path`` claims; None when it claims none."""
     try:
@@ -153,12 +157,11 @@ def read_claim(path: Path) -> str | None:
     except OSError:
         return None
     try:
-        raw = os.pread(fd, CLAIM_WIDTH, 0)
+        return _claim_in(fd)
     except OSError:
         return None
     finally:
         os.close(fd)
-    return raw.decode("ascii", "replace").strip() or None
 
 
 def claim_holds(path: Path, source: Source) -> bool:
@@ -578,9 +581,7 @@ class FactsCache:
 
     def _own_claim(self) -> str | None:
         """The claim as the writer reads it (through its open claim file)."""
-        if self._claim_fd is None:
-            return None
-        return os.pread(self._claim_fd, CLAIM_WIDTH, 0).decode("ascii", "replace").strip() or None
+        return None if self._claim_fd is None else _claim_in(self._claim_fd)
 
     def _set_claim(self, state: str | None) -> bool:
         """Make the claim for ``state``, or withdraw it (None). One write of a fixed width, never
@@ -785,7 +786,7 @@ class FactsCache:
         # Under the database's lock: no writer changes the folder meanwhile. A damaged file has no
         # row, so it would go unreported under a claim: then there is none.
         before = source.folder_state()
-        rows = _fresh_rows(source, source.stamps(), note)
+        rows = fresh_rows(source, source.stamps(), note)
         after = source.folder_state()
         self.record(rows, claim=after if after is not None and after == before and not damaged else None)
         return len(rows)
@@ -819,7 +820,7 @@ class FactsCache:
             connection.close()
 
 
-def _fresh_rows(source: Source, stamps: Mapping[str, Stamp], unreadable: Callable[[str, str], None] | None,
+def fresh_rows(source: Source, stamps: Mapping[str, Stamp], unreadable: Callable[[str, str], None] | None,
                 ids: Iterable[str] | None = None) -> list[Row]:
     """Rows worked out from the files of ``ids`` (all of ``stamps`` by default).
 
@@ -895,7 +896,7 @@ def read_facts(source: Source, cache: FactsCache, *, write: bool = False,
     fresh: list[Row] = []
     for done, chunk_start in enumerate(range(0, len(stale), CHUNK), start=1):
         chunk = stale[chunk_start:chunk_start + CHUNK]
-        fresh += _fresh_rows(source, stamps, damaged, chunk)
+        fresh += fresh_rows(source, stamps, damaged, chunk)
         if progress is not None:
             progress(min(done * CHUNK, len(stale)), len(stale))
     stale_set = set(stale)
@@ -1016,7 +1017,7 @@ def search_cached(source: Source, cache: FactsCache, query: str, limit: int = 10
         stamps = source.stamps()
     # The files of the dirty debriefs under a claim, of every stale or missing row otherwise.
     to_read = sorted(stamps) if dirty is not None else _stale(stored_stamps, stamps)
-    fresh = [row.doc for row in _fresh_rows(source, stamps, skipped, to_read)]
+    fresh = [row.doc for row in fresh_rows(source, stamps, skipped, to_read)]
     # Ranked over everything; the snippets cut from the full text of the best ones only.
     total = search([*light, *fresh], query, limit=limit)
     best = [full.get(hit.doc.id, hit.doc) for hit in total.hits]
