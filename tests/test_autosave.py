@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -259,21 +260,29 @@ def test_killed_one_second_after_typing_the_text_is_on_disk(store: Store, db_pat
 def test_the_facts_cache_row_waits_for_a_quiet_spell_and_for_close(store: Store) -> None:
     """Typing pays for the debrief file alone: the facts cache's row stays dirty (readers read that
     one file) until the rep stops for ``settle`` seconds, or the call is left."""
+    import sqlite3
+
     from debrief.core.review.facts_cache import read_facts
 
     debrief = _debrief(store)
     cache = store.facts_cache()
+
+    def dirty() -> list[str]:
+        """The marks as committed: a connection of its own, not the saver's (which may be mid-transaction)."""
+        with contextlib.closing(sqlite3.connect(cache.path)) as connection:
+            return [debrief_id for (debrief_id,) in connection.execute("SELECT id FROM dirty")]
+
     saver = AutoSaver(store, debrief.id, delay=0.01, settle=0.4)
     saver.submit(("notes", "q1"), _notes("q1", "froze the budget"))
     assert saver.flush()
-    assert cache.dirty() == [debrief.id]
+    assert dirty() == [debrief.id]
     assert read_facts(store, cache, docs=True).docs[debrief.id].blob.count("froze the budget") == 1
     deadline = time.monotonic() + 5
-    while cache.dirty() and time.monotonic() < deadline:
+    while dirty() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert cache.dirty() == []
+    assert dirty() == []
     snapshot = read_facts(store, cache, docs=True)
     assert snapshot.read_from_files == 0 and "froze the budget" in snapshot.docs[debrief.id].blob
     saver.submit(("notes", "q2"), _notes("q2", "a safer bet"))
-    assert saver.close() and cache.dirty() == []
+    assert saver.close() and dirty() == []
     assert "a safer bet" in read_facts(store, cache, docs=True).docs[debrief.id].blob

@@ -24,6 +24,8 @@ class FitFooter(Footer):
     async def recompose(self) -> None:
         # The screen signals "bindings updated" on every focus change, several times while a screen
         # mounts; composing the same keys again costs a few milliseconds a key (their styles).
+        if not self.is_attached or self._pruning:
+            return  # as Textual's own recompose: a screen going away answers no binding check
         shown = self._keys_shown()
         if shown == self._shown and self.children:
             # The same keys: fit them again only (a screen shown again, say, after keys composed
@@ -36,7 +38,7 @@ class FitFooter(Footer):
 
     def _keys_shown(self) -> tuple[object, ...]:
         """Everything ``compose`` reads of the screen's bindings, as one comparable value."""
-        if not self._bindings_ready or not self.is_attached:
+        if not self._bindings_ready:
             return ()
         palette = self.app.COMMAND_PALETTE_BINDING
         return (self.compact, self.show_command_palette, *(
